@@ -1,0 +1,165 @@
+"""The Citizen: a Mesa agent with a persona, two memories and a stated belief.
+
+A citizen turns its state into requests (summarise, reflect, opinion) and folds the answers
+back in. It never talks to a backend itself, so a model can gather the requests of all
+citizens and send them together.
+"""
+
+from __future__ import annotations
+
+import mesa
+
+from agents.llm.base import LLMRequest, LLMResponse, RequestContext, RequestKind, Sampling
+from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory
+from agents.news import NewsItem
+from agents.persona import Persona
+
+SUSCEPTIBLE, INFECTED, RECOVERED = "S", "I", "R"
+
+_OPENING_FOR = (
+    "I believe {claim}, because it matches what I have been hearing.",
+    "I believe {claim}, because the people reporting it seem to know.",
+    "I believe {claim}, because it would explain a lot.",
+)
+_OPENING_AGAINST = (
+    "I don't believe {claim}, because nobody has shown any proof.",
+    "I don't believe {claim}, because it sounds made up.",
+    "I don't believe {claim}, because I haven't seen it from any reliable outlet.",
+)
+
+
+def opening_post(claim: str, believes: bool, variant: int) -> str:
+    """The stance sentence an agent starts with, as in FPS ("I (don't) believe ... because")."""
+    pool = _OPENING_FOR if believes else _OPENING_AGAINST
+    return pool[variant % len(pool)].format(claim=claim)
+
+
+class Citizen(mesa.Agent):
+    """One member of the population.
+
+    ``index`` is the citizen's position in the population (0..n-1), the id used in outputs,
+    edge lists and random keys. ``belief``/``confidence``/``post``/``reasoning`` are the latest stated opinion; ``state``
+    is the S/I/R state, switched only at the end of a day (``end_day``).
+    """
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        index: int,
+        persona: Persona,
+        news: NewsItem,
+        believes: bool,
+        short_term: ShortTermMemory,
+        long_term: LongTermMemory,
+    ):
+        super().__init__(model)
+        self.index = index  # position in the population, 0..n-1: the id used in outputs
+        self.persona = persona
+        self.news = news
+        self.belief = int(believes)
+        self.confidence = 1.0
+        self.post = opening_post(news.claim, believes, index)
+        self.reasoning = ""
+        self.state = INFECTED if believes else SUSCEPTIBLE
+        self.believed_yesterday = self.belief
+        self.stm = short_term
+        self.ltm = long_term
+        self.failed_today = 0
+
+    # --- the day's phases ---------------------------------------------------------------
+    def start_day(self) -> None:
+        """Forget yesterday's posts."""
+        self.stm.start_day()
+        self.failed_today = 0
+
+    def hear(self, speaker: Citizen, day: int) -> None:
+        """Put ``speaker``'s latest post into today's short-term memory."""
+        self.stm.hear(
+            MemoryItem(
+                text=speaker.post,
+                stance=1.0 if speaker.belief else -1.0,
+                source="peer",
+                day=day,
+                importance=1.0,
+            )
+        )
+
+    def receive(self, item: MemoryItem) -> None:
+        """Place an item (a notice, a label) straight into long-term memory."""
+        self.ltm.add(item)
+
+    def request(self, kind: RequestKind, day: int, sampling: Sampling) -> LLMRequest:
+        """Build today's request of ``kind`` from the current state."""
+        ctx = RequestContext(
+            agent_id=self.index,
+            day=day,
+            persona=self.persona,
+            news=self.news,
+            belief=self.belief,
+            confidence=self.confidence,
+            previous_post=self.post,
+            heard=tuple(self.stm.items),
+            summary=self.stm.summary,
+            memory=tuple(self.ltm.items),
+        )
+        return LLMRequest(kind=kind, context=ctx, sampling=sampling)
+
+    def apply(self, kind: RequestKind, response: LLMResponse, day: int) -> None:
+        """Fold an answer of ``kind`` into memory or opinion.
+
+        A failed answer never stops the day: a missing summary is replaced by a plain tally,
+        a missing reflection adds nothing, a missing opinion keeps yesterday's.
+        """
+        if not response.ok:
+            self.failed_today += 1
+        # The stance of a summary or reflection is computed from what was heard, not read
+        # from the model's prose, so both backends keep the same structured memory.
+        if kind == "summarise":
+            stance = self.stm.net_stance()
+            text = response.fields.get("summary") if response.ok else None
+            if not text:
+                text = f"Heard {len(self.stm.items)} posts; net stance {stance:+.2f}."
+            self.stm.summary = MemoryItem(text, stance, "peers", day, 1.0)
+        elif kind == "reflect":
+            if response.ok and response.fields.get("memory"):
+                stance = self.stm.summary.stance if self.stm.summary else 0.0
+                self.ltm.add(
+                    MemoryItem(response.fields["memory"], stance, "peers", day,
+                               0.5 + 0.5 * abs(stance))
+                )
+        elif response.ok:
+            f = response.fields
+            self.belief = int(f["belief"])
+            self.confidence = float(f.get("confidence", 1.0))
+            self.post = str(f.get("post", "")) or self.post
+            self.reasoning = str(f.get("reasoning", ""))
+
+    def end_day(self) -> None:
+        """Switch the S/I/R state: believers are Infected; a believer who stops is Recovered."""
+        self.believed_yesterday = int(self.state == INFECTED)
+        if self.belief:
+            self.state = INFECTED
+        elif self.state == INFECTED:
+            self.state = RECOVERED
+
+    @property
+    def attitude(self) -> float:
+        """Signed certainty: +confidence when believing, -confidence when not (-1..1)."""
+        return self.confidence if self.belief else -self.confidence
+
+    # --- checkpoints ------------------------------------------------------------------------
+    def get_state(self) -> dict:
+        """Everything that changes during a run."""
+        return {
+            "belief": self.belief, "confidence": self.confidence, "post": self.post,
+            "reasoning": self.reasoning, "state": self.state,
+            "believed_yesterday": self.believed_yesterday,
+            "stm": self.stm.get_state(), "ltm": self.ltm.get_state(),
+        }
+
+    def set_state(self, state: dict) -> None:
+        """Restore what get_state returned."""
+        for key in ("belief", "confidence", "post", "reasoning", "state", "believed_yesterday"):
+            setattr(self, key, state[key])
+        self.stm.set_state(state["stm"])
+        self.ltm.set_state(state["ltm"])

@@ -1,0 +1,115 @@
+"""The language-model boundary: requests, responses and the backend interface.
+
+A request carries its kind, the structured context it was built from (persona, belief, what
+was heard, what is remembered, the news item) and its sampling settings. Chat messages are
+rendered from the context only when a backend needs them, so the surrogate never pays for
+prompt rendering. A response carries the parsed fields, the raw text and token usage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from agents.memory import MemoryItem
+from agents.news import NewsItem
+from agents.persona import Persona
+
+RequestKind = Literal["summarise", "reflect", "opinion"]
+REQUEST_KINDS: tuple[RequestKind, ...] = ("summarise", "reflect", "opinion")
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """Everything a decision may depend on, as structured fields.
+
+    ``heard`` is today's short-term memory, ``summary`` today's summary of it (once made),
+    ``memory`` the long-term memory, ``belief``/``confidence``/``previous_post`` the agent's
+    own latest stance.
+    """
+
+    agent_id: int
+    day: int
+    persona: Persona
+    news: NewsItem
+    belief: int
+    confidence: float
+    previous_post: str
+    heard: tuple[MemoryItem, ...] = ()
+    summary: MemoryItem | None = None
+    memory: tuple[MemoryItem, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class Sampling:
+    """Sampling settings of one request."""
+
+    temperature: float
+    max_tokens: int
+
+
+@dataclass(slots=True)
+class LLMRequest:
+    """One request to a language model."""
+
+    kind: RequestKind
+    context: RequestContext
+    sampling: Sampling
+
+    def messages(self) -> list[dict[str, str]]:
+        """The chat messages for this request (rendered on demand)."""
+        from agents.prompts import render_messages  # prompts import this module
+
+        return render_messages(self.kind, self.context)
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        """JSON schema the answer must follow."""
+        from agents.prompts import RESPONSE_SCHEMAS
+
+        return RESPONSE_SCHEMAS[self.kind]
+
+
+@dataclass(slots=True)
+class Usage:
+    """Token usage of one response; ``estimated`` when counted by us rather than the server."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    estimated: bool = False
+
+
+@dataclass(slots=True)
+class LLMResponse:
+    """A parsed answer. ``error`` is set (and ``fields`` empty) when no usable answer came."""
+
+    fields: dict[str, Any]
+    raw: str
+    usage: Usage | None = None
+    cached: bool = False
+    error: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the answer was usable."""
+        return self.error is None
+
+
+class LanguageModel(Protocol):
+    """What every backend implements: answer a batch of independent requests.
+
+    All independent requests of a simulation phase arrive in one call, so a backend may run
+    them concurrently; the answers come back in request order.
+    """
+
+    name: str
+
+    async def complete(self, requests: Sequence[LLMRequest]) -> list[LLMResponse]:
+        """Answer ``requests`` in order. Must not raise for a single bad answer."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections and files."""
+        ...

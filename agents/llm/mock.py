@@ -1,0 +1,332 @@
+"""The mock backend: a deterministic surrogate cognitive model.
+
+It answers the same requests in the same schema as a language model, but reads the structured
+context (persona traits, own belief, stances and sources of what was heard and remembered,
+the topic) instead of prose. docs/SURROGATE.md explains the model; in short, the chance that an
+agent believes the item today is
+
+    p = sigmoid(appeal(topic, day) + susceptibility(persona) + inertia * s + gain * evidence)
+
+with s = +1 for a current believer and -1 otherwise, and evidence the trust- and
+recency-weighted stance of today's summary and the long-term memory, where items that contradict
+the current belief are discounted (confirmation bias), more so for less open minds.
+
+Every random draw is a hash of (run seed, agent, day, request kind, draw number), so answers do
+not depend on the order, batching or concurrency of calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from agents.llm.base import LLMRequest, LLMResponse, RequestContext
+from agents.memory import MemoryItem
+
+
+@dataclass(frozen=True, slots=True)
+class TopicProfile:
+    """How attractive a false item on a topic is, as a logit offset.
+
+    ``appeal`` is the lasting pull; ``novelty`` an extra early pull that halves every
+    ``novelty_half_life`` days (a story that is exciting at first and then goes stale).
+    """
+
+    appeal: float
+    novelty: float = 0.0
+    novelty_half_life: float = 3.0
+
+    def at(self, day: int) -> float:
+        """Logit offset on ``day`` (day 1 is the first day of the run)."""
+        return self.appeal + self.novelty * 0.5 ** ((day - 1) / self.novelty_half_life)
+
+
+# Ordered to reproduce the FPS findings: political falsehoods spread fastest; terrorism peaks
+# early and then fluctuates; finance rises then falls; urban legends hover; natural-disaster
+# falsehoods are steadily rejected. Values were set by the calibration in bench/calibrate_topics.py.
+TOPIC_PROFILES: dict[str, TopicProfile] = {
+    "political": TopicProfile(appeal=0.6),
+    "terrorism": TopicProfile(appeal=-0.1, novelty=1.2, novelty_half_life=2.0),
+    "finance": TopicProfile(appeal=-0.4, novelty=1.1, novelty_half_life=4.0),
+    "urban_legend": TopicProfile(appeal=0.0),
+    "science": TopicProfile(appeal=-0.3),
+    "natural_disaster": TopicProfile(appeal=-1.6),
+}
+
+# How much a memory from each source is weighed (trust). Officials are trusted in proportion
+# to agreeableness (see _source_trust); unknown sources count as a peer.
+SOURCE_TRUST: dict[str, float] = {
+    "peer": 1.0,
+    "peers": 1.0,
+    "self": 0.6,
+    "official": 1.5,
+    "fact_checker": 1.2,
+}
+
+_KIND_CODE = {"summarise": 1, "reflect": 2, "opinion": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class SurrogateParameters:
+    """Weights of the surrogate model (see docs/SURROGATE.md)."""
+
+    inertia: float = 1.1
+    gain: float = 2.4
+    w_agreeableness: float = 1.4
+    w_openness: float = -1.2
+    w_conscientiousness: float = -1.0
+    w_education: float = -0.9
+    w_instability: float = 0.6
+    memory_decay: float = 0.8
+    bias_floor: float = 0.3
+    bias_span: float = 0.5
+
+
+def keyed_uniforms(
+    seed: int, agent_ids: np.ndarray, day: int, kind: int, draws: int
+) -> np.ndarray:
+    """Uniform numbers in [0, 1), shape (len(agent_ids), draws), keyed by their arguments.
+
+    A counter-based generator (SplitMix64 finaliser over a mixed key): numpy has no keyed,
+    order-free generator that is cheap per key, and creating one Generator per request costs
+    more than the rest of the surrogate.
+    """
+    with np.errstate(over="ignore"):
+        key = (
+            np.uint64(seed & 0xFFFFFFFFFFFFFFFF) * np.uint64(0x9E3779B97F4A7C15)
+            ^ agent_ids.astype(np.uint64) * np.uint64(0xBF58476D1CE4E5B9)
+            ^ np.uint64(day) * np.uint64(0x94D049BB133111EB)
+            ^ np.uint64(kind) * np.uint64(0xD6E8FEB86659FD93)
+        )
+        x = key[:, None] + (np.arange(1, draws + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return (x >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+
+
+def _pick(options: Sequence[str], u: float) -> str:
+    return options[int(u * len(options))]
+
+
+_OPENERS_LOUD = (
+    "Everyone needs to hear this:",
+    "Okay, I have to say it.",
+    "Can't stay quiet on this one.",
+    "Heads up, friends!",
+    "Sharing this because it matters:",
+)
+_OPENERS_QUIET = (
+    "Just a quiet thought.",
+    "For what it's worth,",
+    "Not one to post much, but",
+    "Thinking it over,",
+    "My two cents:",
+)
+_REASONS_FOR = (
+    "It fits everything I have noticed lately.",
+    "Too many people are talking about it for it to be nothing.",
+    "Nobody has given me a good reason to doubt it.",
+    "The people I trust are saying the same thing.",
+    "It is exactly the kind of thing that gets covered up.",
+    "I have a gut feeling about this one.",
+)
+_REASONS_AGAINST = (
+    "There is no credible source behind it.",
+    "It sounds too sensational to be true.",
+    "I looked for confirmation and found none.",
+    "Stories like this usually fall apart within a week.",
+    "The details do not add up.",
+    "I would want real evidence before sharing something like that.",
+)
+_REASON_OFFICIAL = "The official statement settled it for me."
+_SOCIAL_FOR = "{n} people I follow see it the same way."
+_SOCIAL_AGAINST = "Even the people pushing it could not back it up."
+
+
+def _source_trust(source: str, agreeableness: float) -> float:
+    if source == "official":
+        # Trust in institutions rises with agreeableness: a suspicious mind discounts officials.
+        return SOURCE_TRUST["official"] * (0.4 + 1.2 * agreeableness)
+    return SOURCE_TRUST.get(source, 1.0)
+
+
+class MockModel:
+    """Deterministic surrogate for a language model (backend name ``mock``)."""
+
+    name = "mock"
+
+    def __init__(
+        self,
+        seed: int,
+        topics: dict[str, TopicProfile] | None = None,
+        parameters: SurrogateParameters | None = None,
+    ):
+        self.seed = seed
+        self.topics = dict(TOPIC_PROFILES if topics is None else topics)
+        self.params = parameters or SurrogateParameters()
+
+    async def complete(self, requests: Sequence[LLMRequest]) -> list[LLMResponse]:
+        """Answer a batch; requests of different kinds may be mixed."""
+        out: list[LLMResponse | None] = [None] * len(requests)
+        for kind, handler in (
+            ("summarise", self._summarise),
+            ("reflect", self._reflect),
+            ("opinion", self._opinion),
+        ):
+            idx = [i for i, r in enumerate(requests) if r.kind == kind]
+            if idx:
+                for i, resp in zip(idx, handler([requests[i].context for i in idx]), strict=True):
+                    out[i] = resp
+        return out  # type: ignore[return-value]
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+    def _uniforms(self, contexts: Sequence[RequestContext], kind: str, draws: int) -> np.ndarray:
+        ids = np.fromiter((c.agent_id for c in contexts), dtype=np.int64, count=len(contexts))
+        # A batch holds one day; sequential mode sends single requests, so read the day per row.
+        days = {c.day for c in contexts}
+        if len(days) == 1:
+            return keyed_uniforms(self.seed, ids, days.pop(), _KIND_CODE[kind], draws)
+        return np.vstack(
+            [keyed_uniforms(self.seed, ids[i : i + 1], c.day, _KIND_CODE[kind], draws)
+             for i, c in enumerate(contexts)]
+        )
+
+    # --- summarise: tally what was heard -------------------------------------------------
+    def _summarise(self, contexts: Sequence[RequestContext]) -> list[LLMResponse]:
+        responses = []
+        for c in contexts:
+            heard = c.heard
+            if not heard:
+                text = "I saw nothing about the story today."
+            else:
+                pro = sum(1 for m in heard if m.stance > 0)
+                con = sum(1 for m in heard if m.stance < 0)
+                official = sum(1 for m in heard if m.source == "official")
+                text = (
+                    f"Today I saw {len(heard)} posts about the story: {pro} from people who "
+                    f"believe it and {con} from people who doubt it."
+                )
+                if official:
+                    text += " An official source addressed it too."
+            responses.append(LLMResponse(fields={"summary": text}, raw=""))
+        return responses
+
+    # --- reflect: a note for long-term memory ------------------------------------------
+    def _reflect(self, contexts: Sequence[RequestContext]) -> list[LLMResponse]:
+        responses = []
+        for c in contexts:
+            today = c.summary.stance if c.summary else 0.0
+            past = sum(m.stance for m in c.memory)
+            lean = "towards believing" if past > 0 else "against" if past < 0 else "nowhere yet"
+            mood = (
+                "most voices backed the story" if today > 0.2
+                else "most voices doubted the story" if today < -0.2
+                else "opinions were split or absent"
+            )
+            text = f"On day {c.day} {mood}. What I remember so far leans {lean}."
+            responses.append(LLMResponse(fields={"memory": text}, raw=""))
+        return responses
+
+    # --- opinion: the decision ------------------------------------------------------------
+    def belief_probability(self, contexts: Sequence[RequestContext]) -> np.ndarray:
+        """P(believe) for each context: the core of the surrogate (vectorised over agents)."""
+        pr = self.params
+        n = len(contexts)
+        traits = np.empty((n, 6))
+        own = np.empty(n)
+        evidence = np.empty(n)
+        appeal = np.empty(n)
+        for i, c in enumerate(contexts):
+            p = c.persona
+            traits[i] = (
+                p.agreeableness, p.conscientiousness, p.emotional_stability, p.openness,
+                p.education_score, 0.0,
+            )
+            s = 1.0 if c.belief else -1.0
+            own[i] = s
+            evidence[i] = self._evidence(c, s)
+            profile = self.topics.get(c.news.topic)
+            appeal[i] = profile.at(c.day) if profile else 0.0
+        a, cons, stab, op, edu = (traits[:, j] - 0.5 for j in range(5))
+        susceptibility = (
+            pr.w_agreeableness * a
+            + pr.w_openness * op
+            + pr.w_conscientiousness * cons
+            + pr.w_education * edu
+            - pr.w_instability * stab
+        )
+        z = appeal + susceptibility + pr.inertia * own + pr.gain * evidence
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def _evidence(self, c: RequestContext, own: float) -> float:
+        """Trust- and recency-weighted mean stance, discounting what contradicts ``own``."""
+        pr = self.params
+        bias = pr.bias_floor + pr.bias_span * (1.0 - c.persona.openness)
+        total = 0.0
+        weight = 1.0  # a prior of one unit of weight at stance 0 keeps a lone item from ruling
+        items: tuple[MemoryItem, ...] = c.memory
+        if c.summary is not None:
+            items = (*items, c.summary)
+        for m in items:
+            w = m.importance * _source_trust(m.source, c.persona.agreeableness)
+            w *= pr.memory_decay ** max(c.day - m.day, 0)
+            contribution = w * m.stance
+            if contribution * own < 0:
+                contribution *= 1.0 - bias
+            total += contribution
+            weight += w
+        return total / weight
+
+    def _opinion(self, contexts: Sequence[RequestContext]) -> list[LLMResponse]:
+        p = self.belief_probability(contexts)
+        u = self._uniforms(contexts, "opinion", 5)
+        responses = []
+        for i, c in enumerate(contexts):
+            belief = int(u[i, 0] < p[i])
+            confidence = round(float(p[i] if belief else 1.0 - p[i]), 3)
+            post, reasoning = self._write(c, belief, u[i])
+            fields = {"belief": belief, "confidence": confidence, "post": post,
+                      "reasoning": reasoning}
+            responses.append(
+                LLMResponse(fields=fields, raw="", meta={"p_believe": float(p[i])})
+            )
+        return responses
+
+    def _write(self, c: RequestContext, belief: int, u: np.ndarray) -> tuple[str, str]:
+        """Post and reasoning whose wording follows persona, stance and what was heard."""
+        persona = c.persona
+        opener = _pick(_OPENERS_LOUD if persona.extraversion >= 0.5 else _OPENERS_QUIET, u[1])
+        heard_for = sum(1 for m in c.heard if m.stance > 0)
+        official = any(m.source == "official" for m in c.memory) or any(
+            m.source == "official" for m in c.heard
+        )
+        if belief:
+            core = f"I'm convinced that {c.news.claim}."
+            reason = _pick(_REASONS_FOR, u[2])
+            social = _SOCIAL_FOR.format(n=heard_for) if heard_for >= 2 else ""
+        else:
+            core = f"I don't buy that {c.news.claim}."
+            reason = _REASON_OFFICIAL if official and u[2] < 0.5 else _pick(_REASONS_AGAINST, u[2])
+            social = _SOCIAL_AGAINST if heard_for and u[3] < 0.3 else ""
+        if u[4] < 0.25:
+            core = f"As a {persona.occupation}, {core[0].lower()}{core[1:]}"
+        post = " ".join(part for part in (opener, core, reason, social) if part)
+        adjectives = persona.adjectives()
+        changed = belief != c.belief
+        verb = ("now believe" if belief else "no longer believe") if changed else (
+            "still believe" if belief else "still doubt"
+        )
+        lean = c.summary.stance if c.summary else 0.0
+        reasoning = (
+            f"Today's posts leaned {'for' if lean > 0 else 'against' if lean < 0 else 'neither way on'}"
+            f" the story; being {adjectives[4]} and {adjectives[0]}, I {verb} it."
+        )
+        return post, reasoning
+

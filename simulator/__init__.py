@@ -1,0 +1,1 @@
+"""The simulation engine: scenario schema, Mesa model, runner, metrics, outputs and CLI."""

@@ -1,0 +1,134 @@
+"""Command line: run, check and plot scenarios.
+
+    python run.py scenarios/baseline.yaml            # same as: run.py run scenarios/baseline.yaml
+    python run.py run SCENARIO --replicates 10
+    python run.py check SCENARIO
+    python run.py plot RESULTS_DIR
+
+Problems with the input print one line on stderr and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from simulator.errors import UserError
+
+COMMANDS = ("run", "check", "plot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="Murmur: simulate how a false news item spreads through a population of "
+        "language-model agents.",
+        epilog="A bare scenario path means 'run'. Exit codes: 0 done, 2 bad input, 130 interrupted.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a scenario and write a results folder")
+    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    run.add_argument("--seed", type=int, help="override the scenario's seed")
+    run.add_argument("--replicates", type=int, default=1, metavar="N",
+                     help="run seeds seed..seed+N-1 and plot the mean with a 95%% band")
+    run.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="W",
+                     help="processes for replicates (default: number of CPUs)")
+    run.add_argument("--out", type=Path, metavar="DIR",
+                     help="results root (overrides outputs.dir)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    check = sub.add_parser("check", help="validate a scenario (and its files) without running")
+    check.add_argument("scenario", type=Path)
+    plot = sub.add_parser("plot", help="redraw the plots of a results folder from its files")
+    plot.add_argument("results", type=Path, help="a run's results folder")
+    return parser
+
+
+def _load(path: Path, seed: int | None = None, out: Path | None = None):
+    from simulator.config import load_scenario
+
+    scenario = load_scenario(path)
+    if seed is not None:
+        if seed < 0:
+            raise UserError(f"--seed: {seed} is negative (allowed: 0 or more)")
+        scenario = scenario.model_copy(update={"seed": seed})
+    if out is not None:
+        scenario = scenario.model_copy(
+            update={"outputs": scenario.outputs.model_copy(update={"dir": out})}
+        )
+    return scenario
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from simulator.runner import run_replicates, run_scenario
+
+    if args.replicates < 1:
+        raise UserError(f"--replicates: {args.replicates} (allowed: 1 or more)")
+    if args.workers < 1:
+        raise UserError(f"--workers: {args.workers} (allowed: 1 or more)")
+    scenario = _load(args.scenario, args.seed, args.out)
+    progress = not args.quiet
+    if args.replicates == 1:
+        result = run_scenario(scenario, progress=progress)
+        c, fit, llm = result.summary["curve"], result.summary["sis_fit"], result.summary["llm"]
+        print(f"results: {result.folder}")
+        print(
+            f"believers: {c['initial_believers']:.0f} on day 0, peak {c['peak_believers']:.0f} "
+            f"on day {c['peak_day']}, final {c['final_believers']:.0f} of "
+            f"{result.summary['population']} ({c['final_believer_share']:.0%}); "
+            f"area under the believer-share curve {c['auc_believer_share']:.2f}"
+        )
+        if fit["beta"] is not None:
+            print(f"SIS fit: beta={fit['beta']:.3f} gamma={fit['gamma']:.3f} r2={fit['r2']}")
+        tokens = llm["total"]
+        print(f"model requests: {tokens['requests']} ({llm['total']['failures']} failed), "
+              f"tokens ~{tokens['prompt_tokens']} in / ~{tokens['completion_tokens']} out")
+    else:
+        result = run_replicates(scenario, args.replicates, min(args.workers, args.replicates),
+                                progress)
+        m, sd = result.summary["mean"], result.summary["sd"]
+        print(f"results: {result.folder}")
+        print(
+            f"{args.replicates} replicates: peak believers {m['peak_believers']:.1f} "
+            f"(sd {sd['peak_believers']:.1f}), final share {m['final_believer_share']:.0%} "
+            f"(sd {sd['final_believer_share']:.0%})"
+        )
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from simulator.runner import build_world
+
+    scenario = _load(args.scenario)
+    build_world(scenario)
+    print(f"ok: {args.scenario} ({scenario.name}: {scenario.population.size} agents, "
+          f"{scenario.days} days, {scenario.contacts.type}, backend {scenario.llm.backend})")
+    return 0
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from simulator.runner import draw_plots
+
+    if not args.results.is_dir():
+        raise UserError(f"results folder not found: {str(args.results)!r}")
+    for path in draw_plots(args.results):
+        print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        argv.insert(0, "run")
+    args = _parser().parse_args(argv)
+    handler = {"run": _cmd_run, "check": _cmd_check, "plot": _cmd_plot}[args.command]
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

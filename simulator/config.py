@@ -1,0 +1,366 @@
+"""The scenario schema and loader.
+
+Every field a scenario file may hold is declared here with its type, range and default;
+docs/SCENARIOS.md documents the same fields for people. Loading turns any problem into a
+ScenarioError whose one-line message names the field path, the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simulator.errors import ScenarioError
+
+TOPICS = ("political", "science", "terrorism", "urban_legend", "natural_disaster", "finance")
+MAX_SCENARIO_BYTES = 1_000_000
+
+
+class Strict(BaseModel):
+    """Base for all scenario sections: unknown keys are errors, values are not coerced loosely."""
+
+    model_config = ConfigDict(extra="forbid", strict=False, validate_default=True)
+
+
+class GeneratedPersonas(Strict):
+    """Personas drawn from the scenario seed."""
+
+    source: Literal["generated"] = "generated"
+
+
+class PersonaFile(Strict):
+    """Personas read from a CSV (header row) or JSON Lines file, one per agent."""
+
+    source: Literal["file"]
+    path: Path = Field(description="CSV or JSONL file; relative to the scenario file")
+
+
+class Population(Strict):
+    """Who is in the simulation."""
+
+    size: int = Field(30, ge=2, le=5_000_000, description="number of agents")
+    initial_believers: int = Field(2, ge=0, description="agents who believe the item on day 0")
+    personas: Annotated[GeneratedPersonas | PersonaFile, Field(discriminator="source")] = (
+        GeneratedPersonas()
+    )
+
+    @model_validator(mode="after")
+    def _believers_fit(self) -> Population:
+        if self.initial_believers > self.size:
+            raise ValueError(
+                f"initial_believers {self.initial_believers} is more than size {self.size} "
+                f"(allowed: 0..{self.size})"
+            )
+        return self
+
+
+class News(Strict):
+    """The false news item."""
+
+    topic: Literal[
+        "political", "science", "terrorism", "urban_legend", "natural_disaster", "finance",
+        "custom",
+    ] = "political"
+    claim: str = Field(
+        "a senior senator secretly owns shares in the company that won a huge defence contract",
+        min_length=3, max_length=300, description="the bare false proposition",
+    )
+    text: str = Field(
+        "Leaked documents reportedly show that a senior senator secretly owns shares in the "
+        "company that just won a huge defence contract.",
+        min_length=3, max_length=4000, description="the item as it circulates",
+    )
+    appeal: float | None = Field(
+        None, ge=-10, le=10,
+        description="surrogate only: logit offset of the item's pull; default from the topic",
+    )
+
+    @model_validator(mode="after")
+    def _custom_needs_appeal(self) -> News:
+        if self.topic == "custom" and self.appeal is None:
+            raise ValueError("topic 'custom' needs news.appeal (a number from -10 to 10)")
+        return self
+
+
+class RandomContacts(Strict):
+    """FPS contacts: each day every agent hears the latest post of k random others."""
+
+    type: Literal["random_contacts"] = "random_contacts"
+    k: int = Field(3, ge=1, le=1000, description="posts heard per agent per day")
+
+
+class _Network(Strict):
+    posts_per_day: int | None = Field(
+        None, ge=1, le=1000,
+        description="neighbours heard per day (random sample); null: all, up to the "
+        "short-term memory capacity",
+    )
+
+
+class CompleteGraph(_Network):
+    """Everyone is everyone's neighbour."""
+
+    type: Literal["complete"]
+
+
+class ErdosRenyi(_Network):
+    """G(n, p) random graph."""
+
+    type: Literal["erdos_renyi"]
+    p: float = Field(0.1, gt=0, le=1, description="edge probability")
+
+
+class WattsStrogatz(_Network):
+    """Small-world ring lattice with rewiring."""
+
+    type: Literal["watts_strogatz"]
+    k: int = Field(4, ge=2, le=1000, description="ring neighbours (even)")
+    p: float = Field(0.1, ge=0, le=1, description="rewiring probability")
+
+
+class BarabasiAlbert(_Network):
+    """Preferential attachment (scale-free degrees)."""
+
+    type: Literal["barabasi_albert"]
+    m: int = Field(2, ge=1, le=1000, description="edges added per new node")
+
+
+class EdgeList(_Network):
+    """An undirected edge list file: one 'a b' pair of agent indices (0-based) per line."""
+
+    type: Literal["edge_list"]
+    path: Path = Field(description="edge list file; relative to the scenario file")
+
+
+Contacts = Annotated[
+    RandomContacts | CompleteGraph | ErdosRenyi | WattsStrogatz | BarabasiAlbert | EdgeList,
+    Field(discriminator="type"),
+]
+
+
+class MemorySettings(Strict):
+    """Bounds that keep prompts from growing with the days."""
+
+    short_term_capacity: int = Field(10, ge=1, le=200, description="posts remembered per day")
+    long_term_capacity: int = Field(6, ge=1, le=100, description="long-term memory items")
+    max_item_chars: int = Field(280, ge=20, le=4000, description="characters kept per item")
+
+
+class AgentSettings(Strict):
+    """How agents act."""
+
+    update: Literal["synchronous", "sequential"] = Field(
+        "synchronous",
+        description="synchronous: all read yesterday's posts (batched); sequential: FPS, "
+        "random order, latest posts",
+    )
+    memory: MemorySettings = MemorySettings()
+
+
+class PerKind(Strict):
+    """One value per request kind."""
+
+    summarise: float
+    reflect: float
+    opinion: float
+
+
+class Temperatures(PerKind):
+    """Sampling temperature per request kind (FPS: 0.5 / 1.0 / 1.0)."""
+
+    summarise: float = Field(0.5, ge=0, le=2)
+    reflect: float = Field(1.0, ge=0, le=2)
+    opinion: float = Field(1.0, ge=0, le=2)
+
+
+class MaxTokens(Strict):
+    """Completion token limit per request kind."""
+
+    summarise: int = Field(160, ge=16, le=8192)
+    reflect: int = Field(160, ge=16, le=8192)
+    opinion: int = Field(256, ge=16, le=8192)
+
+
+class CacheSettings(Strict):
+    """On-disk response cache (openai backend)."""
+
+    mode: Literal["off", "read", "write", "readwrite"] = "readwrite"
+    path: Path = Path(".cache/llm-cache.sqlite")
+
+
+class Prices(Strict):
+    """USD per million tokens, for cost accounting."""
+
+    input_per_million: float = Field(0.0, ge=0, le=10_000)
+    output_per_million: float = Field(0.0, ge=0, le=10_000)
+
+
+class LLMSettings(Strict):
+    """The language model behind every decision."""
+
+    backend: Literal["mock", "openai"] = "mock"
+    model: str | None = Field(None, max_length=200, description="model name (openai backend)")
+    base_url: str | list[str] | None = Field(
+        None, description="OpenAI-compatible endpoint(s); null: the openai package's default"
+    )
+    api_key_env: str = Field(
+        "OPENAI_API_KEY", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="name of the environment variable holding the key (never the key)",
+    )
+    temperature: Temperatures = Temperatures()
+    max_tokens: MaxTokens = MaxTokens()
+    timeout_s: float = Field(60.0, gt=0, le=3600)
+    concurrency: int = Field(32, ge=1, le=4096)
+    max_retries: int = Field(4, ge=0, le=20)
+    requests_per_minute: int | None = Field(None, ge=1)
+    tokens_per_minute: int | None = Field(None, ge=1)
+    cache: CacheSettings = CacheSettings()
+    prices: Prices = Prices()
+    budget_usd: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _openai_needs_model(self) -> LLMSettings:
+        if self.backend == "openai" and not self.model:
+            raise ValueError("backend 'openai' needs llm.model (the model name to request)")
+        return self
+
+
+class Outputs(Strict):
+    """Where and what to write."""
+
+    dir: Path = Field(Path("results"), description="results root; relative to the working dir")
+    plots: bool = True
+    agents_csv: bool = Field(True, description="write one row per agent-day")
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    name: str = Field("scenario", pattern=r"^[A-Za-z0-9_.-]{1,80}$")
+    description: str = Field("", max_length=2000)
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+    days: int = Field(15, ge=1, le=3650)
+    population: Population = Population()
+    news: News = News()
+    contacts: Contacts = RandomContacts()
+    agents: AgentSettings = AgentSettings()
+    llm: LLMSettings = LLMSettings()
+    interventions: list[dict[str, Any]] = Field(default_factory=list)
+    outputs: Outputs = Outputs()
+
+    def resolved(self) -> dict[str, Any]:
+        """The scenario with every default filled in, as plain YAML-ready data."""
+        return self.model_dump(mode="json")
+
+
+# --- loading ----------------------------------------------------------------------------------
+# Discriminated-union members by tag: pydantic puts the tag into error locations.
+_TAGGED: dict[str, type[BaseModel]] = {
+    "generated": GeneratedPersonas, "file": PersonaFile, "random_contacts": RandomContacts,
+    "complete": CompleteGraph, "erdos_renyi": ErdosRenyi, "watts_strogatz": WattsStrogatz,
+    "barabasi_albert": BarabasiAlbert, "edge_list": EdgeList,
+}
+
+
+def _only_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None  # a union: the next part of an error location is its tag
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str] | None:
+    """Keys allowed at ``loc`` in the schema, or None where that is not a section."""
+    model: type[BaseModel] | None = Scenario
+    for part in loc:
+        if isinstance(part, str) and part in _TAGGED:
+            model = _TAGGED[part]
+            continue
+        if model is None or isinstance(part, int) or part not in model.model_fields:
+            return None
+        model = _only_model(model.model_fields[part].annotation)
+    return list(model.model_fields) if model is not None else None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def format_validation_error(exc: ValidationError) -> str:
+    """One line for the first error: field path, bad value, what is allowed."""
+    errors = exc.errors()
+    err = errors[0]
+    loc = tuple(err["loc"])
+    shown = [str(p) for p in loc if not (isinstance(p, str) and p in _TAGGED)]
+    path = ".".join(shown) or "scenario"
+    kind = err["type"]
+    more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        hint = f"allowed here: {', '.join(allowed)}" if allowed else "remove it"
+        return f"{path}: unknown field ({hint}){more}"
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind == "missing":
+        return f"{path}: required field is missing{more}"
+    if kind in ("value_error", "assertion_error"):
+        return f"{path}: {msg}{more}"
+    return f"{path}: {msg}; got {_short(err.get('input'))}{more}"
+
+
+def parse_scenario(document: Any, base_dir: Path) -> Scenario:
+    """Validate a loaded YAML document; resolve file paths against ``base_dir``."""
+    if document is None:
+        raise ScenarioError("scenario: the file is empty (expected a mapping of fields)")
+    if not isinstance(document, dict):
+        raise ScenarioError(
+            f"scenario: expected a mapping of fields at the top level, got {type(document).__name__}"
+        )
+    try:
+        scenario = Scenario.model_validate(document)
+    except ValidationError as exc:
+        raise ScenarioError(format_validation_error(exc)) from None
+    personas = scenario.population.personas
+    if isinstance(personas, PersonaFile):
+        personas.path = _existing(base_dir, personas.path, "population.personas.path")
+    if isinstance(scenario.contacts, EdgeList):
+        scenario.contacts.path = _existing(base_dir, scenario.contacts.path, "contacts.path")
+    return scenario
+
+
+def _existing(base_dir: Path, path: Path, field: str) -> Path:
+    full = path if path.is_absolute() else base_dir / path
+    if not full.is_file():
+        raise ScenarioError(f"{field}: file not found: {str(path)!r}")
+    return full.resolve()
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; every problem becomes a one-line ScenarioError."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(f"scenario file not found: {str(path)!r}") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"scenario path is a directory, not a file: {str(path)!r}") from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read scenario file {str(path)!r}: {exc.strerror}") from None
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(
+            f"scenario: file is {len(raw)} bytes (allowed: at most {MAX_SCENARIO_BYTES})"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"scenario: {str(path)!r} is not UTF-8 text") from None
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(f"scenario: invalid YAML{where}: {problem}") from None
+    return parse_scenario(document, path.parent)

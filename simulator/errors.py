@@ -1,0 +1,9 @@
+"""Errors meant for people: each carries a one-line message and becomes exit code 2."""
+
+
+class UserError(Exception):
+    """A problem with what the user asked for (not a bug): printed as one line, exit code 2."""
+
+
+class ScenarioError(UserError):
+    """An invalid scenario: the message names the field path, the bad value and what is allowed."""

@@ -1,0 +1,137 @@
+"""The Mesa model: one step is one simulated day.
+
+The daily loop (docs/ARCHITECTURE.md):
+  1. exposure: each citizen hears today's speakers' latest posts (short-term memory);
+  2. summarise, 3. reflect, 4. opinion: one request per citizen each;
+  5. end of day: S/I/R states switch, the DataCollector records the tally.
+
+With ``update: synchronous`` all citizens hear before anyone decides, so every phase's requests
+are independent and go to the backend as one batch. With ``update: sequential`` (FPS) citizens
+act one at a time in random order and hear the latest posts, including today's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import mesa
+import numpy as np
+
+from agents.citizen import Citizen
+from agents.llm.base import REQUEST_KINDS, LanguageModel, LLMRequest, LLMResponse, Sampling
+from agents.memory import LongTermMemory, ShortTermMemory
+from agents.news import NewsItem
+from agents.persona import Persona
+from simulator import metrics
+from simulator.config import Scenario
+from simulator.network import ContactStructure
+
+
+def _reporter(column: str):
+    def report(model: OpinionModel) -> float:
+        return model.today[column]
+
+    report.__name__ = column
+    return report
+
+
+class OpinionModel(mesa.Model):
+    """A population hearing a false news item and each other's posts, day after day."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        personas: Sequence[Persona],
+        contacts: ContactStructure,
+        backend: LanguageModel,
+    ):
+        super().__init__(rng=scenario.seed)
+        self.config = scenario  # Mesa reserves `scenario`
+        self.contacts = contacts
+        self.backend = backend
+        self.news = NewsItem(scenario.news.topic, scenario.news.claim, scenario.news.text)
+        llm = scenario.llm
+        self.sampling = {
+            kind: Sampling(getattr(llm.temperature, kind), getattr(llm.max_tokens, kind))
+            for kind in REQUEST_KINDS
+        }
+        mem = scenario.agents.memory
+        n = len(personas)
+        believers = set(
+            self.rng.choice(n, size=scenario.population.initial_believers, replace=False).tolist()
+        )
+        self.citizens: list[Citizen] = [
+            Citizen(
+                self,
+                i,
+                persona,
+                self.news,
+                believes=i in believers,
+                short_term=ShortTermMemory(mem.short_term_capacity, mem.max_item_chars),
+                long_term=LongTermMemory(mem.long_term_capacity, mem.max_item_chars),
+            )
+            for i, persona in enumerate(personas)
+        ]
+        self._loop = asyncio.Runner()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={c: _reporter(c) for c in metrics.DAILY_COLUMNS if c != "day"}
+        )
+        self._record_day()
+
+    @property
+    def day(self) -> int:
+        """The current day: 0 before the first step, then 1, 2, ..."""
+        return int(self.time)
+
+    def step(self) -> None:
+        """Simulate one day."""
+        speakers = self.contacts.todays_speakers(self.rng)
+        if self.config.agents.update == "synchronous":
+            self._synchronous_day(speakers)
+        else:
+            self.agents.shuffle_do(self._act_alone, speakers)
+        self.agents.do("end_day")
+        self._record_day()
+
+    def _synchronous_day(self, speakers: Sequence[np.ndarray]) -> None:
+        day = self.day
+        citizens = self.citizens
+        for listener, heard in zip(citizens, speakers, strict=True):
+            listener.start_day()
+            for j in heard:
+                listener.hear(citizens[j], day)
+        for kind in REQUEST_KINDS:
+            sampling = self.sampling[kind]
+            answers = self.ask([c.request(kind, day, sampling) for c in citizens])
+            for citizen, answer in zip(citizens, answers, strict=True):
+                citizen.apply(kind, answer, day)
+
+    def _act_alone(self, citizen: Citizen, speakers: Sequence[np.ndarray]) -> None:
+        """FPS order: hear the latest posts, then summarise, reflect and decide at once."""
+        day = self.day
+        citizen.start_day()
+        for j in speakers[citizen.index]:
+            citizen.hear(self.citizens[j], day)
+        for kind in REQUEST_KINDS:
+            (answer,) = self.ask([citizen.request(kind, day, self.sampling[kind])])
+            citizen.apply(kind, answer, day)
+
+    def ask(self, requests: list[LLMRequest]) -> list[LLMResponse]:
+        """Send a batch of independent requests to the backend and wait for all answers."""
+        return self._loop.run(self.backend.complete(requests))
+
+    def _record_day(self) -> None:
+        self.today = metrics.tally(self.citizens)
+        self.datacollector.collect(self)
+
+    def daily_table(self):
+        """The DataCollector's records with a day column (a pandas DataFrame)."""
+        frame = self.datacollector.get_model_vars_dataframe()
+        frame.insert(0, "day", range(len(frame)))
+        return frame
+
+    def close(self) -> None:
+        """Close the backend and the event loop."""
+        self._loop.run(self.backend.aclose())
+        self._loop.close()

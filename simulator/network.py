@@ -1,0 +1,131 @@
+"""Contact structures: who hears whom each day.
+
+A contact structure answers one question per day: for each agent (by index 0..n-1), whose
+latest posts does it hear today? FPS uses ``random_contacts`` (k random others a day, uniform
+mixing); the network structures come from networkx generators, seeded from the scenario.
+A new structure is one more builder in ``build_contacts``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import networkx as nx
+import numpy as np
+
+from simulator.config import (
+    BarabasiAlbert,
+    CompleteGraph,
+    EdgeList,
+    ErdosRenyi,
+    RandomContacts,
+    WattsStrogatz,
+)
+from simulator.errors import ScenarioError
+
+
+class ContactStructure(Protocol):
+    """Who hears whom."""
+
+    def todays_speakers(self, rng: np.random.Generator) -> list[np.ndarray]:
+        """For each listener index, the indices of the agents it hears today."""
+        ...
+
+
+class RandomMixing:
+    """Each listener hears ``k`` distinct random others (never itself)."""
+
+    def __init__(self, n: int, k: int):
+        self.n = n
+        self.k = min(k, n - 1)
+
+    def todays_speakers(self, rng: np.random.Generator) -> list[np.ndarray]:
+        """Draw today's speakers for all listeners at once."""
+        n, k = self.n, self.k
+        # Draw from the n-1 others by shifting values at or above the listener's own index;
+        # redraw the (few) rows that repeat a speaker until all rows are distinct.
+        draws = rng.integers(0, n - 1, size=(n, k))
+        while True:
+            ordered = np.sort(draws, axis=1)
+            bad = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
+            if bad.size == 0:
+                break
+            draws[bad] = rng.integers(0, n - 1, size=(bad.size, k))
+        draws += draws >= np.arange(n)[:, None]
+        return list(draws)
+
+
+class GraphContacts:
+    """Listeners hear their neighbours on a fixed graph, up to ``per_day`` sampled a day."""
+
+    def __init__(self, graph: nx.Graph, per_day: int):
+        self.graph = graph
+        self.per_day = per_day
+        self.neighbours = [
+            np.fromiter(graph.neighbors(i), dtype=np.int64) for i in range(graph.number_of_nodes())
+        ]
+
+    def todays_speakers(self, rng: np.random.Generator) -> list[np.ndarray]:
+        """All neighbours, or a random sample of ``per_day`` of them for high-degree nodes."""
+        limit = self.per_day
+        return [
+            nb if nb.size <= limit else rng.choice(nb, size=limit, replace=False)
+            for nb in self.neighbours
+        ]
+
+
+def read_edge_list(path: Path, n: int) -> nx.Graph:
+    """An undirected graph on nodes 0..n-1 from a file of 'a b' lines ('#' starts a comment)."""
+    graph = nx.empty_graph(n)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"contacts.path: cannot read edge list {str(path)!r} ({exc})") from None
+    for lineno, line in enumerate(lines, start=1):
+        fields = line.split("#", 1)[0].split()
+        if not fields:
+            continue
+        try:
+            if len(fields) != 2:
+                raise ValueError
+            a, b = int(fields[0]), int(fields[1])
+        except ValueError:
+            raise ScenarioError(
+                f"contacts.path: line {lineno} of {path.name} is not two agent indices: "
+                f"{line.strip()[:60]!r}"
+            ) from None
+        for node in (a, b):
+            if not 0 <= node < n:
+                raise ScenarioError(
+                    f"contacts.path: line {lineno} of {path.name} names agent {node}, but the "
+                    f"population has agents 0..{n - 1}"
+                )
+        if a != b:
+            graph.add_edge(a, b)
+    return graph
+
+
+def build_contacts(spec, n: int, seed: int, short_term_capacity: int) -> ContactStructure:
+    """The contact structure a scenario's ``contacts`` section describes."""
+    if isinstance(spec, RandomContacts):
+        return RandomMixing(n, spec.k)
+    graph_seed = int(np.random.default_rng([seed, 0xC0DE]).integers(2**31))
+    if isinstance(spec, CompleteGraph):
+        graph = nx.complete_graph(n)
+    elif isinstance(spec, ErdosRenyi):
+        graph = nx.fast_gnp_random_graph(n, spec.p, seed=graph_seed)
+    elif isinstance(spec, WattsStrogatz):
+        if spec.k >= n:
+            raise ScenarioError(f"contacts.k: {spec.k} must be less than population.size {n}")
+        graph = nx.watts_strogatz_graph(n, spec.k, spec.p, seed=graph_seed)
+    elif isinstance(spec, BarabasiAlbert):
+        if spec.m >= n:
+            raise ScenarioError(f"contacts.m: {spec.m} must be less than population.size {n}")
+        graph = nx.barabasi_albert_graph(n, spec.m, seed=graph_seed)
+    elif isinstance(spec, EdgeList):
+        graph = read_edge_list(spec.path, n)
+    else:  # pragma: no cover - the schema admits nothing else
+        raise TypeError(f"unknown contacts spec {spec!r}")
+    per_day = spec.posts_per_day or short_term_capacity
+    return GraphContacts(graph, min(per_day, short_term_capacity))

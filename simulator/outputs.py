@@ -1,0 +1,102 @@
+"""The results folder of a run: what is written, in which format, and how safely.
+
+Small files are written whole to a temporary name and renamed into place, so a reader never
+sees half a file. ``agents.csv`` is streamed day by day (a big run never holds it in memory)
+into ``agents.csv.partial`` and renamed when the run completes; a folder without
+``summary.json`` is a run that did not finish.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from agents.citizen import Citizen
+from agents.persona import TRAITS
+from simulator.errors import UserError
+
+AGENT_COLUMNS = (
+    "day", "agent", "name", "age", "gender", "education", "occupation", *TRAITS,
+    "belief", "confidence", "state", "post", "reasoning",
+)
+
+
+def new_run_id(name: str, seed: int | None = None) -> str:
+    """A unique, sortable folder name: scenario, seed, UTC time and a random suffix."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    seed_part = f"-s{seed}" if seed is not None else ""
+    return f"{name}{seed_part}-{stamp}-{secrets.token_hex(3)}"
+
+
+def make_folder(path: Path) -> Path:
+    """Create a new results folder; refuses to reuse one (runs never clobber each other)."""
+    try:
+        path.mkdir(parents=True, exist_ok=False)
+    except FileExistsError:
+        raise UserError(f"results folder already exists: {str(path)!r}") from None
+    except OSError as exc:
+        raise UserError(f"cannot create results folder {str(path)!r}: {exc.strerror}") from None
+    return path
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_yaml(path: Path, data: Any) -> None:
+    """Write YAML atomically (keys in schema order)."""
+    write_atomic(path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write pretty JSON atomically."""
+    write_atomic(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def write_table(path: Path, frame: pd.DataFrame) -> None:
+    """Write a CSV atomically with a fixed float format (byte-identical reruns)."""
+    write_atomic(path, frame.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
+
+
+class AgentDayWriter:
+    """Streams one row per agent-day into agents.csv."""
+
+    def __init__(self, folder: Path):
+        self.final = folder / "agents.csv"
+        self.partial = folder / "agents.csv.partial"
+        self._file = self.partial.open("w", newline="", encoding="utf-8")
+        self._csv = csv.writer(self._file, lineterminator="\n")
+        self._csv.writerow(AGENT_COLUMNS)
+        self._static: dict[int, tuple] = {}
+
+    def write_day(self, day: int, citizens: Iterable[Citizen]) -> None:
+        """Append the rows of ``day``."""
+        rows = []
+        for c in citizens:
+            static = self._static.get(c.index)
+            if static is None:
+                p = c.persona
+                static = (c.index, p.name, p.age, p.gender, p.education, p.occupation,
+                          *(p.trait(t) for t in TRAITS))
+                self._static[c.index] = static
+            rows.append((day, *static, c.belief, round(c.confidence, 4), c.state, c.post,
+                         c.reasoning))
+        self._csv.writerows(rows)
+
+    def close(self, complete: bool) -> None:
+        """Close the file; rename it to agents.csv when the run completed."""
+        self._file.close()
+        if complete:
+            os.replace(self.partial, self.final)

@@ -1,0 +1,245 @@
+"""Running scenarios: one run, or replicates in parallel processes.
+
+A run builds the world (personas, contacts, backend), steps the model day by day with a
+progress bar, streams agent-day rows, and finally writes the daily table, the summary and the
+plots. Everything a run writes is derived from the scenario and its seed alone, so reruns give
+byte-identical daily.csv and agents.csv.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import platform
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import mesa
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from agents.llm import Accounting, BackendUnavailable, create_backend
+from agents.persona import Persona, PersonaFileError, generate_personas, load_personas
+from simulator import metrics, plots
+from simulator.config import PersonaFile, Scenario
+from simulator.errors import ScenarioError, UserError
+from simulator.model import OpinionModel
+from simulator.network import ContactStructure, build_contacts
+from simulator.outputs import (
+    AgentDayWriter,
+    make_folder,
+    new_run_id,
+    write_json,
+    write_table,
+    write_yaml,
+)
+
+
+@dataclass
+class RunResult:
+    """Where a run wrote its files and what it found."""
+
+    folder: Path
+    summary: dict
+
+
+def versions() -> dict[str, str]:
+    """Versions that decide a run's results, for the summary."""
+
+    def version(pkg: str) -> str:
+        try:
+            return metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return {
+        "murmur": version("murmur"),
+        "mesa": mesa.__version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "openai": version("openai"),
+    }
+
+
+def build_personas(scenario: Scenario) -> list[Persona]:
+    """The population's personas: generated from the seed or read from the persona file."""
+    pop = scenario.population
+    if isinstance(pop.personas, PersonaFile):
+        try:
+            personas = load_personas(pop.personas.path)
+        except PersonaFileError as exc:
+            raise ScenarioError(f"population.personas.path: {exc}") from None
+        if len(personas) < pop.size:
+            raise ScenarioError(
+                f"population.size: {pop.size} agents but the persona file holds only "
+                f"{len(personas)} (allowed: at most {len(personas)}, or add personas)"
+            )
+        return personas[: pop.size]
+    return generate_personas(pop.size, scenario.seed)
+
+
+def build_world(scenario: Scenario) -> tuple[list[Persona], ContactStructure]:
+    """Personas and contacts; raises ScenarioError for bad input files. Used by ``check`` too."""
+    personas = build_personas(scenario)
+    contacts = build_contacts(
+        scenario.contacts, len(personas), scenario.seed,
+        scenario.agents.memory.short_term_capacity,
+    )
+    if scenario.interventions:
+        raise ScenarioError(
+            "interventions: no intervention types are available in this version "
+            "(allowed: an empty list)"
+        )
+    return personas, contacts
+
+
+def _backend(scenario: Scenario) -> Accounting:
+    settings: dict = {}
+    if scenario.llm.backend == "mock" and scenario.news.appeal is not None:
+        from agents.llm.mock import TOPIC_PROFILES, TopicProfile
+
+        settings["topics"] = {**TOPIC_PROFILES, scenario.news.topic: TopicProfile(scenario.news.appeal)}
+    try:
+        return Accounting(create_backend(scenario.llm.backend, scenario.seed, **settings))
+    except (BackendUnavailable, ImportError) as exc:
+        raise ScenarioError(f"llm.backend: {exc}") from None
+
+
+def run_scenario(
+    scenario: Scenario, folder: Path | None = None, progress: bool = True
+) -> RunResult:
+    """Run one scenario with its own seed; write everything into ``folder`` (new)."""
+    personas, contacts = build_world(scenario)
+    backend = _backend(scenario)
+    if folder is None:
+        folder = scenario.outputs.dir / new_run_id(scenario.name, scenario.seed)
+    make_folder(folder)
+    write_yaml(folder / "scenario.resolved.yaml", scenario.resolved())
+    started = time.perf_counter()
+    model = OpinionModel(scenario, personas, contacts, backend)
+    writer = AgentDayWriter(folder) if scenario.outputs.agents_csv else None
+    complete = False
+    try:
+        if writer:
+            writer.write_day(0, model.citizens)
+        with tqdm(total=scenario.days, desc=scenario.name, unit="day", disable=not progress,
+                  leave=False) as bar:
+            for _ in range(scenario.days):
+                model.step()
+                if writer:
+                    writer.write_day(model.day, model.citizens)
+                bar.set_postfix(believers=model.today["infected"], refresh=False)
+                bar.update()
+        complete = True
+    finally:
+        if writer:
+            writer.close(complete)
+        model.close()
+    elapsed = time.perf_counter() - started
+    daily = model.daily_table()
+    write_table(folder / "daily.csv", daily)
+    summary = summarise(scenario, daily, backend, elapsed, folder)
+    write_json(folder / "summary.json", summary)
+    if scenario.outputs.plots:
+        draw_plots(folder)
+    return RunResult(folder, summary)
+
+
+def summarise(scenario: Scenario, daily: pd.DataFrame, backend: Accounting, elapsed: float,
+              folder: Path) -> dict:
+    """The run's summary.json content."""
+    n = scenario.population.size
+    agent_days = n * scenario.days
+    return {
+        "scenario": scenario.name,
+        "run_id": folder.name,
+        "seed": scenario.seed,
+        "days": scenario.days,
+        "population": n,
+        "topic": scenario.news.topic,
+        "update": scenario.agents.update,
+        "backend": scenario.llm.backend,
+        "curve": metrics.curve_summary(daily["day"].tolist(), daily["infected"].tolist(), n),
+        "sis_fit": metrics.fit_sis(daily["day"].tolist(), daily["infected"].tolist(), n),
+        "llm": backend.summary(),
+        "runtime_seconds": round(elapsed, 3),
+        "agent_days_per_second": round(agent_days / elapsed, 1) if elapsed > 0 else None,
+        "versions": versions(),
+    }
+
+
+def draw_plots(folder: Path) -> list[Path]:
+    """(Re)draw a run's plots from its saved files; returns the files written."""
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        daily = pd.read_csv(folder / "daily.csv")
+    except FileNotFoundError as exc:
+        raise UserError(f"{folder}: not a finished run folder ({Path(exc.filename).name} is "
+                        "missing)") from None
+    except (ValueError, OSError) as exc:
+        raise UserError(f"{folder}: cannot read run files ({exc})") from None
+    written = [folder / "attitude_curves.png"]
+    plots.attitude_curves(daily, summary, written[0])
+    agents_file = folder / "agents.csv"
+    if agents_file.is_file():
+        columns = ["day", "belief", "education", *plots.TRAITS]
+        agents = pd.read_csv(agents_file, usecols=columns)
+        written.append(folder / "belief_breakdown.png")
+        plots.belief_breakdown(agents, summary, written[-1])
+    return written
+
+
+def _run_replicate(scenario: Scenario, folder: Path) -> dict:
+    return run_scenario(scenario, folder, progress=False).summary
+
+
+def run_replicates(
+    scenario: Scenario, replicates: int, workers: int, progress: bool = True
+) -> RunResult:
+    """Run seeds seed..seed+replicates-1 in ``workers`` processes; plot mean and 95% band."""
+    build_world(scenario)  # fail on bad input before any folder or process exists
+    _backend(scenario)
+    parent = make_folder(scenario.outputs.dir / new_run_id(f"{scenario.name}-x{replicates}"))
+    write_yaml(parent / "scenario.resolved.yaml", scenario.resolved())
+    seeds = [scenario.seed + i for i in range(replicates)]
+    summaries: dict[int, dict] = {}
+    # spawn, not fork: forking a process that has threads (BLAS, tqdm) can deadlock.
+    context = multiprocessing.get_context("spawn")
+    with (
+        ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
+        tqdm(total=replicates, desc=f"{scenario.name} replicates", unit="run",
+             disable=not progress) as bar,
+    ):
+        futures = {
+            pool.submit(_run_replicate, scenario.model_copy(update={"seed": s}),
+                        parent / f"seed-{s}"): s
+            for s in seeds
+        }
+        for future in as_completed(futures):
+            summaries[futures[future]] = future.result()
+            bar.update()
+    dailies = [pd.read_csv(parent / f"seed-{s}" / "daily.csv") for s in seeds]
+    band = plots.replicate_curves(dailies, scenario.name, scenario.population.size,
+                                  parent / "attitude_curves.png")
+    write_table(parent / "replicates_band.csv", band)
+    rows = [{"seed": s, **summaries[s]["curve"], "sis_beta": summaries[s]["sis_fit"]["beta"],
+             "sis_gamma": summaries[s]["sis_fit"]["gamma"]} for s in seeds]
+    table = pd.DataFrame(rows)
+    write_table(parent / "replicates.csv", table)
+    curve_keys = ["peak_believers", "peak_day", "final_believer_share", "auc_believer_share"]
+    summary = {
+        "scenario": scenario.name,
+        "replicates": replicates,
+        "seeds": seeds,
+        "population": scenario.population.size,
+        "mean": {k: round(float(table[k].mean()), 6) for k in curve_keys},
+        "sd": {k: round(float(table[k].std(ddof=1)), 6) if replicates > 1 else 0.0
+               for k in curve_keys},
+        "versions": versions(),
+    }
+    write_json(parent / "summary.json", summary)
+    return RunResult(parent, summary)
