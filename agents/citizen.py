@@ -10,7 +10,7 @@ from __future__ import annotations
 import mesa
 
 from agents.llm.base import LLMRequest, LLMResponse, RequestContext, RequestKind, Sampling
-from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory
+from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory, clip_text
 from agents.news import NewsItem
 from agents.persona import Persona
 
@@ -58,13 +58,13 @@ class Citizen(mesa.Agent):
         self.news = news
         self.belief = int(believes)
         self.confidence = 1.0
-        self.post = opening_post(news.claim, believes, index)
         self.reasoning = ""
         self.state = INFECTED if believes else SUSCEPTIBLE
         self.believed_yesterday = self.belief
         self.stm = short_term
         self.ltm = long_term
         self.failed_today = 0
+        self.publish(opening_post(news.claim, believes, index), day=0)
 
     # --- the day's phases ---------------------------------------------------------------
     def start_day(self) -> None:
@@ -72,17 +72,17 @@ class Citizen(mesa.Agent):
         self.stm.start_day()
         self.failed_today = 0
 
-    def hear(self, speaker: Citizen, day: int) -> None:
-        """Put ``speaker``'s latest post into today's short-term memory."""
-        self.stm.hear(
-            MemoryItem(
-                text=speaker.post,
-                stance=1.0 if speaker.belief else -1.0,
-                source="peer",
-                day=day,
-                importance=1.0,
-            )
+    def publish(self, post: str, day: int) -> None:
+        """Make ``post`` this citizen's latest post, with the belief it states."""
+        self.post = post
+        # One shared record per post: every listener's memory points at the same item.
+        self.post_item = MemoryItem(
+            clip_text(post, self.stm.max_chars), 1.0 if self.belief else -1.0, "peer", day, 1.0
         )
+
+    def hear(self, speakers: list[Citizen]) -> None:
+        """Put the latest posts of ``speakers`` into today's short-term memory."""
+        self.stm.hear([s.post_item for s in speakers])
 
     def receive(self, item: MemoryItem) -> None:
         """Place an item (a notice, a label) straight into long-term memory."""
@@ -90,19 +90,12 @@ class Citizen(mesa.Agent):
 
     def request(self, kind: RequestKind, day: int, sampling: Sampling) -> LLMRequest:
         """Build today's request of ``kind`` from the current state."""
+        # Positional arguments: this runs three times per agent-day.
         ctx = RequestContext(
-            agent_id=self.index,
-            day=day,
-            persona=self.persona,
-            news=self.news,
-            belief=self.belief,
-            confidence=self.confidence,
-            previous_post=self.post,
-            heard=tuple(self.stm.items),
-            summary=self.stm.summary,
-            memory=tuple(self.ltm.items),
+            self.index, day, self.persona, self.news, self.belief, self.confidence, self.post,
+            tuple(self.stm.items), self.stm.summary, tuple(self.ltm.items),
         )
-        return LLMRequest(kind=kind, context=ctx, sampling=sampling)
+        return LLMRequest(kind, ctx, sampling)
 
     def apply(self, kind: RequestKind, response: LLMResponse, day: int) -> None:
         """Fold an answer of ``kind`` into memory or opinion.
@@ -110,29 +103,27 @@ class Citizen(mesa.Agent):
         A failed answer never stops the day: a missing summary is replaced by a plain tally,
         a missing reflection adds nothing, a missing opinion keeps yesterday's.
         """
-        if not response.ok:
-            self.failed_today += 1
+        failed = response.error is not None
+        self.failed_today += failed
+        fields = response.fields
         # The stance of a summary or reflection is computed from what was heard, not read
         # from the model's prose, so both backends keep the same structured memory.
         if kind == "summarise":
             stance = self.stm.net_stance()
-            text = response.fields.get("summary") if response.ok else None
+            text = None if failed else fields.get("summary")
             if not text:
                 text = f"Heard {len(self.stm.items)} posts; net stance {stance:+.2f}."
             self.stm.summary = MemoryItem(text, stance, "peers", day, 1.0)
         elif kind == "reflect":
-            if response.ok and response.fields.get("memory"):
+            text = None if failed else fields.get("memory")
+            if text:
                 stance = self.stm.summary.stance if self.stm.summary else 0.0
-                self.ltm.add(
-                    MemoryItem(response.fields["memory"], stance, "peers", day,
-                               0.5 + 0.5 * abs(stance))
-                )
-        elif response.ok:
-            f = response.fields
-            self.belief = int(f["belief"])
-            self.confidence = float(f.get("confidence", 1.0))
-            self.post = str(f.get("post", "")) or self.post
-            self.reasoning = str(f.get("reasoning", ""))
+                self.ltm.add(MemoryItem(text, stance, "peers", day, 0.5 + 0.5 * abs(stance)))
+        elif not failed:
+            self.belief = int(fields["belief"])
+            self.confidence = float(fields.get("confidence", 1.0))
+            self.reasoning = str(fields.get("reasoning", ""))
+            self.publish(str(fields.get("post", "")) or self.post, day)
 
     def end_day(self) -> None:
         """Switch the S/I/R state: believers are Infected; a believer who stops is Recovered."""
@@ -152,6 +143,7 @@ class Citizen(mesa.Agent):
         """Everything that changes during a run."""
         return {
             "belief": self.belief, "confidence": self.confidence, "post": self.post,
+            "post_item": self.post_item,
             "reasoning": self.reasoning, "state": self.state,
             "believed_yesterday": self.believed_yesterday,
             "stm": self.stm.get_state(), "ltm": self.ltm.get_state(),
@@ -159,7 +151,8 @@ class Citizen(mesa.Agent):
 
     def set_state(self, state: dict) -> None:
         """Restore what get_state returned."""
-        for key in ("belief", "confidence", "post", "reasoning", "state", "believed_yesterday"):
+        for key in ("belief", "confidence", "reasoning", "state", "believed_yesterday",
+                    "post", "post_item"):
             setattr(self, key, state[key])
         self.stm.set_state(state["stm"])
         self.ltm.set_state(state["ltm"])

@@ -48,23 +48,25 @@ class ShortTermMemory:
         self.items = []
         self.summary = None
 
-    def hear(self, item: MemoryItem) -> bool:
-        """Remember a heard item; returns False when today's memory is already full."""
-        if len(self.items) >= self.capacity:
-            return False
-        if len(item.text) > self.max_chars:
-            item = MemoryItem(
-                clip_text(item.text, self.max_chars), item.stance, item.source, item.day,
-                item.importance,
-            )
-        self.items.append(item)
-        return True
+    def hear(self, items: list[MemoryItem]) -> int:
+        """Remember heard items until today's memory is full; returns how many were kept.
+
+        Items are shared between listeners, so they arrive already clipped to ``max_chars``.
+        """
+        room = self.capacity - len(self.items)
+        kept = items[:room] if len(items) > room else items
+        self.items.extend(kept)
+        return len(kept)
 
     def net_stance(self) -> float:
         """Mean stance of what was heard today (0 when nothing was heard)."""
-        if not self.items:
+        items = self.items
+        if not items:
             return 0.0
-        return sum(i.stance for i in self.items) / len(self.items)
+        total = 0.0
+        for item in items:
+            total += item.stance
+        return total / len(items)
 
     def get_state(self) -> dict:
         """State for checkpoints."""
@@ -98,15 +100,16 @@ class LongTermMemory:
                 clip_text(item.text, self.max_chars), item.stance, item.source, item.day,
                 item.importance,
             )
-        self.items.append(item)
-        if len(self.items) > self.capacity:
-            today = item.day
-            weakest = min(
-                range(len(self.items) - 1),  # never forget what was just learned
-                key=lambda i: self.items[i].importance
-                * self.decay ** (today - self.items[i].day),
-            )
-            del self.items[weakest]
+        items = self.items
+        items.append(item)
+        if len(items) > self.capacity:
+            today, decay = item.day, self.decay
+            weakest, lowest = 0, float("inf")
+            for i in range(len(items) - 1):  # never forget what was just learned
+                retention = items[i].importance * decay ** (today - items[i].day)
+                if retention < lowest:
+                    weakest, lowest = i, retention
+            del items[weakest]
 
     def get_state(self) -> dict:
         """State for checkpoints."""

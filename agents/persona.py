@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -152,17 +152,23 @@ class Persona:
     extraversion: float
     emotional_stability: float
     openness: float
+    _adjectives: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Computed once: prompts and the surrogate's texts ask for them every day.
+        object.__setattr__(self, "_adjectives", self._describe_traits())
 
     def trait(self, name: str) -> float:
         """The value of one Big Five dimension."""
         return getattr(self, name)
 
     def adjectives(self) -> tuple[str, ...]:
-        """One describing adjective per Big Five dimension, as FPS gives them to the model.
+        """One describing adjective per Big Five dimension, as FPS gives them to the model."""
+        return self._adjectives
 
-        The choice within the high or low list is fixed by the name and value, so the same
-        persona always reads the same.
-        """
+    def _describe_traits(self) -> tuple[str, ...]:
+        # The choice within the high or low list is fixed by the name and value, so the same
+        # persona always reads the same.
         words = []
         for i, trait in enumerate(TRAITS):
             value = self.trait(trait)
@@ -184,7 +190,9 @@ class Persona:
 
     def as_record(self) -> dict[str, object]:
         """The persona as a flat dict (for CSV output)."""
-        return asdict(self)
+        record = asdict(self)
+        del record["_adjectives"]
+        return record
 
 
 class PersonaRecord(BaseModel):

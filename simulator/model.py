@@ -16,7 +16,6 @@ import asyncio
 from collections.abc import Sequence
 
 import mesa
-import numpy as np
 
 from agents.citizen import Citizen
 from agents.llm.base import REQUEST_KINDS, LanguageModel, LLMRequest, LLMResponse, Sampling
@@ -94,25 +93,23 @@ class OpinionModel(mesa.Model):
         self.agents.do("end_day")
         self._record_day()
 
-    def _synchronous_day(self, speakers: Sequence[np.ndarray]) -> None:
+    def _synchronous_day(self, speakers: Sequence[list[int]]) -> None:
         day = self.day
         citizens = self.citizens
         for listener, heard in zip(citizens, speakers, strict=True):
             listener.start_day()
-            for j in heard:
-                listener.hear(citizens[j], day)
+            listener.hear([citizens[j] for j in heard])
         for kind in REQUEST_KINDS:
             sampling = self.sampling[kind]
             answers = self.ask([c.request(kind, day, sampling) for c in citizens])
             for citizen, answer in zip(citizens, answers, strict=True):
                 citizen.apply(kind, answer, day)
 
-    def _act_alone(self, citizen: Citizen, speakers: Sequence[np.ndarray]) -> None:
+    def _act_alone(self, citizen: Citizen, speakers: Sequence[list[int]]) -> None:
         """FPS order: hear the latest posts, then summarise, reflect and decide at once."""
         day = self.day
         citizen.start_day()
-        for j in speakers[citizen.index]:
-            citizen.hear(self.citizens[j], day)
+        citizen.hear([self.citizens[j] for j in speakers[citizen.index]])
         for kind in REQUEST_KINDS:
             (answer,) = self.ask([citizen.request(kind, day, self.sampling[kind])])
             citizen.apply(kind, answer, day)

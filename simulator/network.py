@@ -28,7 +28,7 @@ from simulator.errors import ScenarioError
 class ContactStructure(Protocol):
     """Who hears whom."""
 
-    def todays_speakers(self, rng: np.random.Generator) -> list[np.ndarray]:
+    def todays_speakers(self, rng: np.random.Generator) -> list[list[int]]:
         """For each listener index, the indices of the agents it hears today."""
         ...
 
@@ -40,7 +40,7 @@ class RandomMixing:
         self.n = n
         self.k = min(k, n - 1)
 
-    def todays_speakers(self, rng: np.random.Generator) -> list[np.ndarray]:
+    def todays_speakers(self, rng: np.random.Generator) -> list[list[int]]:
         """Draw today's speakers for all listeners at once."""
         n, k = self.n, self.k
         # Draw from the n-1 others by shifting values at or above the listener's own index;
@@ -53,7 +53,7 @@ class RandomMixing:
                 break
             draws[bad] = rng.integers(0, n - 1, size=(bad.size, k))
         draws += draws >= np.arange(n)[:, None]
-        return list(draws)
+        return draws.tolist()  # plain ints: indexing lists with numpy scalars is slow
 
 
 class GraphContacts:
@@ -62,15 +62,13 @@ class GraphContacts:
     def __init__(self, graph: nx.Graph, per_day: int):
         self.graph = graph
         self.per_day = per_day
-        self.neighbours = [
-            np.fromiter(graph.neighbors(i), dtype=np.int64) for i in range(graph.number_of_nodes())
-        ]
+        self.neighbours = [sorted(graph.neighbors(i)) for i in range(graph.number_of_nodes())]
 
-    def todays_speakers(self, rng: np.random.Generator) -> list[np.ndarray]:
+    def todays_speakers(self, rng: np.random.Generator) -> list[list[int]]:
         """All neighbours, or a random sample of ``per_day`` of them for high-degree nodes."""
         limit = self.per_day
         return [
-            nb if nb.size <= limit else rng.choice(nb, size=limit, replace=False)
+            nb if len(nb) <= limit else rng.choice(nb, size=limit, replace=False).tolist()
             for nb in self.neighbours
         ]
 

@@ -20,6 +20,12 @@ from scipy import stats  # noqa: E402
 from agents.persona import EDUCATION_LEVELS, TRAITS  # noqa: E402
 from simulator.metrics import sis_curve  # noqa: E402
 
+TRAIT_LABELS = {
+    "agreeableness": "agreeable-\nness", "conscientiousness": "conscien-\ntiousness",
+    "extraversion": "extra-\nversion", "emotional_stability": "emotional\nstability",
+    "openness": "openness",
+}
+
 STATE_STYLE = {
     "susceptible": ("Susceptible (never believed)", "#4C72B0"),
     "infected": ("Infected (believes)", "#C44E52"),
@@ -79,7 +85,7 @@ def belief_breakdown(agents: pd.DataFrame, summary: dict, path: Path) -> None:
     high = [last.loc[last[t] >= 0.5, "belief"].mean() for t in TRAITS]
     right.bar(x - 0.2, low, width=0.4, label="trait < 0.5", color="#8172B2")
     right.bar(x + 0.2, high, width=0.4, label="trait ≥ 0.5", color="#CCB974")
-    right.set_xticks(x, [t.replace("_", "\n") for t in TRAITS], fontsize=8.5)
+    right.set_xticks(x, [TRAIT_LABELS[t] for t in TRAITS], fontsize=8.5)
     right.set_ylim(0, 1.08)
     right.set_ylabel("Share believing")
     right.set_title("By Big Five trait (low vs high)", fontsize=10)

@@ -8,6 +8,7 @@ byte-identical daily.csv and agents.csv.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import platform
@@ -97,7 +98,7 @@ def build_world(scenario: Scenario) -> tuple[list[Persona], ContactStructure]:
     return personas, contacts
 
 
-def _backend(scenario: Scenario) -> Accounting:
+def build_backend(scenario: Scenario) -> Accounting:
     settings: dict = {}
     if scenario.llm.backend == "mock" and scenario.news.appeal is not None:
         from agents.llm.mock import TOPIC_PROFILES, TopicProfile
@@ -114,7 +115,7 @@ def run_scenario(
 ) -> RunResult:
     """Run one scenario with its own seed; write everything into ``folder`` (new)."""
     personas, contacts = build_world(scenario)
-    backend = _backend(scenario)
+    backend = build_backend(scenario)
     if folder is None:
         folder = scenario.outputs.dir / new_run_id(scenario.name, scenario.seed)
     make_folder(folder)
@@ -123,6 +124,12 @@ def run_scenario(
     model = OpinionModel(scenario, personas, contacts, backend)
     writer = AgentDayWriter(folder) if scenario.outputs.agents_csv else None
     complete = False
+    # The world just built lives for the whole run: freeze it out of the garbage collector's
+    # scans and collect young objects less often. At 10k+ agents the default settings spend
+    # a large share of the run re-scanning the population (measured in bench/bench_mock.py).
+    gc.freeze()
+    threshold = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
     try:
         if writer:
             writer.write_day(0, model.citizens)
@@ -136,6 +143,8 @@ def run_scenario(
                 bar.update()
         complete = True
     finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
         if writer:
             writer.close(complete)
         model.close()
@@ -202,7 +211,7 @@ def run_replicates(
 ) -> RunResult:
     """Run seeds seed..seed+replicates-1 in ``workers`` processes; plot mean and 95% band."""
     build_world(scenario)  # fail on bad input before any folder or process exists
-    _backend(scenario)
+    build_backend(scenario)
     parent = make_folder(scenario.outputs.dir / new_run_id(f"{scenario.name}-x{replicates}"))
     write_yaml(parent / "scenario.resolved.yaml", scenario.resolved())
     seeds = [scenario.seed + i for i in range(replicates)]

@@ -17,6 +17,7 @@ not depend on the order, batching or concurrency of calls.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -72,7 +73,7 @@ _KIND_CODE = {"summarise": 1, "reflect": 2, "opinion": 3}
 class SurrogateParameters:
     """Weights of the surrogate model (see docs/SURROGATE.md)."""
 
-    inertia: float = 1.1
+    inertia: float = 1.5
     gain: float = 2.4
     w_agreeableness: float = 1.4
     w_openness: float = -1.2
@@ -148,13 +149,6 @@ _SOCIAL_FOR = "{n} people I follow see it the same way."
 _SOCIAL_AGAINST = "Even the people pushing it could not back it up."
 
 
-def _source_trust(source: str, agreeableness: float) -> float:
-    if source == "official":
-        # Trust in institutions rises with agreeableness: a suspicious mind discounts officials.
-        return SOURCE_TRUST["official"] * (0.4 + 1.2 * agreeableness)
-    return SOURCE_TRUST.get(source, 1.0)
-
-
 class MockModel:
     """Deterministic surrogate for a language model (backend name ``mock``)."""
 
@@ -169,15 +163,17 @@ class MockModel:
         self.seed = seed
         self.topics = dict(TOPIC_PROFILES if topics is None else topics)
         self.params = parameters or SurrogateParameters()
+        self._persona_cache: dict[int, tuple] = {}
 
     async def complete(self, requests: Sequence[LLMRequest]) -> list[LLMResponse]:
         """Answer a batch; requests of different kinds may be mixed."""
+        handlers = {"summarise": self._summarise, "reflect": self._reflect,
+                    "opinion": self._opinion}
+        kinds = {r.kind for r in requests}
+        if len(kinds) == 1:  # the usual case: one phase of the day
+            return handlers[kinds.pop()]([r.context for r in requests])
         out: list[LLMResponse | None] = [None] * len(requests)
-        for kind, handler in (
-            ("summarise", self._summarise),
-            ("reflect", self._reflect),
-            ("opinion", self._opinion),
-        ):
+        for kind, handler in handlers.items():
             idx = [i for i, r in enumerate(requests) if r.kind == kind]
             if idx:
                 for i, resp in zip(idx, handler([requests[i].context for i in idx]), strict=True):
@@ -206,9 +202,11 @@ class MockModel:
             if not heard:
                 text = "I saw nothing about the story today."
             else:
-                pro = sum(1 for m in heard if m.stance > 0)
-                con = sum(1 for m in heard if m.stance < 0)
-                official = sum(1 for m in heard if m.source == "official")
+                pro = con = official = 0
+                for m in heard:
+                    pro += m.stance > 0
+                    con += m.stance < 0
+                    official += m.source == "official"
                 text = (
                     f"Today I saw {len(heard)} posts about the story: {pro} from people who "
                     f"believe it and {con} from people who doubt it."
@@ -223,7 +221,9 @@ class MockModel:
         responses = []
         for c in contexts:
             today = c.summary.stance if c.summary else 0.0
-            past = sum(m.stance for m in c.memory)
+            past = 0.0
+            for m in c.memory:
+                past += m.stance
             lean = "towards believing" if past > 0 else "against" if past < 0 else "nowhere yet"
             mood = (
                 "most voices backed the story" if today > 0.2
@@ -235,78 +235,88 @@ class MockModel:
         return responses
 
     # --- opinion: the decision ------------------------------------------------------------
-    def belief_probability(self, contexts: Sequence[RequestContext]) -> np.ndarray:
-        """P(believe) for each context: the core of the surrogate (vectorised over agents)."""
-        pr = self.params
-        n = len(contexts)
-        traits = np.empty((n, 6))
-        own = np.empty(n)
-        evidence = np.empty(n)
-        appeal = np.empty(n)
-        for i, c in enumerate(contexts):
-            p = c.persona
-            traits[i] = (
-                p.agreeableness, p.conscientiousness, p.emotional_stability, p.openness,
-                p.education_score, 0.0,
-            )
-            s = 1.0 if c.belief else -1.0
-            own[i] = s
-            evidence[i] = self._evidence(c, s)
-            profile = self.topics.get(c.news.topic)
-            appeal[i] = profile.at(c.day) if profile else 0.0
-        a, cons, stab, op, edu = (traits[:, j] - 0.5 for j in range(5))
+    def _traits(self, c: RequestContext) -> tuple[float, float, float]:
+        """(susceptibility, confirmation bias, official trust) of the persona, cached per agent."""
+        cached = self._persona_cache.get(c.agent_id)
+        if cached is not None and cached[0] is c.persona:
+            return cached[1]
+        pr, p = self.params, c.persona
         susceptibility = (
-            pr.w_agreeableness * a
-            + pr.w_openness * op
-            + pr.w_conscientiousness * cons
-            + pr.w_education * edu
-            - pr.w_instability * stab
+            pr.w_agreeableness * (p.agreeableness - 0.5)
+            + pr.w_openness * (p.openness - 0.5)
+            + pr.w_conscientiousness * (p.conscientiousness - 0.5)
+            + pr.w_education * (p.education_score - 0.5)
+            - pr.w_instability * (p.emotional_stability - 0.5)
         )
-        z = appeal + susceptibility + pr.inertia * own + pr.gain * evidence
-        return 1.0 / (1.0 + np.exp(-z))
+        bias = pr.bias_floor + pr.bias_span * (1.0 - p.openness)
+        # Trust in institutions rises with agreeableness: a suspicious mind discounts officials.
+        official = SOURCE_TRUST["official"] * (0.4 + 1.2 * p.agreeableness)
+        values = (susceptibility, bias, official)
+        self._persona_cache[c.agent_id] = (p, values)
+        return values
 
-    def _evidence(self, c: RequestContext, own: float) -> float:
-        """Trust- and recency-weighted mean stance, discounting what contradicts ``own``."""
+    def belief_probability(self, contexts: Sequence[RequestContext]) -> list[float]:
+        """P(believe) for each context: the core of the surrogate."""
         pr = self.params
-        bias = pr.bias_floor + pr.bias_span * (1.0 - c.persona.openness)
-        total = 0.0
-        weight = 1.0  # a prior of one unit of weight at stance 0 keeps a lone item from ruling
-        items: tuple[MemoryItem, ...] = c.memory
-        if c.summary is not None:
-            items = (*items, c.summary)
-        for m in items:
-            w = m.importance * _source_trust(m.source, c.persona.agreeableness)
-            w *= pr.memory_decay ** max(c.day - m.day, 0)
-            contribution = w * m.stance
-            if contribution * own < 0:
-                contribution *= 1.0 - bias
-            total += contribution
-            weight += w
-        return total / weight
+        inertia, gain = pr.inertia, pr.gain
+        appeal_cache: dict[tuple[str, int], float] = {}
+        # decay ** age for every age a bounded memory can hold, looked up instead of computed
+        decay = [pr.memory_decay**age for age in range(64)]
+        trust_of = SOURCE_TRUST.get
+        out = []
+        for c in contexts:
+            susceptibility, bias, official_trust = self._traits(c)
+            own = 1.0 if c.belief else -1.0
+            key = (c.news.topic, c.day)
+            appeal = appeal_cache.get(key)
+            if appeal is None:
+                profile = self.topics.get(c.news.topic)
+                appeal = appeal_cache[key] = profile.at(c.day) if profile else 0.0
+            # Evidence: trust- and recency-weighted mean stance of memory and today's summary,
+            # with a prior of one unit of weight at stance 0 so that a lone item cannot rule,
+            # and items that contradict the current belief discounted (confirmation bias).
+            total, weight, day = 0.0, 1.0, c.day
+            items = c.memory if c.summary is None else (*c.memory, c.summary)
+            for m in items:
+                trust = official_trust if m.source == "official" else trust_of(m.source, 1.0)
+                age = day - m.day
+                w = m.importance * trust * (decay[age] if age < 64 else 0.0)
+                contribution = w * m.stance
+                if contribution * own < 0:
+                    contribution *= 1.0 - bias
+                total += contribution
+                weight += w
+            z = appeal + susceptibility + inertia * own + gain * total / weight
+            out.append(1.0 / (1.0 + math.exp(-z)))
+        return out
 
     def _opinion(self, contexts: Sequence[RequestContext]) -> list[LLMResponse]:
         p = self.belief_probability(contexts)
-        u = self._uniforms(contexts, "opinion", 5)
+        u = self._uniforms(contexts, "opinion", 5).tolist()
         responses = []
-        for i, c in enumerate(contexts):
-            belief = int(u[i, 0] < p[i])
-            confidence = round(float(p[i] if belief else 1.0 - p[i]), 3)
-            post, reasoning = self._write(c, belief, u[i])
-            fields = {"belief": belief, "confidence": confidence, "post": post,
-                      "reasoning": reasoning}
-            responses.append(
-                LLMResponse(fields=fields, raw="", meta={"p_believe": float(p[i])})
-            )
+        for c, p_i, u_i in zip(contexts, p, u, strict=True):
+            belief = int(u_i[0] < p_i)
+            post, reasoning = self._write(c, belief, u_i)
+            fields = {
+                "belief": belief,
+                "confidence": round(p_i if belief else 1.0 - p_i, 3),
+                "post": post,
+                "reasoning": reasoning,
+            }
+            responses.append(LLMResponse(fields, "", None, False, None, {"p_believe": p_i}))
         return responses
 
-    def _write(self, c: RequestContext, belief: int, u: np.ndarray) -> tuple[str, str]:
+    def _write(self, c: RequestContext, belief: int, u: list[float]) -> tuple[str, str]:
         """Post and reasoning whose wording follows persona, stance and what was heard."""
         persona = c.persona
         opener = _pick(_OPENERS_LOUD if persona.extraversion >= 0.5 else _OPENERS_QUIET, u[1])
-        heard_for = sum(1 for m in c.heard if m.stance > 0)
-        official = any(m.source == "official" for m in c.memory) or any(
-            m.source == "official" for m in c.heard
-        )
+        heard_for = 0
+        official = False
+        for m in c.heard:
+            heard_for += m.stance > 0
+            official = official or m.source == "official"
+        if not official:
+            official = any(m.source == "official" for m in c.memory)
         if belief:
             core = f"I'm convinced that {c.news.claim}."
             reason = _pick(_REASONS_FOR, u[2])
@@ -317,16 +327,16 @@ class MockModel:
             social = _SOCIAL_AGAINST if heard_for and u[3] < 0.3 else ""
         if u[4] < 0.25:
             core = f"As a {persona.occupation}, {core[0].lower()}{core[1:]}"
-        post = " ".join(part for part in (opener, core, reason, social) if part)
-        adjectives = persona.adjectives()
-        changed = belief != c.belief
-        verb = ("now believe" if belief else "no longer believe") if changed else (
-            "still believe" if belief else "still doubt"
-        )
+        post = f"{opener} {core} {reason} {social}" if social else f"{opener} {core} {reason}"
+        if belief != c.belief:
+            verb = "now believe" if belief else "no longer believe"
+        else:
+            verb = "still believe" if belief else "still doubt"
         lean = c.summary.stance if c.summary else 0.0
+        direction = "for" if lean > 0 else "against" if lean < 0 else "neither way on"
+        adjectives = persona.adjectives()
         reasoning = (
-            f"Today's posts leaned {'for' if lean > 0 else 'against' if lean < 0 else 'neither way on'}"
-            f" the story; being {adjectives[4]} and {adjectives[0]}, I {verb} it."
+            f"Today's posts leaned {direction} the story; being {adjectives[4]} and "
+            f"{adjectives[0]}, I {verb} it."
         )
         return post, reasoning
-
