@@ -1,0 +1,39 @@
+"""Shared test helpers: the repository root, scenario builders and a CLI runner."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``python run.py ARGS`` as a user would, capturing output."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def write_scenario(folder: Path, document: dict | str, name: str = "scenario.yaml") -> Path:
+    """Write a scenario document (dict or raw YAML text) into ``folder``."""
+    path = folder / name
+    path.write_text(document if isinstance(document, str) else yaml.safe_dump(document))
+    return path
+
+
+@pytest.fixture
+def small_scenario() -> dict:
+    """A quick scenario document: 12 agents, 4 days, results under the test's folder."""
+    return {
+        "name": "small",
+        "seed": 7,
+        "days": 4,
+        "population": {"size": 12, "initial_believers": 2},
+        "contacts": {"type": "random_contacts", "k": 3},
+    }
