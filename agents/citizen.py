@@ -10,7 +10,7 @@ from __future__ import annotations
 import mesa
 
 from agents.llm.base import LLMRequest, LLMResponse, RequestContext, RequestKind, Sampling
-from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory, clip_text
+from agents.memory import REFLECTION, LongTermMemory, MemoryItem, ShortTermMemory, clip_text
 from agents.news import NewsItem
 from agents.persona import Persona
 
@@ -118,7 +118,9 @@ class Citizen(mesa.Agent):
             text = None if failed else fields.get("memory")
             if text:
                 stance = self.stm.summary.stance if self.stm.summary else 0.0
-                self.ltm.add(MemoryItem(text, stance, "peers", day, 0.5 + 0.5 * abs(stance)))
+                self.ltm.add(
+                    MemoryItem(text, stance, REFLECTION, day, 0.5 + 0.5 * abs(stance))
+                )
         elif not failed:
             self.belief = int(fields["belief"])
             self.confidence = float(fields.get("confidence", 1.0))

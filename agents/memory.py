@@ -11,12 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+REFLECTION = "reflection"
+"""Source of the notes an agent writes itself in its daily reflection."""
+
+
 @dataclass(slots=True, frozen=True)
 class MemoryItem:
     """One remembered thing.
 
-    stance: -1 (against the news item) .. +1 (for it); source: who it came from ("peer",
-    "peers", "self", "official", ...); day: when it entered memory; importance: how strongly
+    stance: -1 (against the news item) .. +1 (for it); source: who it came from ("peer" for a
+    heard post, "peers" for a day's summary, "reflection", "official", ...); day: when it entered memory; importance: how strongly
     it is retained and weighed, 0..1.
     """
 
@@ -25,6 +29,24 @@ class MemoryItem:
     source: str
     day: int
     importance: float
+
+
+def for_prompt(items: tuple[MemoryItem, ...] | list[MemoryItem]) -> tuple[MemoryItem, ...]:
+    """The long-term items a prompt shows: those from outside sources and the latest reflection.
+
+    The latest reflection is the running note the agent rewrites daily, carrying the past
+    forward, so showing older reflections too would only repeat it and grow the prompt.
+    """
+    latest = None
+    shown = []
+    for item in items:
+        if item.source == REFLECTION:
+            latest = item
+        else:
+            shown.append(item)
+    if latest is not None:
+        shown.append(latest)
+    return tuple(shown)
 
 
 def clip_text(text: str, limit: int) -> str:
@@ -83,6 +105,10 @@ class LongTermMemory:
 
     When full, the item with the lowest retention ``importance * decay ** age`` goes, so an
     official notice (high importance) outlives an ordinary day's reflection.
+
+    A language model is shown ``for_prompt(items)``: the latest reflection, which is the running
+    note it rewrites every day (as in FPS, it carries the past forward), plus the items that
+    came from elsewhere (notices). The surrogate reads all items with their days and stances.
     """
 
     __slots__ = ("capacity", "decay", "items", "max_chars")

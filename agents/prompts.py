@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.llm.base import RequestContext, RequestKind
-from agents.memory import MemoryItem
+from agents.memory import REFLECTION, MemoryItem, for_prompt
 
 RESPONSE_SCHEMAS: dict[RequestKind, dict[str, Any]] = {
     "summarise": {
@@ -61,9 +61,14 @@ def _stance_word(stance: float) -> str:
 
 
 def _render_memory(items: tuple[MemoryItem, ...]) -> str:
-    if not items:
+    shown = for_prompt(items)
+    if not shown:
         return "(nothing yet)"
-    return "\n".join(f"- day {m.day}, from {m.source}: {m.text}" for m in items)
+    return "\n".join(
+        f"- your note from day {m.day}: {m.text}" if m.source == REFLECTION
+        else f"- day {m.day}, from {m.source}: {m.text}"
+        for m in shown
+    )
 
 
 def _render_heard(items: tuple[MemoryItem, ...]) -> str:
@@ -86,8 +91,9 @@ def _reflect_user(ctx: RequestContext) -> str:
     return (
         f"What you remember from earlier days:\n{_render_memory(ctx.memory)}\n\n"
         f"Day {ctx.day}, what you heard today: {summary}\n\n"
-        "Write the note you will keep about today in two sentences: what is new, and how it "
-        'fits with what you remember. Reply as {"memory": "..."}.'
+        "Rewrite your note so that it keeps what still matters from before and adds what is "
+        "new today, in at most three sentences; this note replaces the old one. Reply as "
+        '{"memory": "..."}.'
     )
 
 

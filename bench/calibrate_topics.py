@@ -23,7 +23,7 @@ from agents.llm import Accounting  # noqa: E402
 from agents.llm.mock import MockModel, SurrogateParameters  # noqa: E402
 from simulator.config import load_scenario  # noqa: E402
 from simulator.model import OpinionModel  # noqa: E402
-from simulator.runner import build_world  # noqa: E402
+from simulator.world import build_world  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DAYS_SHOWN = (0, 1, 2, 3, 5, 7, 10, 12, 15)

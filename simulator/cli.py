@@ -98,7 +98,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from simulator.runner import build_world
+    from simulator.world import build_world
 
     scenario = _load(args.scenario)
     build_world(scenario)

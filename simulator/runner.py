@@ -23,13 +23,11 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from agents.llm import Accounting, BackendUnavailable, create_backend
-from agents.persona import Persona, PersonaFileError, generate_personas, load_personas
-from simulator import metrics, plots
-from simulator.config import PersonaFile, Scenario
-from simulator.errors import ScenarioError, UserError
+from agents.llm import Accounting
+from simulator import metrics
+from simulator.config import Scenario
+from simulator.errors import UserError
 from simulator.model import OpinionModel
-from simulator.network import ContactStructure, build_contacts
 from simulator.outputs import (
     AgentDayWriter,
     make_folder,
@@ -38,6 +36,7 @@ from simulator.outputs import (
     write_table,
     write_yaml,
 )
+from simulator.world import build_backend, build_world
 
 
 @dataclass
@@ -64,50 +63,6 @@ def versions() -> dict[str, str]:
         "numpy": np.__version__,
         "openai": version("openai"),
     }
-
-
-def build_personas(scenario: Scenario) -> list[Persona]:
-    """The population's personas: generated from the seed or read from the persona file."""
-    pop = scenario.population
-    if isinstance(pop.personas, PersonaFile):
-        try:
-            personas = load_personas(pop.personas.path)
-        except PersonaFileError as exc:
-            raise ScenarioError(f"population.personas.path: {exc}") from None
-        if len(personas) < pop.size:
-            raise ScenarioError(
-                f"population.size: {pop.size} agents but the persona file holds only "
-                f"{len(personas)} (allowed: at most {len(personas)}, or add personas)"
-            )
-        return personas[: pop.size]
-    return generate_personas(pop.size, scenario.seed)
-
-
-def build_world(scenario: Scenario) -> tuple[list[Persona], ContactStructure]:
-    """Personas and contacts; raises ScenarioError for bad input files. Used by ``check`` too."""
-    personas = build_personas(scenario)
-    contacts = build_contacts(
-        scenario.contacts, len(personas), scenario.seed,
-        scenario.agents.memory.short_term_capacity,
-    )
-    if scenario.interventions:
-        raise ScenarioError(
-            "interventions: no intervention types are available in this version "
-            "(allowed: an empty list)"
-        )
-    return personas, contacts
-
-
-def build_backend(scenario: Scenario) -> Accounting:
-    settings: dict = {}
-    if scenario.llm.backend == "mock" and scenario.news.appeal is not None:
-        from agents.llm.mock import TOPIC_PROFILES, TopicProfile
-
-        settings["topics"] = {**TOPIC_PROFILES, scenario.news.topic: TopicProfile(scenario.news.appeal)}
-    try:
-        return Accounting(create_backend(scenario.llm.backend, scenario.seed, **settings))
-    except (BackendUnavailable, ImportError) as exc:
-        raise ScenarioError(f"llm.backend: {exc}") from None
 
 
 def run_scenario(
@@ -183,6 +138,8 @@ def summarise(scenario: Scenario, daily: pd.DataFrame, backend: Accounting, elap
 
 def draw_plots(folder: Path) -> list[Path]:
     """(Re)draw a run's plots from its saved files; returns the files written."""
+    from simulator import plots  # matplotlib and scipy.stats load only when drawing
+
     try:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         daily = pd.read_csv(folder / "daily.csv")
@@ -231,6 +188,8 @@ def run_replicates(
         for future in as_completed(futures):
             summaries[futures[future]] = future.result()
             bar.update()
+    from simulator import plots
+
     dailies = [pd.read_csv(parent / f"seed-{s}" / "daily.csv") for s in seeds]
     band = plots.replicate_curves(dailies, scenario.name, scenario.population.size,
                                   parent / "attitude_curves.png")

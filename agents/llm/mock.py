@@ -61,6 +61,7 @@ TOPIC_PROFILES: dict[str, TopicProfile] = {
 SOURCE_TRUST: dict[str, float] = {
     "peer": 1.0,
     "peers": 1.0,
+    "reflection": 1.0,
     "self": 0.6,
     "official": 1.5,
     "fact_checker": 1.2,

@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+
+from simulator.config import (
+    BarabasiAlbert,
+    CompleteGraph,
+    EdgeList,
+    ErdosRenyi,
+    RandomContacts,
+    WattsStrogatz,
+)
+from simulator.errors import ScenarioError
+from simulator.network import RandomMixing, build_contacts
+
+
+@pytest.mark.parametrize("n", [4, 30, 1000])
+def test_random_mixing_draws_k_distinct_others(n):
+    rng = np.random.default_rng(0)
+    speakers = RandomMixing(n, 3).todays_speakers(rng)
+    assert len(speakers) == n
+    for listener, heard in enumerate(speakers):
+        assert len(heard) == len(set(heard)) == 3
+        assert listener not in heard
+        assert all(0 <= j < n for j in heard)
+
+
+def test_random_mixing_is_uniform_enough():
+    rng = np.random.default_rng(1)
+    counts = np.zeros(50)
+    mixing = RandomMixing(50, 3)
+    for _ in range(200):
+        for heard in mixing.todays_speakers(rng):
+            counts[heard] += 1
+    assert counts.min() > 0.8 * counts.mean() and counts.max() < 1.2 * counts.mean()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [CompleteGraph(type="complete"), ErdosRenyi(type="erdos_renyi", p=0.2),
+     WattsStrogatz(type="watts_strogatz", k=4, p=0.2), BarabasiAlbert(type="barabasi_albert", m=2)],
+)
+def test_graphs_are_seeded_and_capped(spec):
+    a = build_contacts(spec, 40, seed=3, short_term_capacity=5)
+    b = build_contacts(spec, 40, seed=3, short_term_capacity=5)
+    c = build_contacts(spec, 40, seed=4, short_term_capacity=5)
+    assert a.neighbours == b.neighbours
+    if spec.type != "complete":
+        assert a.neighbours != c.neighbours
+    heard = a.todays_speakers(np.random.default_rng(0))
+    for listener, speakers in enumerate(heard):
+        assert len(speakers) <= 5
+        assert set(speakers) <= set(a.neighbours[listener])
+
+
+def test_random_contacts_spec():
+    mixing = build_contacts(RandomContacts(k=5), 10, 0, 10)
+    assert all(len(h) == 5 for h in mixing.todays_speakers(np.random.default_rng(0)))
+
+
+def test_edge_list(tmp_path):
+    path = tmp_path / "e.txt"
+    path.write_text("# a comment\n0 1\n1 2  # trailing\n\n2 2\n")
+    contacts = build_contacts(EdgeList(type="edge_list", path=path), 4, 0, 10)
+    assert contacts.neighbours == [[1], [0, 2], [1], []]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("0 1\n0 9\n", "line 2 of e.txt names agent 9, but the population has agents 0..3"),
+     ("0 x\n", "line 1 of e.txt is not two agent indices"),
+     ("0 1 2\n", "is not two agent indices"),
+     ("-1 2\n", "names agent -1")],
+)
+def test_bad_edge_lists(tmp_path, text, expected):
+    path = tmp_path / "e.txt"
+    path.write_text(text)
+    with pytest.raises(ScenarioError, match=expected.replace(".", r"\.")):
+        build_contacts(EdgeList(type="edge_list", path=path), 4, 0, 10)
+
+
+def test_graph_parameters_must_fit_population():
+    with pytest.raises(ScenarioError, match="contacts.m: 10 must be less than population.size 5"):
+        build_contacts(BarabasiAlbert(type="barabasi_albert", m=10), 5, 0, 10)

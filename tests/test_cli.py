@@ -1,0 +1,180 @@
+"""End-to-end: scenarios run through run.py as a user runs them; assertions on written files."""
+
+import json
+import re
+
+import pandas as pd
+import pytest
+import yaml
+
+from simulator.outputs import AGENT_COLUMNS
+from tests.conftest import ROOT, run_cli, write_scenario
+
+
+def only_run_folder(root):
+    folders = [p for p in root.iterdir() if p.is_dir()]
+    assert len(folders) == 1, folders
+    return folders[0]
+
+
+@pytest.fixture(scope="module")
+def baseline_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("baseline")
+    result = run_cli("scenarios/baseline.yaml", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out, only_run_folder(out), result
+
+
+def test_baseline_writes_every_output(baseline_run):
+    _, folder, result = baseline_run
+    assert f"results: {folder}" in result.stdout
+    assert "believers: 2 on day 0" in result.stdout
+    for name in ("scenario.resolved.yaml", "daily.csv", "agents.csv", "summary.json",
+                 "attitude_curves.png", "belief_breakdown.png"):
+        assert (folder / name).stat().st_size > 0, name
+    assert not (folder / "agents.csv.partial").exists()
+    resolved = yaml.safe_load((folder / "scenario.resolved.yaml").read_text())
+    assert resolved["llm"]["temperature"] == {"summarise": 0.5, "reflect": 1.0, "opinion": 1.0}
+    daily = pd.read_csv(folder / "daily.csv")
+    assert list(daily.columns) == ["day", "susceptible", "infected", "recovered", "believer_share",
+                                   "new_believers", "mean_attitude", "failed_requests"]
+    assert list(daily["day"]) == list(range(16))
+    agents = pd.read_csv(folder / "agents.csv")
+    assert tuple(agents.columns) == AGENT_COLUMNS
+    assert len(agents) == 30 * 16
+    assert set(agents["state"]) <= {"S", "I", "R"}
+    assert agents.groupby("day")["belief"].sum().tolist() == daily["infected"].tolist()
+
+
+def test_baseline_shows_a_plausible_rise(baseline_run):
+    _, folder, _ = baseline_run
+    summary = json.loads((folder / "summary.json").read_text())
+    curve = summary["curve"]
+    assert curve["initial_believers"] == 2
+    assert curve["peak_believers"] >= 8  # the false item spreads
+    assert curve["final_believers"] < 30  # but not to everyone
+    assert summary["sis_fit"]["beta"] > summary["sis_fit"]["gamma"] > 0
+    assert summary["sis_fit"]["r2"] > 0.5
+    llm = summary["llm"]
+    assert llm["total"]["requests"] == 3 * 30 * 15
+    for kind in ("summarise", "reflect", "opinion"):
+        assert llm[kind]["requests"] == 450 and llm[kind]["prompt_tokens"] > 0
+    tokens_per_agent_day = (llm["total"]["prompt_tokens"] + llm["total"]["completion_tokens"]) / 450
+    assert tokens_per_agent_day < 1500
+    assert summary["versions"]["mesa"] == "3.5.1"
+    assert {"python", "murmur", "numpy"} <= set(summary["versions"])
+
+
+def test_rerun_is_byte_identical(baseline_run, tmp_path):
+    _, first, _ = baseline_run
+    assert run_cli("scenarios/baseline.yaml", "--out", str(tmp_path), "--quiet").returncode == 0
+    second = only_run_folder(tmp_path)
+    for name in ("daily.csv", "agents.csv"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_replicates_in_processes_match_single_runs(baseline_run, tmp_path):
+    _, single, _ = baseline_run
+    result = run_cli("scenarios/baseline.yaml", "--replicates", "3", "--workers", "2",
+                     "--out", str(tmp_path), "--quiet")
+    assert result.returncode == 0, result.stderr
+    parent = only_run_folder(tmp_path)
+    assert "3 replicates" in result.stdout
+    for name in ("attitude_curves.png", "replicates.csv", "replicates_band.csv", "summary.json"):
+        assert (parent / name).is_file()
+    assert sorted(p.name for p in parent.glob("seed-*")) == ["seed-42", "seed-43", "seed-44"]
+    for name in ("daily.csv", "agents.csv"):  # seed 42 in a worker process == the single run
+        assert (parent / "seed-42" / name).read_bytes() == (single / name).read_bytes()
+    band = pd.read_csv(parent / "replicates_band.csv")
+    assert (band["ci95_low"] <= band["mean"]).all() and (band["mean"] <= band["ci95_high"]).all()
+    table = pd.read_csv(parent / "replicates.csv")
+    assert table["seed"].tolist() == [42, 43, 44]
+    assert table["final_believers"].nunique() > 1 or table["peak_day"].nunique() > 1
+
+
+def test_plot_redraws_from_saved_files(baseline_run):
+    _, folder, _ = baseline_run
+    for png in folder.glob("*.png"):
+        png.unlink()
+    result = run_cli("plot", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert (folder / "attitude_curves.png").stat().st_size > 10_000
+    assert (folder / "belief_breakdown.png").stat().st_size > 10_000
+
+
+def test_check_accepts_shipped_scenarios():
+    for path in sorted((ROOT / "scenarios").rglob("*.yaml")):
+        result = run_cli("check", str(path))
+        assert result.returncode == 0, (path, result.stderr)
+        assert result.stdout.startswith("ok: ")
+
+
+BAD = [
+    ("unknown key", {"population": {"size": 10, "colour": "red"}}, "population.colour"),
+    ("wrong type", {"days": "fifteen"}, "days"),
+    ("out of range", {"contacts": {"type": "random_contacts", "k": 0}}, "contacts.k"),
+    ("believers > population", {"population": {"size": 5, "initial_believers": 6}}, "population"),
+    ("missing persona file", {"population": {"personas": {"source": "file", "path": "no.csv"}}},
+     "population.personas.path"),
+    ("yaml syntax", "days: [3\n", "invalid YAML"),
+    ("empty file", "", "empty"),
+    ("interventions not yet available", {"interventions": [{"type": "official_debunk"}]},
+     "interventions"),
+]
+
+
+@pytest.mark.parametrize(("label", "document", "field"), BAD, ids=[b[0] for b in BAD])
+@pytest.mark.parametrize("command", ["run", "check"])
+def test_bad_scenarios_fail_cleanly(tmp_path, label, document, field, command):
+    path = write_scenario(tmp_path, document)
+    out = tmp_path / "results"
+    args = [command, str(path)] + (["--out", str(out)] if command == "run" else [])
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and field in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    assert not (tmp_path / "results").exists()
+
+
+def test_bad_persona_file_names_row_and_field(tmp_path):
+    (tmp_path / "people.csv").write_text(
+        "name,age,gender,education,agreeableness,conscientiousness,extraversion,"
+        "emotional_stability,openness\nAda,40,female,wizard,0.1,0.2,0.3,0.4,0.5\n"
+        "Bo,41,male,phd,0.1,0.2,0.3,0.4,0.5\n")
+    path = write_scenario(tmp_path, {"population": {"size": 2, "initial_believers": 0,
+                                                    "personas": {"source": "file",
+                                                                 "path": "people.csv"}}})
+    result = run_cli("check", str(path))
+    assert result.returncode == 2
+    assert re.search(r"population\.personas\.path: .*people\.csv: row 1, field 'education'",
+                     result.stderr)
+
+
+def test_persona_file_and_network_run(tmp_path):
+    rows = ["name,age,gender,education,occupation,agreeableness,conscientiousness,extraversion,"
+            "emotional_stability,openness"]
+    for i in range(8):
+        rows.append(f"P{i},{20 + i},female,bachelor,nurse,0.{i},0.5,0.5,0.5,0.{9 - i}")
+    (tmp_path / "people.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "ring.txt").write_text("".join(f"{i} {(i + 1) % 8}\n" for i in range(8)))
+    path = write_scenario(tmp_path, {
+        "name": "ring", "days": 3,
+        "population": {"size": 8, "initial_believers": 2,
+                       "personas": {"source": "file", "path": "people.csv"}},
+        "contacts": {"type": "edge_list", "path": "ring.txt"},
+        "outputs": {"dir": str(tmp_path / "out")},
+    })
+    result = run_cli(str(path), "--quiet")
+    assert result.returncode == 0, result.stderr
+    agents = pd.read_csv(only_run_folder(tmp_path / "out") / "agents.csv")
+    assert sorted(set(agents["name"])) == [f"P{i}" for i in range(8)]
+
+
+def test_help_lists_commands():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for word in ("run", "check", "plot"):
+        assert word in result.stdout
