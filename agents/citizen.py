@@ -38,8 +38,9 @@ class Citizen(mesa.Agent):
     """One member of the population.
 
     ``index`` is the citizen's position in the population (0..n-1), the id used in outputs,
-    edge lists and random keys. ``belief``/``confidence``/``post``/``reasoning`` are the latest stated opinion; ``state``
-    is the S/I/R state, switched only at the end of a day (``end_day``).
+    edge lists and random keys. ``belief``/``confidence``/``post``/``reasoning`` are the
+    latest stated opinion; ``state`` is the S/I/R state, switched only at the end of a day
+    (``end_day``).
     """
 
     def __init__(
@@ -92,8 +93,16 @@ class Citizen(mesa.Agent):
         """Build today's request of ``kind`` from the current state."""
         # Positional arguments: this runs three times per agent-day.
         ctx = RequestContext(
-            self.index, day, self.persona, self.news, self.belief, self.confidence, self.post,
-            tuple(self.stm.items), self.stm.summary, tuple(self.ltm.items),
+            self.index,
+            day,
+            self.persona,
+            self.news,
+            self.belief,
+            self.confidence,
+            self.post,
+            tuple(self.stm.items),
+            self.stm.summary,
+            tuple(self.ltm.items),
         )
         return LLMRequest(kind, ctx, sampling)
 
@@ -118,9 +127,7 @@ class Citizen(mesa.Agent):
             text = None if failed else fields.get("memory")
             if text:
                 stance = self.stm.summary.stance if self.stm.summary else 0.0
-                self.ltm.add(
-                    MemoryItem(text, stance, REFLECTION, day, 0.5 + 0.5 * abs(stance))
-                )
+                self.ltm.add(MemoryItem(text, stance, REFLECTION, day, 0.5 + 0.5 * abs(stance)))
         elif not failed:
             self.belief = int(fields["belief"])
             self.confidence = float(fields.get("confidence", 1.0))
@@ -144,17 +151,28 @@ class Citizen(mesa.Agent):
     def get_state(self) -> dict:
         """Everything that changes during a run."""
         return {
-            "belief": self.belief, "confidence": self.confidence, "post": self.post,
+            "belief": self.belief,
+            "confidence": self.confidence,
+            "post": self.post,
             "post_item": self.post_item,
-            "reasoning": self.reasoning, "state": self.state,
+            "reasoning": self.reasoning,
+            "state": self.state,
             "believed_yesterday": self.believed_yesterday,
-            "stm": self.stm.get_state(), "ltm": self.ltm.get_state(),
+            "stm": self.stm.get_state(),
+            "ltm": self.ltm.get_state(),
         }
 
     def set_state(self, state: dict) -> None:
         """Restore what get_state returned."""
-        for key in ("belief", "confidence", "reasoning", "state", "believed_yesterday",
-                    "post", "post_item"):
+        for key in (
+            "belief",
+            "confidence",
+            "reasoning",
+            "state",
+            "believed_yesterday",
+            "post",
+            "post_item",
+        ):
             setattr(self, key, state[key])
         self.stm.set_state(state["stm"])
         self.ltm.set_state(state["ltm"])

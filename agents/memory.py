@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 REFLECTION = "reflection"
 """Source of the notes an agent writes itself in its daily reflection."""
 
@@ -19,9 +18,9 @@ REFLECTION = "reflection"
 class MemoryItem:
     """One remembered thing.
 
-    stance: -1 (against the news item) .. +1 (for it); source: who it came from ("peer" for a
-    heard post, "peers" for a day's summary, "reflection", "official", ...); day: when it entered memory; importance: how strongly
-    it is retained and weighed, 0..1.
+    stance: -1 (against the news item) .. +1 (for it); source: who it came from ("peer" for
+    a heard post, "peers" for a day's summary, "reflection", "official", ...); day: when it
+    entered memory; importance: how strongly it is retained and weighed, 0..1.
     """
 
     text: str
@@ -120,10 +119,13 @@ class LongTermMemory:
         self.items: list[MemoryItem] = []
 
     def add(self, item: MemoryItem) -> None:
-        """Store ``item`` (text clipped to ``max_chars``) and forget the weakest if over capacity."""
+        """Store ``item`` (text clipped to ``max_chars``); forget the weakest if over capacity."""
         if len(item.text) > self.max_chars:
             item = MemoryItem(
-                clip_text(item.text, self.max_chars), item.stance, item.source, item.day,
+                clip_text(item.text, self.max_chars),
+                item.stance,
+                item.source,
+                item.day,
                 item.importance,
             )
         items = self.items

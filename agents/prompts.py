@@ -65,7 +65,8 @@ def _render_memory(items: tuple[MemoryItem, ...]) -> str:
     if not shown:
         return "(nothing yet)"
     return "\n".join(
-        f"- your note from day {m.day}: {m.text}" if m.source == REFLECTION
+        f"- your note from day {m.day}: {m.text}"
+        if m.source == REFLECTION
         else f"- day {m.day}, from {m.source}: {m.text}"
         for m in shown
     )

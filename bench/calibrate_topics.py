@@ -19,11 +19,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agents.llm import Accounting  # noqa: E402
-from agents.llm.mock import MockModel, SurrogateParameters  # noqa: E402
-from simulator.config import load_scenario  # noqa: E402
-from simulator.model import OpinionModel  # noqa: E402
-from simulator.world import build_world  # noqa: E402
+from agents.llm import Accounting
+from agents.llm.mock import MockModel, SurrogateParameters
+from simulator.config import load_scenario
+from simulator.model import OpinionModel
+from simulator.world import build_world
 
 ROOT = Path(__file__).resolve().parents[1]
 DAYS_SHOWN = (0, 1, 2, 3, 5, 7, 10, 12, 15)
@@ -32,7 +32,9 @@ DAYS_SHOWN = (0, 1, 2, 3, 5, 7, 10, 12, 15)
 def believer_curve(scenario, params: SurrogateParameters) -> np.ndarray:
     """Believers per day of one run of ``scenario``."""
     personas, contacts = build_world(scenario)
-    model = OpinionModel(scenario, personas, contacts, Accounting(MockModel(scenario.seed, parameters=params)))
+    model = OpinionModel(
+        scenario, personas, contacts, Accounting(MockModel(scenario.seed, parameters=params))
+    )
     for _ in range(scenario.days):
         model.step()
     model.close()
@@ -49,13 +51,15 @@ def main() -> None:
     print(f"{'topic':18s}" + "".join(f"{'d' + str(d):>6s}" for d in DAYS_SHOWN) + "   peak-day")
     for path in sorted((ROOT / "scenarios" / "topics").glob("*.yaml")):
         base = load_scenario(path)
-        curves = np.array([
-            believer_curve(base.model_copy(update={"seed": s}), params)
-            for s in range(args.seeds)
-        ])
+        curves = np.array(
+            [believer_curve(base.model_copy(update={"seed": s}), params) for s in range(args.seeds)]
+        )
         mean = curves.mean(axis=0)
-        print(f"{base.news.topic:18s}" + "".join(f"{mean[d]:6.1f}" for d in DAYS_SHOWN)
-              + f"   {int(np.argmax(mean)):>3d}")
+        print(
+            f"{base.news.topic:18s}"
+            + "".join(f"{mean[d]:6.1f}" for d in DAYS_SHOWN)
+            + f"   {int(np.argmax(mean)):>3d}"
+        )
 
 
 if __name__ == "__main__":

@@ -25,18 +25,28 @@ def _parser() -> argparse.ArgumentParser:
         prog="run.py",
         description="Murmur: simulate how a false news item spreads through a population of "
         "language-model agents.",
-        epilog="A bare scenario path means 'run'. Exit codes: 0 done, 2 bad input, 130 interrupted.",
+        epilog="A bare scenario path means 'run'. "
+        "Exit codes: 0 done, 2 bad input, 130 interrupted.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario and write a results folder")
     run.add_argument("scenario", type=Path, help="scenario YAML file")
     run.add_argument("--seed", type=int, help="override the scenario's seed")
-    run.add_argument("--replicates", type=int, default=1, metavar="N",
-                     help="run seeds seed..seed+N-1 and plot the mean with a 95%% band")
-    run.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="W",
-                     help="processes for replicates (default: number of CPUs)")
-    run.add_argument("--out", type=Path, metavar="DIR",
-                     help="results root (overrides outputs.dir)")
+    run.add_argument(
+        "--replicates",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run seeds seed..seed+N-1 and plot the mean with a 95%% band",
+    )
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="W",
+        help="processes for replicates (default: number of CPUs)",
+    )
+    run.add_argument("--out", type=Path, metavar="DIR", help="results root (overrides outputs.dir)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     check = sub.add_parser("check", help="validate a scenario (and its files) without running")
     check.add_argument("scenario", type=Path)
@@ -82,11 +92,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if fit["beta"] is not None:
             print(f"SIS fit: beta={fit['beta']:.3f} gamma={fit['gamma']:.3f} r2={fit['r2']}")
         tokens = llm["total"]
-        print(f"model requests: {tokens['requests']} ({llm['total']['failures']} failed), "
-              f"tokens ~{tokens['prompt_tokens']} in / ~{tokens['completion_tokens']} out")
+        print(
+            f"model requests: {tokens['requests']} ({llm['total']['failures']} failed), "
+            f"tokens ~{tokens['prompt_tokens']} in / ~{tokens['completion_tokens']} out"
+        )
     else:
-        result = run_replicates(scenario, args.replicates, min(args.workers, args.replicates),
-                                progress)
+        result = run_replicates(
+            scenario, args.replicates, min(args.workers, args.replicates), progress
+        )
         m, sd = result.summary["mean"], result.summary["sd"]
         print(f"results: {result.folder}")
         print(
@@ -102,8 +115,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     scenario = _load(args.scenario)
     build_world(scenario)
-    print(f"ok: {args.scenario} ({scenario.name}: {scenario.population.size} agents, "
-          f"{scenario.days} days, {scenario.contacts.type}, backend {scenario.llm.backend})")
+    print(
+        f"ok: {args.scenario} ({scenario.name}: {scenario.population.size} agents, "
+        f"{scenario.days} days, {scenario.contacts.type}, backend {scenario.llm.backend})"
+    )
     return 0
 
 

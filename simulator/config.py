@@ -61,20 +61,31 @@ class News(Strict):
     """The false news item."""
 
     topic: Literal[
-        "political", "science", "terrorism", "urban_legend", "natural_disaster", "finance",
+        "political",
+        "science",
+        "terrorism",
+        "urban_legend",
+        "natural_disaster",
+        "finance",
         "custom",
     ] = "political"
     claim: str = Field(
         "a senior senator secretly owns shares in the company that won a huge defence contract",
-        min_length=3, max_length=300, description="the bare false proposition",
+        min_length=3,
+        max_length=300,
+        description="the bare false proposition",
     )
     text: str = Field(
         "Leaked documents reportedly show that a senior senator secretly owns shares in the "
         "company that just won a huge defence contract.",
-        min_length=3, max_length=4000, description="the item as it circulates",
+        min_length=3,
+        max_length=4000,
+        description="the item as it circulates",
     )
     appeal: float | None = Field(
-        None, ge=-10, le=10,
+        None,
+        ge=-10,
+        le=10,
         description="surrogate only: logit offset of the item's pull; default from the topic",
     )
 
@@ -94,7 +105,9 @@ class RandomContacts(Strict):
 
 class _Network(Strict):
     posts_per_day: int | None = Field(
-        None, ge=1, le=1000,
+        None,
+        ge=1,
+        le=1000,
         description="neighbours heard per day (random sample); null: all, up to the "
         "short-term memory capacity",
     )
@@ -207,7 +220,8 @@ class LLMSettings(Strict):
         None, description="OpenAI-compatible endpoint(s); null: the openai package's default"
     )
     api_key_env: str = Field(
-        "OPENAI_API_KEY", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        "OPENAI_API_KEY",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
         description="name of the environment variable holding the key (never the key)",
     )
     temperature: Temperatures = Temperatures()
@@ -259,9 +273,14 @@ class Scenario(Strict):
 # --- loading ----------------------------------------------------------------------------------
 # Discriminated-union members by tag: pydantic puts the tag into error locations.
 _TAGGED: dict[str, type[BaseModel]] = {
-    "generated": GeneratedPersonas, "file": PersonaFile, "random_contacts": RandomContacts,
-    "complete": CompleteGraph, "erdos_renyi": ErdosRenyi, "watts_strogatz": WattsStrogatz,
-    "barabasi_albert": BarabasiAlbert, "edge_list": EdgeList,
+    "generated": GeneratedPersonas,
+    "file": PersonaFile,
+    "random_contacts": RandomContacts,
+    "complete": CompleteGraph,
+    "erdos_renyi": ErdosRenyi,
+    "watts_strogatz": WattsStrogatz,
+    "barabasi_albert": BarabasiAlbert,
+    "edge_list": EdgeList,
 }
 
 
@@ -297,7 +316,9 @@ def format_validation_error(exc: ValidationError) -> str:
     shown = [str(p) for p in loc if not (isinstance(p, str) and p in _TAGGED)]
     path = ".".join(shown) or "scenario"
     kind = err["type"]
-    more = f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
+    more = (
+        f" (and {len(errors) - 1} more problem{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
+    )
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
         hint = f"allowed here: {', '.join(allowed)}" if allowed else "remove it"
@@ -316,7 +337,8 @@ def parse_scenario(document: Any, base_dir: Path) -> Scenario:
         raise ScenarioError("scenario: the file is empty (expected a mapping of fields)")
     if not isinstance(document, dict):
         raise ScenarioError(
-            f"scenario: expected a mapping of fields at the top level, got {type(document).__name__}"
+            "scenario: expected a mapping of fields at the top level, "
+            f"got {type(document).__name__}"
         )
     try:
         scenario = Scenario.model_validate(document)

@@ -15,8 +15,14 @@ from scipy.optimize import least_squares
 from agents.citizen import INFECTED, RECOVERED, SUSCEPTIBLE, Citizen
 
 DAILY_COLUMNS = (
-    "day", "susceptible", "infected", "recovered", "believer_share", "new_believers",
-    "mean_attitude", "failed_requests",
+    "day",
+    "susceptible",
+    "infected",
+    "recovered",
+    "believer_share",
+    "new_believers",
+    "mean_attitude",
+    "failed_requests",
 )
 
 
@@ -38,8 +44,13 @@ def tally(citizens: Iterable[Citizen]) -> dict[str, float]:
         attitude += c.attitude
         failed += c.failed_today
     return {
-        "susceptible": s, "infected": i, "recovered": r, "believer_share": i / n,
-        "new_believers": new, "mean_attitude": attitude / n, "failed_requests": failed,
+        "susceptible": s,
+        "infected": i,
+        "recovered": r,
+        "believer_share": i / n,
+        "new_believers": new,
+        "mean_attitude": attitude / n,
+        "failed_requests": failed,
     }
 
 

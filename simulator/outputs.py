@@ -25,8 +25,19 @@ from agents.persona import TRAITS
 from simulator.errors import UserError
 
 AGENT_COLUMNS = (
-    "day", "agent", "name", "age", "gender", "education", "occupation", *TRAITS,
-    "belief", "confidence", "state", "post", "reasoning",
+    "day",
+    "agent",
+    "name",
+    "age",
+    "gender",
+    "education",
+    "occupation",
+    *TRAITS,
+    "belief",
+    "confidence",
+    "state",
+    "post",
+    "reasoning",
 )
 
 
@@ -88,11 +99,19 @@ class AgentDayWriter:
             static = self._static.get(c.index)
             if static is None:
                 p = c.persona
-                static = (c.index, p.name, p.age, p.gender, p.education, p.occupation,
-                          *(p.trait(t) for t in TRAITS))
+                static = (
+                    c.index,
+                    p.name,
+                    p.age,
+                    p.gender,
+                    p.education,
+                    p.occupation,
+                    *(p.trait(t) for t in TRAITS),
+                )
                 self._static[c.index] = static
-            rows.append((day, *static, c.belief, round(c.confidence, 4), c.state, c.post,
-                         c.reasoning))
+            rows.append(
+                (day, *static, c.belief, round(c.confidence, 4), c.state, c.post, c.reasoning)
+            )
         self._csv.writerows(rows)
 
     def close(self, complete: bool) -> None:

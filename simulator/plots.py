@@ -12,17 +12,19 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")  # files only; never needs a display
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from scipy import stats
 
-from agents.persona import EDUCATION_LEVELS, TRAITS  # noqa: E402
-from simulator.metrics import sis_curve  # noqa: E402
+from agents.persona import EDUCATION_LEVELS, TRAITS
+from simulator.metrics import sis_curve
 
 TRAIT_LABELS = {
-    "agreeableness": "agreeable-\nness", "conscientiousness": "conscien-\ntiousness",
-    "extraversion": "extra-\nversion", "emotional_stability": "emotional\nstability",
+    "agreeableness": "agreeable-\nness",
+    "conscientiousness": "conscien-\ntiousness",
+    "extraversion": "extra-\nversion",
+    "emotional_stability": "emotional\nstability",
     "openness": "openness",
 }
 
@@ -52,14 +54,23 @@ def attitude_curves(daily: pd.DataFrame, summary: dict, path: Path) -> None:
         t = np.linspace(daily["day"].iloc[0], daily["day"].iloc[-1], 200)
         curve = sis_curve(t - t[0], fit["beta"], fit["gamma"], daily["infected"].iloc[0], n)
         r2 = f", R²={fit['r2']:.2f}" if fit.get("r2") is not None else ""
-        ax.plot(t, curve, ls="--", lw=1.4, color="#8C1B1F",
-                label=f"SIS fit to believers (β={fit['beta']:.2f}, γ={fit['gamma']:.2f}{r2})")
+        ax.plot(
+            t,
+            curve,
+            ls="--",
+            lw=1.4,
+            color="#8C1B1F",
+            label=f"SIS fit to believers (β={fit['beta']:.2f}, γ={fit['gamma']:.2f}{r2})",
+        )
     ax.set_xlabel("Day")
     ax.set_ylabel(f"Agents (population {n})")
     ax.set_ylim(0, n * 1.02)
     ax.set_xlim(daily["day"].iloc[0], daily["day"].iloc[-1])
-    ax.set_title(f"{summary['scenario']}: attitudes toward the false item "
-                 f"({summary['topic']}, seed {summary['seed']})", fontsize=11)
+    ax.set_title(
+        f"{summary['scenario']}: attitudes toward the false item "
+        f"({summary['topic']}, seed {summary['seed']})",
+        fontsize=11,
+    )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8.5, loc="best", framealpha=0.9)
     _save(fig, path)
@@ -68,15 +79,27 @@ def attitude_curves(daily: pd.DataFrame, summary: dict, path: Path) -> None:
 def belief_breakdown(agents: pd.DataFrame, summary: dict, path: Path) -> None:
     """Share of believers on the last day by education level and by each Big Five trait."""
     last = agents[agents["day"] == agents["day"].max()]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.6), gridspec_kw={"width_ratios": [1.2, 1]})
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(11, 4.6), gridspec_kw={"width_ratios": [1.2, 1]}
+    )
     levels = [lv for lv in EDUCATION_LEVELS if lv in set(last["education"])]
     by_edu = last.groupby("education")["belief"].agg(["mean", "size"]).reindex(levels)
     bars = left.bar(range(len(levels)), by_edu["mean"], color="#C44E52")
     for bar, count in zip(bars, by_edu["size"], strict=True):
-        left.annotate(f"n={count}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                      ha="center", va="bottom", fontsize=7.5)
-    left.set_xticks(range(len(levels)), [lv.replace("_", " ") for lv in levels], rotation=35,
-                    ha="right", fontsize=8.5)
+        left.annotate(
+            f"n={count}",
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+        )
+    left.set_xticks(
+        range(len(levels)),
+        [lv.replace("_", " ") for lv in levels],
+        rotation=35,
+        ha="right",
+        fontsize=8.5,
+    )
     left.set_ylabel(f"Share believing on day {int(last['day'].iloc[0])}")
     left.set_ylim(0, 1.08)
     left.set_title("By education", fontsize=10)
@@ -92,13 +115,17 @@ def belief_breakdown(agents: pd.DataFrame, summary: dict, path: Path) -> None:
     right.legend(fontsize=8.5)
     for ax in (left, right):
         ax.grid(axis="y", alpha=0.3)
-    fig.suptitle(f"{summary['scenario']}: who believes at the end "
-                 f"({len(last)} agents, seed {summary['seed']})", fontsize=11)
+    fig.suptitle(
+        f"{summary['scenario']}: who believes at the end "
+        f"({len(last)} agents, seed {summary['seed']})",
+        fontsize=11,
+    )
     _save(fig, path)
 
 
-def replicate_curves(dailies: Sequence[pd.DataFrame], title: str, population: int,
-                     path: Path) -> pd.DataFrame:
+def replicate_curves(
+    dailies: Sequence[pd.DataFrame], title: str, population: int, path: Path
+) -> pd.DataFrame:
     """Mean S/I/R over replicates with a 95% t-interval band; returns the band table."""
     stacked = pd.concat(dailies, keys=range(len(dailies)), names=["replicate", "row"])
     rows = []
@@ -111,9 +138,17 @@ def replicate_curves(dailies: Sequence[pd.DataFrame], title: str, population: in
         half = tcrit * sd / np.sqrt(k)
         ax.plot(mean.index, mean, lw=1.8, color=color, label=f"{label}, mean")
         ax.fill_between(mean.index, mean - half, mean + half, color=color, alpha=0.2, lw=0)
-        rows.append(pd.DataFrame({"day": mean.index, "state": column, "mean": mean.values,
-                                  "ci95_low": (mean - half).values,
-                                  "ci95_high": (mean + half).values}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "day": mean.index,
+                    "state": column,
+                    "mean": mean.values,
+                    "ci95_low": (mean - half).values,
+                    "ci95_high": (mean + half).values,
+                }
+            )
+        )
     ax.set_xlabel("Day")
     ax.set_ylabel(f"Agents (population {population})")
     ax.set_ylim(0, population * 1.02)

@@ -88,8 +88,9 @@ def run_scenario(
     try:
         if writer:
             writer.write_day(0, model.citizens)
-        with tqdm(total=scenario.days, desc=scenario.name, unit="day", disable=not progress,
-                  leave=False) as bar:
+        with tqdm(
+            total=scenario.days, desc=scenario.name, unit="day", disable=not progress, leave=False
+        ) as bar:
             for _ in range(scenario.days):
                 model.step()
                 if writer:
@@ -113,8 +114,9 @@ def run_scenario(
     return RunResult(folder, summary)
 
 
-def summarise(scenario: Scenario, daily: pd.DataFrame, backend: Accounting, elapsed: float,
-              folder: Path) -> dict:
+def summarise(
+    scenario: Scenario, daily: pd.DataFrame, backend: Accounting, elapsed: float, folder: Path
+) -> dict:
     """The run's summary.json content."""
     n = scenario.population.size
     agent_days = n * scenario.days
@@ -144,8 +146,9 @@ def draw_plots(folder: Path) -> list[Path]:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         daily = pd.read_csv(folder / "daily.csv")
     except FileNotFoundError as exc:
-        raise UserError(f"{folder}: not a finished run folder ({Path(exc.filename).name} is "
-                        "missing)") from None
+        raise UserError(
+            f"{folder}: not a finished run folder ({Path(exc.filename).name} is missing)"
+        ) from None
     except (ValueError, OSError) as exc:
         raise UserError(f"{folder}: cannot read run files ({exc})") from None
     written = [folder / "attitude_curves.png"]
@@ -177,12 +180,14 @@ def run_replicates(
     context = multiprocessing.get_context("spawn")
     with (
         ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
-        tqdm(total=replicates, desc=f"{scenario.name} replicates", unit="run",
-             disable=not progress) as bar,
+        tqdm(
+            total=replicates, desc=f"{scenario.name} replicates", unit="run", disable=not progress
+        ) as bar,
     ):
         futures = {
-            pool.submit(_run_replicate, scenario.model_copy(update={"seed": s}),
-                        parent / f"seed-{s}"): s
+            pool.submit(
+                _run_replicate, scenario.model_copy(update={"seed": s}), parent / f"seed-{s}"
+            ): s
             for s in seeds
         }
         for future in as_completed(futures):
@@ -191,11 +196,19 @@ def run_replicates(
     from simulator import plots
 
     dailies = [pd.read_csv(parent / f"seed-{s}" / "daily.csv") for s in seeds]
-    band = plots.replicate_curves(dailies, scenario.name, scenario.population.size,
-                                  parent / "attitude_curves.png")
+    band = plots.replicate_curves(
+        dailies, scenario.name, scenario.population.size, parent / "attitude_curves.png"
+    )
     write_table(parent / "replicates_band.csv", band)
-    rows = [{"seed": s, **summaries[s]["curve"], "sis_beta": summaries[s]["sis_fit"]["beta"],
-             "sis_gamma": summaries[s]["sis_fit"]["gamma"]} for s in seeds]
+    rows = [
+        {
+            "seed": s,
+            **summaries[s]["curve"],
+            "sis_beta": summaries[s]["sis_fit"]["beta"],
+            "sis_gamma": summaries[s]["sis_fit"]["gamma"],
+        }
+        for s in seeds
+    ]
     table = pd.DataFrame(rows)
     write_table(parent / "replicates.csv", table)
     curve_keys = ["peak_believers", "peak_day", "final_believer_share", "auc_believer_share"]
@@ -205,8 +218,9 @@ def run_replicates(
         "seeds": seeds,
         "population": scenario.population.size,
         "mean": {k: round(float(table[k].mean()), 6) for k in curve_keys},
-        "sd": {k: round(float(table[k].std(ddof=1)), 6) if replicates > 1 else 0.0
-               for k in curve_keys},
+        "sd": {
+            k: round(float(table[k].std(ddof=1)), 6) if replicates > 1 else 0.0 for k in curve_keys
+        },
         "versions": versions(),
     }
     write_json(parent / "summary.json", summary)

@@ -34,7 +34,9 @@ def build_world(scenario: Scenario) -> tuple[list[Persona], ContactStructure]:
     """Personas and contacts; raises ScenarioError for bad input files. Used by ``check`` too."""
     personas = build_personas(scenario)
     contacts = build_contacts(
-        scenario.contacts, len(personas), scenario.seed,
+        scenario.contacts,
+        len(personas),
+        scenario.seed,
         scenario.agents.memory.short_term_capacity,
     )
     if scenario.interventions:
@@ -51,7 +53,10 @@ def build_backend(scenario: Scenario) -> Accounting:
     if scenario.llm.backend == "mock" and scenario.news.appeal is not None:
         from agents.llm.mock import TOPIC_PROFILES, TopicProfile
 
-        settings["topics"] = {**TOPIC_PROFILES, scenario.news.topic: TopicProfile(scenario.news.appeal)}
+        settings["topics"] = {
+            **TOPIC_PROFILES,
+            scenario.news.topic: TopicProfile(scenario.news.appeal),
+        }
     try:
         return Accounting(create_backend(scenario.llm.backend, scenario.seed, **settings))
     except (BackendUnavailable, ImportError) as exc:

@@ -16,7 +16,10 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.Co
     """Run ``python run.py ARGS`` as a user would, capturing output."""
     return subprocess.run(
         [sys.executable, str(ROOT / "run.py"), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

@@ -29,15 +29,29 @@ def test_baseline_writes_every_output(baseline_run):
     _, folder, result = baseline_run
     assert f"results: {folder}" in result.stdout
     assert "believers: 2 on day 0" in result.stdout
-    for name in ("scenario.resolved.yaml", "daily.csv", "agents.csv", "summary.json",
-                 "attitude_curves.png", "belief_breakdown.png"):
+    for name in (
+        "scenario.resolved.yaml",
+        "daily.csv",
+        "agents.csv",
+        "summary.json",
+        "attitude_curves.png",
+        "belief_breakdown.png",
+    ):
         assert (folder / name).stat().st_size > 0, name
     assert not (folder / "agents.csv.partial").exists()
     resolved = yaml.safe_load((folder / "scenario.resolved.yaml").read_text())
     assert resolved["llm"]["temperature"] == {"summarise": 0.5, "reflect": 1.0, "opinion": 1.0}
     daily = pd.read_csv(folder / "daily.csv")
-    assert list(daily.columns) == ["day", "susceptible", "infected", "recovered", "believer_share",
-                                   "new_believers", "mean_attitude", "failed_requests"]
+    assert list(daily.columns) == [
+        "day",
+        "susceptible",
+        "infected",
+        "recovered",
+        "believer_share",
+        "new_believers",
+        "mean_attitude",
+        "failed_requests",
+    ]
     assert list(daily["day"]) == list(range(16))
     agents = pd.read_csv(folder / "agents.csv")
     assert tuple(agents.columns) == AGENT_COLUMNS
@@ -75,8 +89,16 @@ def test_rerun_is_byte_identical(baseline_run, tmp_path):
 
 def test_replicates_in_processes_match_single_runs(baseline_run, tmp_path):
     _, single, _ = baseline_run
-    result = run_cli("scenarios/baseline.yaml", "--replicates", "3", "--workers", "2",
-                     "--out", str(tmp_path), "--quiet")
+    result = run_cli(
+        "scenarios/baseline.yaml",
+        "--replicates",
+        "3",
+        "--workers",
+        "2",
+        "--out",
+        str(tmp_path),
+        "--quiet",
+    )
     assert result.returncode == 0, result.stderr
     parent = only_run_folder(tmp_path)
     assert "3 replicates" in result.stdout
@@ -114,12 +136,18 @@ BAD = [
     ("wrong type", {"days": "fifteen"}, "days"),
     ("out of range", {"contacts": {"type": "random_contacts", "k": 0}}, "contacts.k"),
     ("believers > population", {"population": {"size": 5, "initial_believers": 6}}, "population"),
-    ("missing persona file", {"population": {"personas": {"source": "file", "path": "no.csv"}}},
-     "population.personas.path"),
+    (
+        "missing persona file",
+        {"population": {"personas": {"source": "file", "path": "no.csv"}}},
+        "population.personas.path",
+    ),
     ("yaml syntax", "days: [3\n", "invalid YAML"),
     ("empty file", "", "empty"),
-    ("interventions not yet available", {"interventions": [{"type": "official_debunk"}]},
-     "interventions"),
+    (
+        "interventions not yet available",
+        {"interventions": [{"type": "official_debunk"}]},
+        "interventions",
+    ),
 ]
 
 
@@ -143,30 +171,48 @@ def test_bad_persona_file_names_row_and_field(tmp_path):
     (tmp_path / "people.csv").write_text(
         "name,age,gender,education,agreeableness,conscientiousness,extraversion,"
         "emotional_stability,openness\nAda,40,female,wizard,0.1,0.2,0.3,0.4,0.5\n"
-        "Bo,41,male,phd,0.1,0.2,0.3,0.4,0.5\n")
-    path = write_scenario(tmp_path, {"population": {"size": 2, "initial_believers": 0,
-                                                    "personas": {"source": "file",
-                                                                 "path": "people.csv"}}})
+        "Bo,41,male,phd,0.1,0.2,0.3,0.4,0.5\n"
+    )
+    path = write_scenario(
+        tmp_path,
+        {
+            "population": {
+                "size": 2,
+                "initial_believers": 0,
+                "personas": {"source": "file", "path": "people.csv"},
+            }
+        },
+    )
     result = run_cli("check", str(path))
     assert result.returncode == 2
-    assert re.search(r"population\.personas\.path: .*people\.csv: row 1, field 'education'",
-                     result.stderr)
+    assert re.search(
+        r"population\.personas\.path: .*people\.csv: row 1, field 'education'", result.stderr
+    )
 
 
 def test_persona_file_and_network_run(tmp_path):
-    rows = ["name,age,gender,education,occupation,agreeableness,conscientiousness,extraversion,"
-            "emotional_stability,openness"]
+    rows = [
+        "name,age,gender,education,occupation,agreeableness,conscientiousness,extraversion,"
+        "emotional_stability,openness"
+    ]
     for i in range(8):
         rows.append(f"P{i},{20 + i},female,bachelor,nurse,0.{i},0.5,0.5,0.5,0.{9 - i}")
     (tmp_path / "people.csv").write_text("\n".join(rows) + "\n")
     (tmp_path / "ring.txt").write_text("".join(f"{i} {(i + 1) % 8}\n" for i in range(8)))
-    path = write_scenario(tmp_path, {
-        "name": "ring", "days": 3,
-        "population": {"size": 8, "initial_believers": 2,
-                       "personas": {"source": "file", "path": "people.csv"}},
-        "contacts": {"type": "edge_list", "path": "ring.txt"},
-        "outputs": {"dir": str(tmp_path / "out")},
-    })
+    path = write_scenario(
+        tmp_path,
+        {
+            "name": "ring",
+            "days": 3,
+            "population": {
+                "size": 8,
+                "initial_believers": 2,
+                "personas": {"source": "file", "path": "people.csv"},
+            },
+            "contacts": {"type": "edge_list", "path": "ring.txt"},
+            "outputs": {"dir": str(tmp_path / "out")},
+        },
+    )
     result = run_cli(str(path), "--quiet")
     assert result.returncode == 0, result.stderr
     agents = pd.read_csv(only_run_folder(tmp_path / "out") / "agents.csv")

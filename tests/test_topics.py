@@ -28,8 +28,7 @@ def curves():
     for topic in TOPICS:
         base = load_scenario(ROOT / "scenarios" / "topics" / f"{topic}.yaml")
         assert base.news.topic == topic
-        out[topic] = np.array([believer_curve(base.model_copy(update={"seed": s}))
-                               for s in SEEDS])
+        out[topic] = np.array([believer_curve(base.model_copy(update={"seed": s})) for s in SEEDS])
     return out
 
 
@@ -38,7 +37,9 @@ def test_political_spreads_most(curves):
     for topic in TOPICS:
         if topic != "political":
             assert final["political"].mean() > final[topic].mean(), topic
-    assert mannwhitneyu(final["political"], final["urban_legend"], alternative="greater").pvalue < 0.01
+    assert (
+        mannwhitneyu(final["political"], final["urban_legend"], alternative="greater").pvalue < 0.01
+    )
 
 
 def test_natural_disaster_falsehood_is_rejected(curves):
@@ -46,8 +47,10 @@ def test_natural_disaster_falsehood_is_rejected(curves):
     assert disaster[:, -1].mean() < 1.0  # below the 2 believers it started with
     for topic in TOPICS:
         if topic != "natural_disaster":
-            assert mannwhitneyu(curves[topic][:, -1], disaster[:, -1],
-                                alternative="greater").pvalue < 0.01, topic
+            assert (
+                mannwhitneyu(curves[topic][:, -1], disaster[:, -1], alternative="greater").pvalue
+                < 0.01
+            ), topic
 
 
 def test_terrorism_peaks_early_and_finance_rises_then_falls(curves):

@@ -71,9 +71,7 @@ class Accounting:
                 st.sampled_prompt_tokens += estimate_tokens(
                     "".join(m["content"] for m in req.messages())
                 )
-                st.sampled_completion_tokens += estimate_tokens(
-                    resp.raw or json.dumps(resp.fields)
-                )
+                st.sampled_completion_tokens += estimate_tokens(resp.raw or json.dumps(resp.fields))
         return responses
 
     def summary(self) -> dict[str, dict]:
@@ -82,8 +80,11 @@ class Accounting:
         for kind, st in self.stats.items():
             prompt, completion = st.estimated_tokens()
             out[kind] = {
-                "requests": st.requests, "failures": st.failures, "cached": st.cached,
-                "prompt_tokens": prompt, "completion_tokens": completion,
+                "requests": st.requests,
+                "failures": st.failures,
+                "cached": st.cached,
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
                 "tokens_estimated": st.unmeasured > 0,
             }
         out["total"] = {

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from agents.llm.base import LLMRequest, LLMResponse, RequestContext
-from agents.memory import MemoryItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +85,7 @@ class SurrogateParameters:
     bias_span: float = 0.5
 
 
-def keyed_uniforms(
-    seed: int, agent_ids: np.ndarray, day: int, kind: int, draws: int
-) -> np.ndarray:
+def keyed_uniforms(seed: int, agent_ids: np.ndarray, day: int, kind: int, draws: int) -> np.ndarray:
     """Uniform numbers in [0, 1), shape (len(agent_ids), draws), keyed by their arguments.
 
     A counter-based generator (SplitMix64 finaliser over a mixed key): numpy has no keyed,
@@ -102,7 +99,9 @@ def keyed_uniforms(
             ^ np.uint64(day) * np.uint64(0x94D049BB133111EB)
             ^ np.uint64(kind) * np.uint64(0xD6E8FEB86659FD93)
         )
-        x = key[:, None] + (np.arange(1, draws + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+        x = key[:, None] + (
+            np.arange(1, draws + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        )
         x ^= x >> np.uint64(30)
         x *= np.uint64(0xBF58476D1CE4E5B9)
         x ^= x >> np.uint64(27)
@@ -168,8 +167,11 @@ class MockModel:
 
     async def complete(self, requests: Sequence[LLMRequest]) -> list[LLMResponse]:
         """Answer a batch; requests of different kinds may be mixed."""
-        handlers = {"summarise": self._summarise, "reflect": self._reflect,
-                    "opinion": self._opinion}
+        handlers = {
+            "summarise": self._summarise,
+            "reflect": self._reflect,
+            "opinion": self._opinion,
+        }
         kinds = {r.kind for r in requests}
         if len(kinds) == 1:  # the usual case: one phase of the day
             return handlers[kinds.pop()]([r.context for r in requests])
@@ -191,8 +193,10 @@ class MockModel:
         if len(days) == 1:
             return keyed_uniforms(self.seed, ids, days.pop(), _KIND_CODE[kind], draws)
         return np.vstack(
-            [keyed_uniforms(self.seed, ids[i : i + 1], c.day, _KIND_CODE[kind], draws)
-             for i, c in enumerate(contexts)]
+            [
+                keyed_uniforms(self.seed, ids[i : i + 1], c.day, _KIND_CODE[kind], draws)
+                for i, c in enumerate(contexts)
+            ]
         )
 
     # --- summarise: tally what was heard -------------------------------------------------
@@ -227,8 +231,10 @@ class MockModel:
                 past += m.stance
             lean = "towards believing" if past > 0 else "against" if past < 0 else "nowhere yet"
             mood = (
-                "most voices backed the story" if today > 0.2
-                else "most voices doubted the story" if today < -0.2
+                "most voices backed the story"
+                if today > 0.2
+                else "most voices doubted the story"
+                if today < -0.2
                 else "opinions were split or absent"
             )
             text = f"On day {c.day} {mood}. What I remember so far leans {lean}."

@@ -10,8 +10,10 @@ NEWS = NewsItem("political", "x is y", "x is y, they say")
 
 
 def requests(n, kind="opinion"):
-    return [LLMRequest(kind, RequestContext(i, 1, p, NEWS, 0, 1.0, "post"), Sampling(1.0, 64))
-            for i, p in enumerate(generate_personas(n, 0))]
+    return [
+        LLMRequest(kind, RequestContext(i, 1, p, NEWS, 0, 1.0, "post"), Sampling(1.0, 64))
+        for i, p in enumerate(generate_personas(n, 0))
+    ]
 
 
 class Reporting:
@@ -20,8 +22,12 @@ class Reporting:
     name = "reporting"
 
     async def complete(self, reqs):
-        return [LLMResponse({}, "", error="bad") if i % 3 == 2
-                else LLMResponse({"belief": 1}, "{}", Usage(100, 10)) for i in range(len(reqs))]
+        return [
+            LLMResponse({}, "", error="bad")
+            if i % 3 == 2
+            else LLMResponse({"belief": 1}, "{}", Usage(100, 10))
+            for i in range(len(reqs))
+        ]
 
     async def aclose(self):
         pass

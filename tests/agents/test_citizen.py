@@ -13,13 +13,16 @@ NEWS = NewsItem("finance", "the bank will freeze savings", "The bank will freeze
 def make(believes=False, n=1):
     model = mesa.Model(rng=1)
     personas = generate_personas(n, 1)
-    return [Citizen(model, i, p, NEWS, believes, ShortTermMemory(5, 100), LongTermMemory(3, 100))
-            for i, p in enumerate(personas)]
+    return [
+        Citizen(model, i, p, NEWS, believes, ShortTermMemory(5, 100), LongTermMemory(3, 100))
+        for i, p in enumerate(personas)
+    ]
 
 
 def opinion(belief):
-    return LLMResponse({"belief": belief, "confidence": 0.9, "post": f"post {belief}",
-                        "reasoning": "because"}, "")
+    return LLMResponse(
+        {"belief": belief, "confidence": 0.9, "post": f"post {belief}", "reasoning": "because"}, ""
+    )
 
 
 def test_opening_posts_state_the_initial_belief():

@@ -18,8 +18,9 @@ PERSONA = generate_personas(1, 0)[0]
 
 
 def ctx(agent=0, day=3, belief=0, persona=PERSONA, heard=(), summary=None, memory=(), news=NEWS):
-    return RequestContext(agent, day, persona, news, belief, 0.8, "my last post", tuple(heard),
-                          summary, tuple(memory))
+    return RequestContext(
+        agent, day, persona, news, belief, 0.8, "my last post", tuple(heard), summary, tuple(memory)
+    )
 
 
 def peers(stance, n=3, day=3):
@@ -59,8 +60,10 @@ def test_keyed_uniforms_are_deterministic_and_order_free():
 def test_answers_do_not_depend_on_batch_order_or_size():
     model = MockModel(seed=11)
     personas = generate_personas(40, 1)
-    contexts = [ctx(agent=i, persona=p, heard=peers((-1) ** i), summary=summary((-1) ** i))
-                for i, p in enumerate(personas)]
+    contexts = [
+        ctx(agent=i, persona=p, heard=peers((-1) ** i), summary=summary((-1) ** i))
+        for i, p in enumerate(personas)
+    ]
     together = ask(model, "opinion", contexts)
     alone = [ask(model, "opinion", [c])[0] for c in reversed(contexts)][::-1]
     assert [r.fields for r in together] == [r.fields for r in alone]
@@ -94,10 +97,11 @@ def test_confirmation_bias_discounts_contradicting_evidence():
     skeptic_shift = p_believe(model, ctx(belief=0, summary=summary(-1.0))) - p_believe(
         model, ctx(belief=0)
     )
-    # Discounted: the believer's loss is smaller (relative to logit scale) than an undiscounted move.
+    # Discounted: the believer loses less than it would without confirmation bias.
     assert believer_shift < 0 and skeptic_shift < 0
-    model_no_bias = MockModel(seed=1, parameters=dataclasses.replace(
-        model.params, bias_floor=0.0, bias_span=0.0))
+    model_no_bias = MockModel(
+        seed=1, parameters=dataclasses.replace(model.params, bias_floor=0.0, bias_span=0.0)
+    )
     unbiased_shift = p_believe(model_no_bias, ctx(belief=1, summary=summary(-1.0))) - p_believe(
         model_no_bias, ctx(belief=1)
     )
@@ -114,7 +118,9 @@ def test_susceptibility_follows_traits(trait, direction):
     model = MockModel(seed=1)
     low = dataclasses.replace(PERSONA, **{trait: 0.1})
     high = dataclasses.replace(PERSONA, **{trait: 0.9})
-    diff = p_believe(model, ctx(agent=1, persona=high)) - p_believe(model, ctx(agent=2, persona=low))
+    diff = p_believe(model, ctx(agent=1, persona=high)) - p_believe(
+        model, ctx(agent=2, persona=low)
+    )
     assert diff * direction > 0.02
 
 
@@ -122,7 +128,9 @@ def test_education_lowers_susceptibility():
     model = MockModel(seed=1)
     none = dataclasses.replace(PERSONA, education="none")
     phd = dataclasses.replace(PERSONA, education="phd")
-    assert p_believe(model, ctx(agent=1, persona=none)) > p_believe(model, ctx(agent=2, persona=phd))
+    assert p_believe(model, ctx(agent=1, persona=none)) > p_believe(
+        model, ctx(agent=2, persona=phd)
+    )
 
 
 def test_official_notice_is_trusted_more_by_agreeable_people():
@@ -130,17 +138,20 @@ def test_official_notice_is_trusted_more_by_agreeable_people():
     notice = MemoryItem("Officials: the claim is false.", -1.0, "official", 2, 1.0)
     for agreeableness in (0.1, 0.9):
         persona = dataclasses.replace(PERSONA, agreeableness=agreeableness)
-        with_notice = p_believe(model, ctx(agent=int(agreeableness * 10), persona=persona,
-                                           belief=1, memory=[notice]))
+        with_notice = p_believe(
+            model, ctx(agent=int(agreeableness * 10), persona=persona, belief=1, memory=[notice])
+        )
         without = p_believe(model, ctx(agent=int(agreeableness * 10), persona=persona, belief=1))
         assert with_notice < without
     cold = dataclasses.replace(PERSONA, agreeableness=0.1)
     warm = dataclasses.replace(PERSONA, agreeableness=0.9)
     # compared on the logit scale, where the surrogate adds evidence
     drop_cold = logit(p_believe(model, ctx(agent=1, persona=cold, belief=1))) - logit(
-        p_believe(model, ctx(agent=1, persona=cold, belief=1, memory=[notice])))
+        p_believe(model, ctx(agent=1, persona=cold, belief=1, memory=[notice]))
+    )
     drop_warm = logit(p_believe(model, ctx(agent=2, persona=warm, belief=1))) - logit(
-        p_believe(model, ctx(agent=2, persona=warm, belief=1, memory=[notice])))
+        p_believe(model, ctx(agent=2, persona=warm, belief=1, memory=[notice]))
+    )
     assert drop_warm > drop_cold
 
 
@@ -160,8 +171,15 @@ def test_topic_appeal_orders_topics_as_fps_reports():
 def test_posts_vary_with_persona_and_stance_and_match_belief():
     model = MockModel(seed=3)
     personas = generate_personas(60, 5)
-    contexts = [ctx(agent=i, persona=p, heard=peers(1.0 if i % 2 else -1.0),
-                    summary=summary(1.0 if i % 2 else -1.0)) for i, p in enumerate(personas)]
+    contexts = [
+        ctx(
+            agent=i,
+            persona=p,
+            heard=peers(1.0 if i % 2 else -1.0),
+            summary=summary(1.0 if i % 2 else -1.0),
+        )
+        for i, p in enumerate(personas)
+    ]
     answers = [r.fields for r in ask(model, "opinion", contexts)]
     posts = {a["post"] for a in answers}
     assert len(posts) > 20

@@ -38,9 +38,16 @@ def test_adjectives_follow_trait_values():
 
 def _row(**overrides):
     row = {
-        "name": "Ada", "age": 40, "gender": "female", "education": "phd",
-        "occupation": "engineer", "agreeableness": 0.2, "conscientiousness": 0.9,
-        "extraversion": 0.4, "emotional_stability": 0.7, "openness": 0.95,
+        "name": "Ada",
+        "age": 40,
+        "gender": "female",
+        "education": "phd",
+        "occupation": "engineer",
+        "agreeableness": 0.2,
+        "conscientiousness": 0.9,
+        "extraversion": 0.4,
+        "emotional_stability": 0.7,
+        "openness": 0.95,
     }
     row.update(overrides)
     return row

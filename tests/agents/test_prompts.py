@@ -4,14 +4,25 @@ from agents.news import NewsItem
 from agents.persona import generate_personas
 from agents.prompts import RESPONSE_SCHEMAS, estimate_tokens, render_messages
 
-NEWS = NewsItem("science", "cold water causes cancer", "A viral post says cold water causes cancer.")
+NEWS = NewsItem(
+    "science", "cold water causes cancer", "A viral post says cold water causes cancer."
+)
 PERSONA = generate_personas(1, 2)[0]
 
 
 def context_on(day, ltm, stm):
-    return RequestContext(0, day, PERSONA, NEWS, 1, 0.7, "I think it's true.", tuple(stm.items),
-                          MemoryItem("heard three posts", 0.3, "peers", day, 1.0),
-                          tuple(ltm.items))
+    return RequestContext(
+        0,
+        day,
+        PERSONA,
+        NEWS,
+        1,
+        0.7,
+        "I think it's true.",
+        tuple(stm.items),
+        MemoryItem("heard three posts", 0.3, "peers", day, 1.0),
+        tuple(ltm.items),
+    )
 
 
 def test_prompts_carry_persona_news_memory_and_today():

@@ -14,8 +14,11 @@ def test_defaults_are_the_fps_set_up():
     assert (s.population.size, s.population.initial_believers, s.days) == (30, 2, 15)
     assert s.contacts.type == "random_contacts" and s.contacts.k == 3
     assert s.llm.backend == "mock"
-    assert (s.llm.temperature.summarise, s.llm.temperature.reflect,
-            s.llm.temperature.opinion) == (0.5, 1.0, 1.0)
+    assert (s.llm.temperature.summarise, s.llm.temperature.reflect, s.llm.temperature.opinion) == (
+        0.5,
+        1.0,
+        1.0,
+    )
 
 
 def test_shipped_scenarios_are_valid():
@@ -43,8 +46,10 @@ def error_for(document) -> str:
         ({"days": "many"}, "days: Input should be a valid integer"),
         ({"days": 0}, "days: Input should be greater than or equal to 1; got 0"),
         ({"days": -5}, "got -5"),
-        ({"population": {"size": 3, "initial_believers": 5}},
-         "population: initial_believers 5 is more than size 3 (allowed: 0..3)"),
+        (
+            {"population": {"size": 3, "initial_believers": 5}},
+            "population: initial_believers 5 is more than size 3 (allowed: 0..3)",
+        ),
         ({"contacts": {"type": "smoke_signals"}}, "contacts: Input tag 'smoke_signals'"),
         ({"contacts": {"type": "erdos_renyi", "p": 2}}, "contacts.p: Input should be less than"),
         ({"llm": {"backend": "gpt"}}, "llm.backend: Input should be 'mock' or 'openai'; got 'gpt'"),
@@ -53,14 +58,20 @@ def error_for(document) -> str:
         ({"news": {"topic": "custom"}}, "news: topic 'custom' needs news.appeal"),
         ({"news": {"topic": "sports"}}, "news.topic: Input should be"),
         ({"agents": {"update": "async"}}, "agents.update: Input should be 'synchronous' or"),
-        ({"agents": {"memory": {"long_term_capacity": 0}}},
-         "agents.memory.long_term_capacity: Input should be greater than or equal to 1"),
+        (
+            {"agents": {"memory": {"long_term_capacity": 0}}},
+            "agents.memory.long_term_capacity: Input should be greater than or equal to 1",
+        ),
         ({"name": "has spaces/and slashes"}, "name: String should match pattern"),
         ({"population": {"personas": {"source": "file"}}}, "population.personas.path: required"),
-        ({"population": {"personas": {"source": "file", "path": "nope.csv"}}},
-         "population.personas.path: file not found: 'nope.csv'"),
-        ({"contacts": {"type": "edge_list", "path": "missing.txt"}},
-         "contacts.path: file not found"),
+        (
+            {"population": {"personas": {"source": "file", "path": "nope.csv"}}},
+            "population.personas.path: file not found: 'nope.csv'",
+        ),
+        (
+            {"contacts": {"type": "edge_list", "path": "missing.txt"}},
+            "contacts.path: file not found",
+        ),
         ([1, 2], "scenario: expected a mapping of fields at the top level, got list"),
         (None, "scenario: the file is empty"),
         ({"seed": -1}, "seed: Input should be greater than or equal to 0"),

@@ -66,9 +66,12 @@ class Flaky:
 
     async def complete(self, requests):
         answers = await self.inner.complete(requests)
-        return [LLMResponse({}, "oops", error="bad json")
-                if r.context.agent_id == 0 or (r.kind == "opinion" and r.context.agent_id % 5 == 1)
-                else a for r, a in zip(requests, answers, strict=True)]
+        return [
+            LLMResponse({}, "oops", error="bad json")
+            if r.context.agent_id == 0 or (r.kind == "opinion" and r.context.agent_id % 5 == 1)
+            else a
+            for r, a in zip(requests, answers, strict=True)
+        ]
 
     async def aclose(self):
         pass
@@ -92,8 +95,11 @@ def test_prompt_size_stays_bounded_over_days():
     sizes = []
     for _ in range(sc.days):
         model.step()
-        text = "".join(m["content"] for c in model.citizens
-                       for m in c.request("opinion", model.day, model.sampling["opinion"]).messages())
+        text = "".join(
+            m["content"]
+            for c in model.citizens
+            for m in c.request("opinion", model.day, model.sampling["opinion"]).messages()
+        )
         sizes.append(estimate_tokens(text))
     model.close()
     assert max(sizes[1:]) <= 1.2 * sizes[1]  # day 15 (and every day) within 1.2x of day 2

@@ -36,8 +36,12 @@ def test_random_mixing_is_uniform_enough():
 
 @pytest.mark.parametrize(
     "spec",
-    [CompleteGraph(type="complete"), ErdosRenyi(type="erdos_renyi", p=0.2),
-     WattsStrogatz(type="watts_strogatz", k=4, p=0.2), BarabasiAlbert(type="barabasi_albert", m=2)],
+    [
+        CompleteGraph(type="complete"),
+        ErdosRenyi(type="erdos_renyi", p=0.2),
+        WattsStrogatz(type="watts_strogatz", k=4, p=0.2),
+        BarabasiAlbert(type="barabasi_albert", m=2),
+    ],
 )
 def test_graphs_are_seeded_and_capped(spec):
     a = build_contacts(spec, 40, seed=3, short_term_capacity=5)
@@ -66,10 +70,12 @@ def test_edge_list(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("0 1\n0 9\n", "line 2 of e.txt names agent 9, but the population has agents 0..3"),
-     ("0 x\n", "line 1 of e.txt is not two agent indices"),
-     ("0 1 2\n", "is not two agent indices"),
-     ("-1 2\n", "names agent -1")],
+    [
+        ("0 1\n0 9\n", "line 2 of e.txt names agent 9, but the population has agents 0..3"),
+        ("0 x\n", "line 1 of e.txt is not two agent indices"),
+        ("0 1 2\n", "is not two agent indices"),
+        ("-1 2\n", "names agent -1"),
+    ],
 )
 def test_bad_edge_lists(tmp_path, text, expected):
     path = tmp_path / "e.txt"
@@ -79,5 +85,7 @@ def test_bad_edge_lists(tmp_path, text, expected):
 
 
 def test_graph_parameters_must_fit_population():
-    with pytest.raises(ScenarioError, match="contacts.m: 10 must be less than population.size 5"):
+    with pytest.raises(
+        ScenarioError, match=r"contacts\.m: 10 must be less than population\.size 5"
+    ):
         build_contacts(BarabasiAlbert(type="barabasi_albert", m=10), 5, 0, 10)
