@@ -8,14 +8,13 @@ stay the same size however many days pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 REFLECTION = "reflection"
 """Source of the notes an agent writes itself in its daily reflection."""
 
 
-@dataclass(slots=True, frozen=True)
-class MemoryItem:
+class MemoryItem(NamedTuple):
     """One remembered thing.
 
     stance: -1 (against the news item) .. +1 (for it); source: who it came from ("peer" for

@@ -1,0 +1,84 @@
+"""Mock-mode throughput and memory: agent-days per second and peak RSS at several sizes.
+
+Each size runs in a fresh process (so peak RSS is that run's own) through the same
+``run_scenario`` a user runs: k=3 random contacts, 15 days, synchronous updates, agents.csv
+written, plots off. Prints one row per size; record the figures in docs/PERFORMANCE.md.
+
+    python bench/bench_mock.py [--sizes 1000 10000 100000] [--days 15] [--no-agents-csv]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def one_run(size: int, days: int, agents_csv: bool) -> dict:
+    """Run one scenario in this process and return its figures."""
+    sys.path.insert(0, str(ROOT))
+    from simulator.config import parse_scenario
+    from simulator.runner import run_scenario
+
+    with tempfile.TemporaryDirectory() as out:
+        scenario = parse_scenario(
+            {
+                "name": f"bench-{size}",
+                "seed": 1,
+                "days": days,
+                "population": {"size": size, "initial_believers": max(2, size // 100)},
+                "contacts": {"type": "random_contacts", "k": 3},
+                "agents": {"update": "synchronous"},
+                "outputs": {"dir": out, "plots": False, "agents_csv": agents_csv},
+            },
+            ROOT,
+        )
+        started = time.perf_counter()
+        result = run_scenario(scenario, progress=False)
+        wall = time.perf_counter() - started
+        agents_csv_mb = sum(
+            f.stat().st_size for f in result.folder.glob("agents.csv")
+        ) / 2**20
+    return {
+        "agents": size,
+        "days": days,
+        "agent_days_per_s": result.summary["agent_days_per_second"],
+        "simulation_s": result.summary["runtime_seconds"],
+        "wall_s_with_setup_and_outputs": round(wall, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "agents_csv_mb": round(agents_csv_mb, 1),
+        "final_believer_share": result.summary["curve"]["final_believer_share"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--days", type=int, default=15)
+    parser.add_argument("--no-agents-csv", action="store_true")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(one_run(args.child, args.days, not args.no_agents_csv)))
+        return
+    print(f"{'agents':>8} {'agent-days/s':>13} {'sim s':>8} {'wall s':>8} {'peak RSS MB':>12} "
+          f"{'agents.csv MB':>14}")
+    for size in args.sizes:
+        cmd = [sys.executable, __file__, "--child", str(size), "--days", str(args.days)]
+        if args.no_agents_csv:
+            cmd.append("--no-agents-csv")
+        row = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+        print(f"{row['agents']:>8} {row['agent_days_per_s']:>13,.0f} {row['simulation_s']:>8.1f} "
+              f"{row['wall_s_with_setup_and_outputs']:>8.1f} {row['peak_rss_mb']:>12.0f} "
+              f"{row['agents_csv_mb']:>14.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
