@@ -43,9 +43,7 @@ def one_run(size: int, days: int, agents_csv: bool) -> dict:
         started = time.perf_counter()
         result = run_scenario(scenario, progress=False)
         wall = time.perf_counter() - started
-        agents_csv_mb = sum(
-            f.stat().st_size for f in result.folder.glob("agents.csv")
-        ) / 2**20
+        agents_csv_mb = sum(f.stat().st_size for f in result.folder.glob("agents.csv")) / 2**20
     return {
         "agents": size,
         "days": days,
@@ -68,16 +66,21 @@ def main() -> None:
     if args.child:
         print(json.dumps(one_run(args.child, args.days, not args.no_agents_csv)))
         return
-    print(f"{'agents':>8} {'agent-days/s':>13} {'sim s':>8} {'wall s':>8} {'peak RSS MB':>12} "
-          f"{'agents.csv MB':>14}")
+    print(
+        f"{'agents':>8} {'agent-days/s':>13} {'sim s':>8} {'wall s':>8} {'peak RSS MB':>12} "
+        f"{'agents.csv MB':>14}"
+    )
     for size in args.sizes:
         cmd = [sys.executable, __file__, "--child", str(size), "--days", str(args.days)]
         if args.no_agents_csv:
             cmd.append("--no-agents-csv")
         row = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-        print(f"{row['agents']:>8} {row['agent_days_per_s']:>13,.0f} {row['simulation_s']:>8.1f} "
-              f"{row['wall_s_with_setup_and_outputs']:>8.1f} {row['peak_rss_mb']:>12.0f} "
-              f"{row['agents_csv_mb']:>14.1f}", flush=True)
+        print(
+            f"{row['agents']:>8} {row['agent_days_per_s']:>13,.0f} {row['simulation_s']:>8.1f} "
+            f"{row['wall_s_with_setup_and_outputs']:>8.1f} {row['peak_rss_mb']:>12.0f} "
+            f"{row['agents_csv_mb']:>14.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
