@@ -90,28 +90,31 @@ class AgentDayWriter:
         self._file = self.partial.open("w", newline="", encoding="utf-8")
         self._csv = csv.writer(self._file, lineterminator="\n")
         self._csv.writerow(AGENT_COLUMNS)
-        self._static: dict[int, tuple] = {}
+        self._static: dict[int, tuple[str, ...]] = {}
 
     def write_day(self, day: int, citizens: Iterable[Citizen]) -> None:
         """Append the rows of ``day``."""
+        static_of = self._static
         rows = []
         for c in citizens:
-            static = self._static.get(c.index)
+            static = static_of.get(c.index)
             if static is None:
+                # Formatted once: converting the persona's numbers every day dominated the
+                # cost of writing big runs.
                 p = c.persona
-                static = (
-                    c.index,
-                    p.name,
-                    p.age,
-                    p.gender,
-                    p.education,
-                    p.occupation,
-                    *(p.trait(t) for t in TRAITS),
+                static = static_of[c.index] = tuple(
+                    str(v)
+                    for v in (
+                        c.index,
+                        p.name,
+                        p.age,
+                        p.gender,
+                        p.education,
+                        p.occupation,
+                        *(p.trait(t) for t in TRAITS),
+                    )
                 )
-                self._static[c.index] = static
-            rows.append(
-                (day, *static, c.belief, round(c.confidence, 4), c.state, c.post, c.reasoning)
-            )
+            rows.append((day, *static, c.belief, c.confidence, c.state, c.post, c.reasoning))
         self._csv.writerows(rows)
 
     def close(self, complete: bool) -> None:

@@ -56,17 +56,21 @@ class Accounting:
     async def complete(self, requests: Sequence[LLMRequest]) -> list[LLMResponse]:
         """Forward to the wrapped backend and count what came back."""
         responses = await self.inner.complete(requests)
+        stats, every = self.stats, self.sample_every
         for req, resp in zip(requests, responses, strict=True):
-            st = self.stats[req.kind]
+            st = stats[req.kind]
             st.requests += 1
-            st.failures += not resp.ok
-            st.cached += resp.cached
-            if resp.usage is not None and not resp.usage.estimated:
-                st.prompt_tokens += resp.usage.prompt_tokens
-                st.completion_tokens += resp.usage.completion_tokens
+            if resp.error is not None:
+                st.failures += 1
+            if resp.cached:
+                st.cached += 1
+            usage = resp.usage
+            if usage is not None and not usage.estimated:
+                st.prompt_tokens += usage.prompt_tokens
+                st.completion_tokens += usage.completion_tokens
                 continue
             st.unmeasured += 1
-            if req.context.agent_id % self.sample_every == 0:
+            if req.context.agent_id % every == 0:
                 st.sampled += 1
                 st.sampled_prompt_tokens += estimate_tokens(
                     "".join(m["content"] for m in req.messages())
