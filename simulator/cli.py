@@ -111,11 +111,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from simulator.world import build_backend, build_world
+    from simulator.world import build_world
 
     scenario = _load(args.scenario)
     build_world(scenario)
-    build_backend(scenario)
     print(
         f"ok: {args.scenario} ({scenario.name}: {scenario.population.size} agents, "
         f"{scenario.days} days, {scenario.contacts.type}, backend {scenario.llm.backend})"

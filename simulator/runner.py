@@ -70,10 +70,12 @@ def run_scenario(
 ) -> RunResult:
     """Run one scenario with its own seed; write everything into ``folder`` (new)."""
     personas, contacts = build_world(scenario)
-    backend = build_backend(scenario)
     if folder is None:
         folder = scenario.outputs.dir / new_run_id(scenario.name, scenario.seed)
     make_folder(folder)
+    # A real model's every exchange is kept; the surrogate's would only repeat its inputs.
+    transcript = folder / "transcript.jsonl" if scenario.llm.backend != "mock" else None
+    backend = build_backend(scenario, transcript)
     write_yaml(folder / "scenario.resolved.yaml", scenario.resolved())
     started = time.perf_counter()
     model = OpinionModel(scenario, personas, contacts, backend)
@@ -171,7 +173,6 @@ def run_replicates(
 ) -> RunResult:
     """Run seeds seed..seed+replicates-1 in ``workers`` processes; plot mean and 95% band."""
     build_world(scenario)  # fail on bad input before any folder or process exists
-    build_backend(scenario)
     parent = make_folder(scenario.outputs.dir / new_run_id(f"{scenario.name}-x{replicates}"))
     write_yaml(parent / "scenario.resolved.yaml", scenario.resolved())
     seeds = [scenario.seed + i for i in range(replicates)]

@@ -6,7 +6,13 @@ Mesa or the plotting stack.
 
 from __future__ import annotations
 
-from agents.llm import Accounting, BackendUnavailable, create_backend
+import os
+import sqlite3
+from pathlib import Path
+
+from agents.llm import Accounting, BackendUnavailable, LanguageModel, create_backend
+from agents.llm.cache import ResponseCache
+from agents.llm.transcript import Transcript
 from agents.persona import Persona, PersonaFileError, generate_personas, load_personas
 from simulator.config import PersonaFile, Scenario
 from simulator.errors import ScenarioError
@@ -39,6 +45,8 @@ def build_world(scenario: Scenario) -> tuple[list[Persona], ContactStructure]:
         scenario.seed,
         scenario.agents.memory.short_term_capacity,
     )
+    if scenario.llm.backend == "openai":
+        api_key(scenario)  # a missing key is an error before anything runs or is written
     if scenario.interventions:
         raise ScenarioError(
             "interventions: no intervention types are available in this version "
@@ -47,17 +55,58 @@ def build_world(scenario: Scenario) -> tuple[list[Persona], ContactStructure]:
     return personas, contacts
 
 
-def build_backend(scenario: Scenario) -> Accounting:
-    """The scenario's backend wrapped in accounting; an unusable backend is a ScenarioError."""
-    settings: dict = {}
-    if scenario.llm.backend == "mock" and scenario.news.appeal is not None:
-        from agents.llm.mock import TOPIC_PROFILES, TopicProfile
+def api_key(scenario: Scenario) -> str:
+    """The API key from the environment variable the scenario names (openai backend)."""
+    name = scenario.llm.api_key_env
+    if name is None:
+        return "not-needed"  # local servers accept any key; the client insists on one
+    key = os.environ.get(name)
+    if not key:
+        raise ScenarioError(
+            f"llm.api_key_env: environment variable {name} is not set (allowed: set it, or "
+            "api_key_env: null for a server that needs no key)"
+        )
+    return key
 
-        settings["topics"] = {
-            **TOPIC_PROFILES,
-            scenario.news.topic: TopicProfile(scenario.news.appeal),
-        }
+
+def build_backend(scenario: Scenario, transcript: Path | None = None) -> Accounting:
+    """The scenario's backend, wrapped in cache, transcript and accounting as configured.
+
+    Raises ScenarioError for an unusable backend or a missing API key, before anything is
+    written.
+    """
+    llm = scenario.llm
     try:
-        return Accounting(create_backend(scenario.llm.backend, scenario.seed, **settings))
+        if llm.backend == "mock":
+            settings: dict = {}
+            if scenario.news.appeal is not None:
+                from agents.llm.mock import TOPIC_PROFILES, TopicProfile
+
+                settings["topics"] = {
+                    **TOPIC_PROFILES,
+                    scenario.news.topic: TopicProfile(scenario.news.appeal),
+                }
+            return Accounting(create_backend("mock", scenario.seed, **settings))
+        urls = llm.base_url if isinstance(llm.base_url, list) else [llm.base_url]
+        backend: LanguageModel = create_backend(
+            "openai",
+            scenario.seed,
+            model=llm.model,
+            api_key=api_key(scenario),
+            base_urls=urls,
+            concurrency=llm.concurrency,
+            timeout_s=llm.timeout_s,
+            max_retries=llm.max_retries,
+        )
     except (BackendUnavailable, ImportError) as exc:
         raise ScenarioError(f"llm.backend: {exc}") from None
+    if llm.cache.mode != "off":
+        try:
+            backend = ResponseCache(
+                backend, llm.cache.path, llm.cache.mode, llm.model or "", scenario.seed
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise ScenarioError(f"llm.cache.path: cannot open {str(llm.cache.path)!r} ({exc})")
+    if transcript is not None:
+        backend = Transcript(backend, transcript)
+    return Accounting(backend)

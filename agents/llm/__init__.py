@@ -22,9 +22,9 @@ def create_backend(name: str, seed: int, **settings) -> LanguageModel:
 
         return MockModel(seed=seed, **settings)
     if name == "openai":
-        raise BackendUnavailable(
-            "the 'openai' backend is not available in this version yet (allowed now: mock)"
-        )
+        from agents.llm.openai_backend import OpenAIModel
+
+        return OpenAIModel(seed=seed, **settings)
     raise BackendUnavailable(f"unknown backend {name!r} (allowed: {', '.join(BACKENDS)})")
 
 

@@ -1,0 +1,145 @@
+"""Turning a model's text into the fields of a request kind, tolerating common damage.
+
+Small and local models wrap JSON in code fences, add chatter after it, use single quotes,
+write the belief as "1" or "yes", or run out of tokens mid-object. A strict JSON parser would
+throw such answers away; json.loads and ast.literal_eval cover the well-formed cases and the
+salvage below covers the rest, because no library repairs a cut-off object field by field.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from typing import Any
+
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
+_BELIEF_WORDS = {
+    "1": 1,
+    "0": 0,
+    "true": 1,
+    "false": 0,
+    "yes": 1,
+    "no": 0,
+    "believe": 1,
+    "disbelieve": 0,
+    "believes": 1,
+    "not believe": 0,
+}
+_STRING_FIELD = r'["\']{name}["\']\s*:\s*"((?:[^"\\]|\\.)*)'
+
+
+class AnswerError(ValueError):
+    """The text holds no usable answer; the message says what was wrong."""
+
+
+def _first_object(text: str) -> str | None:
+    """The first balanced {...} in ``text`` (quotes respected), or None."""
+    start = text.find("{")
+    if start < 0:
+        return None
+    depth, in_string, quote, escaped = 0, False, "", False
+    for i in range(start, len(text)):
+        ch = text[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                in_string = False
+        elif ch in "\"'":
+            in_string, quote = True, ch
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start : i + 1]
+    return None
+
+
+def _load_object(text: str) -> dict[str, Any] | None:
+    fenced = _FENCE.search(text)
+    candidates = [fenced.group(1)] if fenced else []
+    candidates.append(text)
+    for candidate in candidates:
+        obj_text = _first_object(candidate)
+        if obj_text is None:
+            continue
+        for loader in (json.loads, ast.literal_eval):
+            try:
+                value = loader(obj_text)
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                continue
+            if isinstance(value, dict):
+                return value
+    return None
+
+
+def _salvage(text: str, names: tuple[str, ...]) -> dict[str, Any]:
+    """Fields recoverable from a cut-off object: complete or partial string values, belief."""
+    found: dict[str, Any] = {}
+    for name in names:
+        if name == "belief":
+            m = re.search(r'["\']belief["\']\s*:\s*"?([A-Za-z0-9 ]+?)"?\s*[,}\n]', text + "\n")
+            if m:
+                found["belief"] = m.group(1)
+        elif name == "confidence":
+            m = re.search(r'["\']confidence["\']\s*:\s*"?([0-9.]+)', text)
+            if m:
+                found["confidence"] = m.group(1)
+        else:
+            m = re.search(_STRING_FIELD.format(name=name), text, re.DOTALL)
+            if m:
+                try:
+                    found[name] = json.loads(f'"{m.group(1)}"')
+                except json.JSONDecodeError:
+                    found[name] = m.group(1)
+    return found
+
+
+def _belief(value: Any) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int | float) and value in (0, 1):
+        return int(value)
+    word = str(value).strip().lower()
+    if word in _BELIEF_WORDS:
+        return _BELIEF_WORDS[word]
+    raise AnswerError(f"belief must be 0 or 1, got {str(value)[:40]!r}")
+
+
+def _confidence(value: Any) -> float:
+    try:
+        return min(1.0, max(0.0, float(value)))
+    except (TypeError, ValueError):
+        return 0.5
+
+
+def parse_answer(kind: str, text: str | None) -> dict[str, Any]:
+    """The fields of a ``kind`` answer found in ``text``; raises AnswerError if none usable."""
+    if not text or not text.strip():
+        raise AnswerError("empty answer")
+    names = {
+        "summarise": ("summary",),
+        "reflect": ("memory",),
+        "opinion": ("belief", "confidence", "post", "reasoning"),
+    }[kind]
+    data = _load_object(text)
+    if data is None:
+        data = _salvage(text, names)
+    if kind == "opinion":
+        if "belief" not in data:
+            raise AnswerError("no belief in the answer")
+        return {
+            "belief": _belief(data["belief"]),
+            "confidence": _confidence(data.get("confidence", 0.5)),
+            "post": str(data.get("post") or "").strip(),
+            "reasoning": str(data.get("reasoning") or "").strip(),
+        }
+    (name,) = names
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise AnswerError(f"no {name} text in the answer")
+    return {name: value.strip()}

@@ -1,0 +1,48 @@
+import pytest
+
+from agents.llm.parsing import AnswerError, parse_answer
+
+GOOD = {"belief": 1, "confidence": 0.8, "post": "It is true.", "reasoning": "Everyone says so."}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"belief": 1, "confidence": 0.8, "post": "It is true.", "reasoning": "Everyone says so."}',
+        '```json\n{"belief": "1", "confidence": 0.8, "post": "It is true.", '
+        '"reasoning": "Everyone says so."}\n```',
+        'Here you go: {"belief": "yes", "confidence": "0.8", "post": "It is true.", '
+        '"reasoning": "Everyone says so."} Hope that helps!',
+        "{'belief': 1, 'confidence': 0.8, 'post': 'It is true.', 'reasoning': 'Everyone says so.'}",
+        '{"belief": true, "confidence": 0.8, "post": "It is true.", "reasoning": "Everyone says so."}',
+    ],
+)
+def test_common_damage_is_tolerated(text):
+    assert parse_answer("opinion", text) == GOOD
+
+
+def test_cut_off_answer_keeps_the_decision():
+    fields = parse_answer("opinion", '{"belief": 0, "confidence": 0.9, "post": "No way th')
+    assert fields["belief"] == 0 and fields["confidence"] == 0.9
+    assert fields["post"] == "No way th" and fields["reasoning"] == ""
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "problem"),
+    [
+        ("opinion", "", "empty answer"),
+        ("opinion", "I believe it, honestly.", "no belief"),
+        ("opinion", '{"bel', "no belief"),
+        ("opinion", '{"belief": 7, "post": "x"}', "belief must be 0 or 1"),
+        ("summarise", '{"summary": ""}', "no summary text"),
+        ("reflect", '{"note": "x"}', "no memory text"),
+    ],
+)
+def test_unusable_answers_say_why(kind, text, problem):
+    with pytest.raises(AnswerError, match=problem):
+        parse_answer(kind, text)
+
+
+def test_text_kinds():
+    assert parse_answer("summarise", '{"summary": " Two believe. "}') == {"summary": "Two believe."}
+    assert parse_answer("reflect", '{"memory": "Noted."} trailing') == {"memory": "Noted."}

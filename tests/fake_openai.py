@@ -1,0 +1,137 @@
+"""A loopback OpenAI-compatible server for tests, with fault injection.
+
+Answers /v1/chat/completions deterministically from the request's first two messages (the
+original prompt, so a repair request gets the same answer) and can fault a chosen share of
+logical requests once each: 429 with Retry-After, 500, 503, a reply slower than the client's
+timeout, malformed JSON, truncated JSON, or no choices.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+FAULTS = ("429", "500", "503", "slow", "malformed", "truncated", "empty_choices")
+CONTENT_FAULTS = ("malformed", "truncated", "empty_choices")
+
+
+def answer_for(kind: str, digest: int) -> dict:
+    """The deterministic answer of a request whose prompt hashes to ``digest``."""
+    if kind == "summarise":
+        return {"summary": f"People argued about it ({digest % 97})."}
+    if kind == "reflect":
+        return {"memory": f"I keep thinking about the story ({digest % 89})."}
+    return {
+        "belief": digest % 2,
+        "confidence": round((digest % 100) / 100, 2),
+        "post": f"My take number {digest % 1000}.",
+        "reasoning": "It seems so to me.",
+    }
+
+
+class FakeOpenAI:
+    """Run with ``with FakeOpenAI(fault_share=0.3) as server: server.base_url``."""
+
+    def __init__(self, fault_share: float = 0.0, slow_seconds: float = 1.5):
+        self.fault_share = fault_share
+        self.slow_seconds = slow_seconds
+        self.requests = 0
+        self.injected: Counter[str] = Counter()
+        self.authorizations: set[str] = set()
+        self._faulted: set[str] = set()
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output clean
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                server._handle(self, body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def __enter__(self) -> FakeOpenAI:
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def _fault(self, identity: str, digest: int) -> str | None:
+        if (digest % 1000) >= self.fault_share * 1000:
+            return None
+        with self._lock:
+            if identity in self._faulted:
+                return None  # every logical request is faulted at most once
+            self._faulted.add(identity)
+            fault = FAULTS[(digest // 1000) % len(FAULTS)]
+            self.injected[fault] += 1
+            return fault
+
+    def _handle(self, handler: BaseHTTPRequestHandler, body: dict) -> None:
+        with self._lock:
+            self.requests += 1
+            self.authorizations.add(handler.headers.get("Authorization", ""))
+        messages = body["messages"]
+        identity = json.dumps(messages[:2], sort_keys=True)
+        digest = int(hashlib.sha256(identity.encode()).hexdigest()[:12], 16)
+        fmt = body.get("response_format") or {}
+        kind = fmt.get("json_schema", {}).get("name") or "opinion"
+        fault = self._fault(identity, digest) if len(messages) == 2 else None
+        if fault in ("429", "500", "503"):
+            payload = json.dumps({"error": {"message": f"injected {fault}"}}).encode()
+            handler.send_response(int(fault))
+            if fault == "429":
+                handler.send_header("Retry-After", "0")
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+            return
+        if fault == "slow":
+            time.sleep(self.slow_seconds)
+        content = json.dumps(answer_for(kind, digest))
+        if fault == "malformed":
+            content = "Sure! Here is what I think: belief is maybe?"
+        elif fault == "truncated":
+            content = content[:5]
+        choices = (
+            []
+            if fault == "empty_choices"
+            else [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": content},
+                }
+            ]
+        )
+        reply = {
+            "id": f"fake-{digest}",
+            "object": "chat.completion",
+            "created": 0,
+            "model": body.get("model", "fake"),
+            "choices": choices,
+            "usage": {
+                "prompt_tokens": 100 + digest % 50,
+                "completion_tokens": 20,
+                "total_tokens": 120 + digest % 50,
+            },
+        }
+        payload = json.dumps(reply).encode()
+        try:
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+            pass

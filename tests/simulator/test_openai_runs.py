@@ -1,0 +1,109 @@
+"""Runs through the real openai client against a loopback OpenAI-compatible server."""
+
+from pathlib import Path
+
+import pytest
+
+from simulator.config import parse_scenario
+from simulator.runner import run_scenario
+from tests.fake_openai import CONTENT_FAULTS, FakeOpenAI
+
+SECRET = "sk-murmur-test-DO-NOT-LEAK-4242"
+
+
+def scenario(tmp_path: Path, server: FakeOpenAI, cache: str = "off", out: str = "out"):
+    return parse_scenario(
+        {
+            "name": "loopback",
+            "seed": 9,
+            "days": 3,
+            "population": {"size": 8, "initial_believers": 2},
+            "agents": {"update": "synchronous"},
+            "llm": {
+                "backend": "openai",
+                "model": "fake-model",
+                "base_url": server.base_url,
+                "api_key_env": "MURMUR_TEST_KEY",
+                "timeout_s": 0.5,
+                "max_retries": 4,
+                "concurrency": 8,
+                "cache": {"mode": cache, "path": str(tmp_path / "cache.sqlite")},
+            },
+            "outputs": {"dir": str(tmp_path / out), "plots": False},
+        },
+        tmp_path,
+    )
+
+
+@pytest.fixture(autouse=True)
+def api_key(monkeypatch):
+    monkeypatch.setenv("MURMUR_TEST_KEY", SECRET)
+
+
+def test_run_uses_server_answers_and_usage(tmp_path):
+    with FakeOpenAI() as server:
+        result = run_scenario(scenario(tmp_path, server), progress=False)
+    assert server.requests == 3 * 8 * 3
+    assert server.authorizations == {f"Bearer {SECRET}"}
+    llm = result.summary["llm"]
+    assert llm["total"]["failures"] == 0
+    assert llm["opinion"]["tokens_estimated"] is False
+    assert llm["total"]["completion_tokens"] == 20 * 72  # the server's usage figures
+    assert (result.folder / "transcript.jsonl").read_text().count("\n") == 72
+    posts = (result.folder / "agents.csv").read_text()
+    assert "My take number" in posts
+
+
+def test_faults_are_survived_and_counted(tmp_path):
+    with FakeOpenAI() as clean_server:
+        clean = run_scenario(scenario(tmp_path, clean_server, out="clean"), progress=False)
+    with FakeOpenAI(fault_share=0.3) as server:
+        faulty = run_scenario(scenario(tmp_path, server, out="faulty"), progress=False)
+    injected = sum(server.injected.values())
+    assert injected >= 0.15 * 72, server.injected
+    assert set(server.injected) >= {"429", "500", "malformed"}
+    # every fault cost exactly one more HTTP request (a client retry or a repair)
+    assert server.requests == 72 + injected
+    assert faulty.summary["llm"]["total"]["failures"] == 0
+    for name in ("daily.csv", "agents.csv"):
+        assert (clean.folder / name).read_bytes() == (faulty.folder / name).read_bytes()
+    content_faults = sum(server.injected[f] for f in CONTENT_FAULTS)
+    transcript = (faulty.folder / "transcript.jsonl").read_text()
+    assert transcript.count('"error": null') == 72
+    assert content_faults > 0
+
+
+def test_unrecoverable_answers_keep_yesterday(tmp_path):
+    with FakeOpenAI(fault_share=1.0) as server:
+        sc = scenario(tmp_path, server)
+        sc = sc.model_copy(update={"llm": sc.llm.model_copy(update={"max_retries": 0})})
+        result = run_scenario(sc, progress=False)
+    # content faults are repaired; status faults with no retries left fail the request
+    failures = result.summary["llm"]["total"]["failures"]
+    assert failures > 0
+    assert result.summary["llm"]["total"]["requests"] == 72
+    daily = (result.folder / "daily.csv").read_text().splitlines()
+    assert len(daily) == 1 + 4  # every day completed
+
+
+def test_cache_replays_without_requests(tmp_path):
+    with FakeOpenAI() as server:
+        first = run_scenario(scenario(tmp_path, server, cache="readwrite", out="a"), progress=False)
+        sent = server.requests
+        second = run_scenario(
+            scenario(tmp_path, server, cache="readwrite", out="b"), progress=False
+        )
+        assert server.requests == sent  # nothing reached the server
+    assert second.summary["llm"]["total"]["cached"] == 72
+    for name in ("daily.csv", "agents.csv"):
+        assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes()
+
+
+def test_no_file_contains_the_key(tmp_path):
+    with FakeOpenAI(fault_share=0.3) as server:
+        run_scenario(scenario(tmp_path, server, cache="readwrite"), progress=False)
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name == "cache.sqlite" for p in files)
+    assert any(p.name == "transcript.jsonl" for p in files)
+    for path in files:
+        assert SECRET.encode() not in path.read_bytes(), path
