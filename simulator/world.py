@@ -106,7 +106,9 @@ def build_backend(scenario: Scenario, transcript: Path | None = None) -> Account
                 backend, llm.cache.path, llm.cache.mode, llm.model or "", scenario.seed
             )
         except (OSError, sqlite3.Error) as exc:
-            raise ScenarioError(f"llm.cache.path: cannot open {str(llm.cache.path)!r} ({exc})")
+            raise ScenarioError(
+                f"llm.cache.path: cannot open {str(llm.cache.path)!r} ({exc})"
+            ) from None
     if transcript is not None:
         backend = Transcript(backend, transcript)
     return Accounting(backend)

@@ -14,7 +14,8 @@ GOOD = {"belief": 1, "confidence": 0.8, "post": "It is true.", "reasoning": "Eve
         'Here you go: {"belief": "yes", "confidence": "0.8", "post": "It is true.", '
         '"reasoning": "Everyone says so."} Hope that helps!',
         "{'belief': 1, 'confidence': 0.8, 'post': 'It is true.', 'reasoning': 'Everyone says so.'}",
-        '{"belief": true, "confidence": 0.8, "post": "It is true.", "reasoning": "Everyone says so."}',
+        '{"belief": true, "confidence": 0.8, "post": "It is true.", '
+        '"reasoning": "Everyone says so."}',
     ],
 )
 def test_common_damage_is_tolerated(text):
