@@ -1,7 +1,7 @@
 # Every target sets up .venv first (a no-op when it is current).
 PY := .venv/bin/python
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench clean llm-server test-llm
 
 setup:
 	@./scripts/setup.sh
@@ -17,6 +17,17 @@ lint: setup
 
 bench: setup
 	$(PY) bench/bench_mock.py
+
+llm-server:
+	./scripts/llm_server.sh
+
+# Starts the local model server, runs the tests marked llm against it, stops the server.
+test-llm: setup
+	./scripts/llm_server.sh --install
+	./scripts/llm_server.sh > .cache/llm-server.log 2>&1 & echo $$! > .cache/llm-server.pid; \
+	for i in $$(seq 1 120); do curl -sf http://127.0.0.1:$${MURMUR_LLM_PORT:-8080}/v1/models >/dev/null && break; sleep 1; done; \
+	$(PY) -m pytest -m llm -o addopts=-q; status=$$?; \
+	kill $$(cat .cache/llm-server.pid) 2>/dev/null; exit $$status
 
 clean:
 	rm -rf results .pytest_cache

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 from simulator.errors import ScenarioError
 
@@ -219,10 +226,12 @@ class LLMSettings(Strict):
     base_url: str | list[str] | None = Field(
         None, description="OpenAI-compatible endpoint(s); null: the openai package's default"
     )
-    api_key_env: str = Field(
-        "OPENAI_API_KEY",
-        pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
-        description="name of the environment variable holding the key (never the key)",
+    api_key_env: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] | None = (
+        Field(
+            "OPENAI_API_KEY",
+            description="name of the environment variable holding the key (never the key); "
+            "null for a server that needs none",
+        )
     )
     temperature: Temperatures = Temperatures()
     max_tokens: MaxTokens = MaxTokens()

@@ -77,7 +77,8 @@ class OpenAIModel:
                 "type": "json_schema",
                 "json_schema": {"name": request.kind, "schema": request.schema, "strict": True},
             }
-        return {"type": "json_object"}
+        # JSON mode; llama.cpp's server still constrains the output by a "schema" given here
+        return {"type": "json_object", "schema": request.schema}
 
     async def _ask(self, client: openai.AsyncOpenAI, request: LLMRequest) -> LLMResponse:
         messages: list[dict[str, str]] = request.messages()

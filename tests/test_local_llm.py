@@ -1,0 +1,53 @@
+"""The real path end to end: scenarios/local_llm.yaml against a live local model server.
+
+Marked ``llm`` (not in the default run): ``make test-llm`` starts Gemma 3 270M on llama.cpp and
+runs it. Skipped with the reason when no server answers.
+"""
+
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from simulator.config import load_scenario
+from simulator.runner import run_scenario
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.llm
+
+
+def server_up(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/models", timeout=3) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+def test_local_model_end_to_end(tmp_path: Path):
+    base = load_scenario(ROOT / "scenarios" / "local_llm.yaml")
+    if not server_up(base.llm.base_url):
+        pytest.skip(f"no model server at {base.llm.base_url} (start one with `make llm-server`)")
+    llm = base.llm.model_copy(update={"cache": base.llm.cache.model_copy(
+        update={"path": tmp_path / "cache.sqlite"})})
+    scenario = base.model_copy(update={
+        "llm": llm, "outputs": base.outputs.model_copy(update={"dir": tmp_path / "out"})})
+    first = run_scenario(scenario, progress=False)
+    total = first.summary["llm"]["total"]
+    agent_days = scenario.population.size * scenario.days
+    assert total["requests"] == 3 * agent_days
+    opinions = first.summary["llm"]["opinion"]
+    assert opinions["failures"] <= 0.1 * opinions["requests"]  # beliefs parsed nearly always
+    assert opinions["tokens_estimated"] is False and total["prompt_tokens"] > 0
+    records = [json.loads(line) for line in (first.folder / "transcript.jsonl").open()]
+    assert len(records) == total["requests"] and not any(r["cached"] for r in records)
+    second = run_scenario(scenario, progress=False)
+    assert second.summary["llm"]["total"]["cached"] == total["requests"]  # no request sent
+    for name in ("daily.csv", "agents.csv"):
+        assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes()
+    print(json.dumps({
+        "tokens_per_agent_day": (total["prompt_tokens"] + total["completion_tokens"]) / agent_days,
+        "first_run_s": first.summary["runtime_seconds"],
+        "cached_run_s": second.summary["runtime_seconds"],
+    }))
