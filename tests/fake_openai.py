@@ -36,8 +36,9 @@ def answer_for(kind: str, digest: int) -> dict:
 class FakeOpenAI:
     """Run with ``with FakeOpenAI(fault_share=0.3) as server: server.base_url``."""
 
-    def __init__(self, fault_share: float = 0.0, slow_seconds: float = 1.5):
+    def __init__(self, fault_share: float = 0.0, slow_seconds: float = 1.5, latency: float = 0.0):
         self.fault_share = fault_share
+        self.latency = latency
         self.slow_seconds = slow_seconds
         self.requests = 0
         self.injected: Counter[str] = Counter()
@@ -47,6 +48,8 @@ class FakeOpenAI:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+
             def log_message(self, *args):  # keep test output clean
                 pass
 
@@ -54,7 +57,11 @@ class FakeOpenAI:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 server._handle(self, body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 256  # many clients connect at once
+            daemon_threads = True
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
 
     def __enter__(self) -> FakeOpenAI:
@@ -98,6 +105,8 @@ class FakeOpenAI:
             return
         if fault == "slow":
             time.sleep(self.slow_seconds)
+        elif self.latency:
+            time.sleep(self.latency)
         content = json.dumps(answer_for(kind, digest))
         if fault == "malformed":
             content = "Sure! Here is what I think: belief is maybe?"

@@ -29,10 +29,12 @@ def test_local_model_end_to_end(tmp_path: Path):
     base = load_scenario(ROOT / "scenarios" / "local_llm.yaml")
     if not server_up(base.llm.base_url):
         pytest.skip(f"no model server at {base.llm.base_url} (start one with `make llm-server`)")
-    llm = base.llm.model_copy(update={"cache": base.llm.cache.model_copy(
-        update={"path": tmp_path / "cache.sqlite"})})
-    scenario = base.model_copy(update={
-        "llm": llm, "outputs": base.outputs.model_copy(update={"dir": tmp_path / "out"})})
+    llm = base.llm.model_copy(
+        update={"cache": base.llm.cache.model_copy(update={"path": tmp_path / "cache.sqlite"})}
+    )
+    scenario = base.model_copy(
+        update={"llm": llm, "outputs": base.outputs.model_copy(update={"dir": tmp_path / "out"})}
+    )
     first = run_scenario(scenario, progress=False)
     total = first.summary["llm"]["total"]
     agent_days = scenario.population.size * scenario.days
@@ -46,8 +48,13 @@ def test_local_model_end_to_end(tmp_path: Path):
     assert second.summary["llm"]["total"]["cached"] == total["requests"]  # no request sent
     for name in ("daily.csv", "agents.csv"):
         assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes()
-    print(json.dumps({
-        "tokens_per_agent_day": (total["prompt_tokens"] + total["completion_tokens"]) / agent_days,
-        "first_run_s": first.summary["runtime_seconds"],
-        "cached_run_s": second.summary["runtime_seconds"],
-    }))
+    print(
+        json.dumps(
+            {
+                "tokens_per_agent_day": (total["prompt_tokens"] + total["completion_tokens"])
+                / agent_days,
+                "first_run_s": first.summary["runtime_seconds"],
+                "cached_run_s": second.summary["runtime_seconds"],
+            }
+        )
+    )

@@ -1,0 +1,114 @@
+"""Pipeline efficiency of the openai backend against a loopback server with fixed latency.
+
+The server (tests/fake_openai.py, in its own process) answers every request after a fixed
+latency. Two clients send the same number of opinion requests at the same concurrency:
+  bare:   AsyncOpenAI + semaphore + gather, nothing else (the ceiling of the openai client);
+  engine: OpenAIModel behind Accounting (prompt rendering, JSON-schema output, parsing).
+Efficiency is requests/s divided by the ideal concurrency / latency.
+
+    python bench/bench_pipeline.py [--requests 2000] [--concurrency 64] [--latency 0.1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import openai  # noqa: E402
+
+from agents.llm import Accounting  # noqa: E402
+from agents.llm.base import LLMRequest, RequestContext, Sampling  # noqa: E402
+from agents.llm.openai_backend import OpenAIModel  # noqa: E402
+from agents.news import NewsItem  # noqa: E402
+from agents.persona import generate_personas  # noqa: E402
+from tests.fake_openai import FakeOpenAI  # noqa: E402
+
+
+def serve(latency: float, ready) -> None:
+    """Run the loopback server until killed; report its URL through ``ready``."""
+    with FakeOpenAI(latency=latency) as server:
+        ready.put(server.base_url)
+        while True:
+            time.sleep(3600)
+
+
+def requests(n: int) -> list[LLMRequest]:
+    news = NewsItem("political", "the senator owns shares", "Leaks say the senator owns shares.")
+    personas = generate_personas(n, 0)
+    return [
+        LLMRequest(
+            "opinion", RequestContext(i, 1, p, news, 0, 1.0, "I doubt it."), Sampling(1.0, 128)
+        )
+        for i, p in enumerate(personas)
+    ]
+
+
+async def bare(url: str, reqs: list[LLMRequest], concurrency: int) -> float:
+    client = openai.AsyncOpenAI(api_key="x", base_url=url, max_retries=0, timeout=60)
+    semaphore = asyncio.Semaphore(concurrency)
+    messages = [r.messages() for r in reqs]  # rendered beforehand: the bare loop only sends
+
+    async def one(m):
+        async with semaphore:
+            await client.chat.completions.create(model="m", messages=m, max_tokens=128)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(m) for m in messages))
+    elapsed = time.perf_counter() - start
+    await client.close()
+    return elapsed
+
+
+async def engine(url: str, reqs: list[LLMRequest], concurrency: int) -> float:
+    backend = Accounting(
+        OpenAIModel(
+            seed=1, model="m", api_key="x", base_urls=[url], concurrency=concurrency, max_retries=0
+        )
+    )
+    start = time.perf_counter()
+    answers = await backend.complete(reqs)
+    elapsed = time.perf_counter() - start
+    assert all(a.ok for a in answers)
+    await backend.aclose()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--latency", type=float, default=0.1)
+    args = parser.parse_args()
+    ready = multiprocessing.Queue()
+    server = multiprocessing.Process(target=serve, args=(args.latency, ready), daemon=True)
+    server.start()
+    url = ready.get(timeout=30)
+    ideal = args.concurrency / args.latency
+    reqs = requests(args.requests)
+    print(
+        f"{args.requests} requests, concurrency {args.concurrency}, latency "
+        f"{args.latency * 1000:.0f} ms, ideal {ideal:.0f} req/s"
+    )
+    for name, fn in (("bare", bare), ("engine", engine), ("bare", bare), ("engine", engine)):
+        cpu = time.process_time()
+        elapsed = asyncio.run(fn(url, reqs, args.concurrency))
+        cpu = time.process_time() - cpu
+        rate = args.requests / elapsed
+        print(
+            f"{name:>7}: {rate:7.1f} req/s  efficiency {rate / ideal:.2f}  "
+            f"client CPU {cpu / args.requests * 1000:.2f} ms/request"
+        )
+    server.kill()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
