@@ -85,10 +85,6 @@ class Citizen(mesa.Agent):
         """Put the latest posts of ``speakers`` into today's short-term memory."""
         self.stm.hear([s.post_item for s in speakers])
 
-    def receive(self, item: MemoryItem) -> None:
-        """Place an item (a notice, a label) straight into long-term memory."""
-        self.ltm.add(item)
-
     def request(self, kind: RequestKind, day: int, sampling: Sampling) -> LLMRequest:
         """Build today's request of ``kind`` from the current state."""
         # Positional arguments: this runs three times per agent-day.

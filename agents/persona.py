@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -328,12 +328,6 @@ class Persona:
             f"{self.name}, a {self.occupation} with {EDUCATION_LABEL[self.education]}, "
             f"who is {', '.join(self.adjectives())}"
         )
-
-    def as_record(self) -> dict[str, object]:
-        """The persona as a flat dict (for CSV output)."""
-        record = asdict(self)
-        del record["_adjectives"]
-        return record
 
 
 class PersonaRecord(BaseModel):

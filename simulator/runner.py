@@ -109,14 +109,14 @@ def run_scenario(
     elapsed = time.perf_counter() - started
     daily = model.daily_table()
     write_table(folder / "daily.csv", daily)
-    summary = summarise(scenario, daily, backend, elapsed, folder)
+    summary = run_summary(scenario, daily, backend, elapsed, folder)
     write_json(folder / "summary.json", summary)
     if scenario.outputs.plots:
         draw_plots(folder)
     return RunResult(folder, summary)
 
 
-def summarise(
+def run_summary(
     scenario: Scenario, daily: pd.DataFrame, backend: Accounting, elapsed: float, folder: Path
 ) -> dict:
     """The run's summary.json content."""
