@@ -36,7 +36,14 @@ def answer_for(kind: str, digest: int) -> dict:
 class FakeOpenAI:
     """Run with ``with FakeOpenAI(fault_share=0.3) as server: server.base_url``."""
 
-    def __init__(self, fault_share: float = 0.0, slow_seconds: float = 1.5, latency: float = 0.0):
+    def __init__(
+        self,
+        fault_share: float = 0.0,
+        slow_seconds: float = 1.5,
+        latency: float = 0.0,
+        reject_json_schema: bool = False,
+    ):
+        self.reject_json_schema = reject_json_schema  # as llama.cpp's server does, with a 500
         self.fault_share = fault_share
         self.latency = latency
         self.slow_seconds = slow_seconds
@@ -91,17 +98,22 @@ class FakeOpenAI:
         identity = json.dumps(messages[:2], sort_keys=True)
         digest = int(hashlib.sha256(identity.encode()).hexdigest()[:12], 16)
         fmt = body.get("response_format") or {}
-        kind = fmt.get("json_schema", {}).get("name") or "opinion"
+        if self.reject_json_schema and fmt.get("type") == "json_schema":
+            self._send(
+                handler,
+                500,
+                {"error": {"message": "response_format: Input should be 'text' or 'json_object'"}},
+            )
+            return
+        schema = fmt.get("json_schema", {}).get("schema") or fmt.get("schema") or {}
+        fields = set(schema.get("properties", {}))
+        kind = (
+            "summarise" if "summary" in fields else "reflect" if "memory" in fields else "opinion"
+        )
         fault = self._fault(identity, digest) if len(messages) == 2 else None
         if fault in ("429", "500", "503"):
-            payload = json.dumps({"error": {"message": f"injected {fault}"}}).encode()
-            handler.send_response(int(fault))
-            if fault == "429":
-                handler.send_header("Retry-After", "0")
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", str(len(payload)))
-            handler.end_headers()
-            handler.wfile.write(payload)
+            headers = {"Retry-After": "0"} if fault == "429" else {}
+            self._send(handler, int(fault), {"error": {"message": f"injected {fault}"}}, headers)
             return
         if fault == "slow":
             time.sleep(self.slow_seconds)
@@ -135,10 +147,20 @@ class FakeOpenAI:
                 "total_tokens": 120 + digest % 50,
             },
         }
-        payload = json.dumps(reply).encode()
+        self._send(handler, 200, reply)
+
+    @staticmethod
+    def _send(
+        handler: BaseHTTPRequestHandler,
+        status: int,
+        body: dict,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        payload = json.dumps(body).encode()
         try:
-            handler.send_response(200)
-            handler.send_header("Content-Type", "application/json")
+            handler.send_response(status)
+            for name, value in {"Content-Type": "application/json", **(headers or {})}.items():
+                handler.send_header(name, value)
             handler.send_header("Content-Length", str(len(payload)))
             handler.end_headers()
             handler.wfile.write(payload)

@@ -71,8 +71,9 @@ class OpenAIModel:
             finally:
                 self.outstanding[i] -= 1
 
-    def _response_format(self, request: LLMRequest) -> dict[str, Any]:
-        if self.schema_mode:
+    @staticmethod
+    def _response_format(request: LLMRequest, schema_mode: bool) -> dict[str, Any]:
+        if schema_mode:
             return {
                 "type": "json_schema",
                 "json_schema": {"name": request.kind, "schema": request.schema, "strict": True},
@@ -87,6 +88,7 @@ class OpenAIModel:
         problem = "no answer"
         attempts = 0
         while attempts < 2:  # the answer, then one repair
+            asked_schema = self.schema_mode
             try:
                 reply = await client.chat.completions.create(
                     model=self.model,
@@ -94,13 +96,15 @@ class OpenAIModel:
                     temperature=request.sampling.temperature,
                     max_tokens=request.sampling.max_tokens,
                     seed=self.seed,
-                    response_format=self._response_format(request),  # type: ignore[arg-type]
+                    response_format=self._response_format(request, asked_schema),  # type: ignore[arg-type]
                 )
-            except openai.BadRequestError as exc:
-                if self.schema_mode and "response_format" in str(exc):
-                    self.schema_mode = False  # ask again in plain JSON mode (not an attempt)
+            except openai.APIStatusError as exc:
+                # Servers that do not know json_schema refuse it with 400 (or, llama.cpp's,
+                # 500): ask again in plain JSON mode, for good (not counted as an attempt).
+                if asked_schema and "response_format" in str(exc):
+                    self.schema_mode = False
                     continue
-                return LLMResponse({}, text, None, error=f"bad request: {_brief(exc)}")
+                return LLMResponse({}, text, None, error=f"{type(exc).__name__}: {_brief(exc)}")
             except openai.OpenAIError as exc:  # retries exhausted, timeout, connection
                 return LLMResponse({}, text, None, error=f"{type(exc).__name__}: {_brief(exc)}")
             if reply.usage is not None:

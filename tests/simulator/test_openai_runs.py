@@ -107,3 +107,12 @@ def test_no_file_contains_the_key(tmp_path):
     assert any(p.name == "transcript.jsonl" for p in files)
     for path in files:
         assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_servers_without_json_schema_get_json_mode(tmp_path):
+    with FakeOpenAI(reject_json_schema=True) as server:
+        sc = scenario(tmp_path, server)
+        sc = sc.model_copy(update={"llm": sc.llm.model_copy(update={"max_retries": 0})})
+        result = run_scenario(sc, progress=False)
+    assert result.summary["llm"]["total"]["failures"] == 0
+    assert "My take number" in (result.folder / "agents.csv").read_text()
