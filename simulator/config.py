@@ -27,7 +27,8 @@ MAX_SCENARIO_BYTES = 1_000_000
 
 
 class Strict(BaseModel):
-    """Base for all scenario sections: unknown keys are errors, values are not coerced loosely."""
+    """Base for all scenario sections: unknown keys are errors; pydantic's usual coercion
+    applies ("3" is accepted for an integer, "three" is not)."""
 
     model_config = ConfigDict(extra="forbid", strict=False, validate_default=True)
 
