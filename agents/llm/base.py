@@ -9,7 +9,7 @@ prompt rendering. A response carries the parsed fields, the raw text and token u
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from agents.memory import MemoryItem
@@ -89,7 +89,6 @@ class LLMResponse:
     usage: Usage | None = None
     cached: bool = False
     error: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

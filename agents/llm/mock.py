@@ -310,7 +310,7 @@ class MockModel:
                 "post": post,
                 "reasoning": reasoning,
             }
-            responses.append(LLMResponse(fields, "", None, False, None, {"p_believe": p_i}))
+            responses.append(LLMResponse(fields, ""))
         return responses
 
     def _write(self, c: RequestContext, belief: int, u: list[float]) -> tuple[str, str]:
