@@ -24,6 +24,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from agents.llm import Accounting
+from agents.persona import TRAITS
 from simulator import metrics
 from simulator.config import Scenario
 from simulator.errors import UserError
@@ -157,7 +158,7 @@ def draw_plots(folder: Path) -> list[Path]:
     plots.attitude_curves(daily, summary, written[0])
     agents_file = folder / "agents.csv"
     if agents_file.is_file():
-        columns = ["day", "belief", "education", *plots.TRAITS]
+        columns = ["day", "belief", "education", *TRAITS]
         agents = pd.read_csv(agents_file, usecols=columns)
         written.append(folder / "belief_breakdown.png")
         plots.belief_breakdown(agents, summary, written[-1])
