@@ -164,6 +164,9 @@ class MockModel:
         self.topics = dict(TOPIC_PROFILES if topics is None else topics)
         self.params = parameters or SurrogateParameters()
         self._persona_cache: dict[int, tuple] = {}
+        # memory_decay ** age for ages 0..63, looked up per memory item instead of computed
+        # (older items weigh nothing: 0.8 ** 64 is below 1e-6)
+        self._decay_by_age = [self.params.memory_decay**age for age in range(64)]
 
     async def complete(self, requests: Sequence[LLMRequest]) -> list[LLMResponse]:
         """Answer a batch; requests of different kinds may be mixed."""
@@ -267,8 +270,7 @@ class MockModel:
         pr = self.params
         inertia, gain = pr.inertia, pr.gain
         appeal_cache: dict[tuple[str, int], float] = {}
-        # decay ** age for every age a bounded memory can hold, looked up instead of computed
-        decay = [pr.memory_decay**age for age in range(64)]
+        decay = self._decay_by_age
         trust_of = SOURCE_TRUST.get
         out = []
         for c in contexts:
