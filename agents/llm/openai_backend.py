@@ -53,7 +53,6 @@ class OpenAIModel:
         self.concurrency = concurrency
         self._semaphore: asyncio.Semaphore | None = None
         self.schema_mode = True  # switched off for good when a server refuses json_schema
-        self.repairs = 0
 
     async def complete(self, requests: Sequence[LLMRequest]) -> list[LLMResponse]:
         """Answer all requests concurrently; answers come back in request order."""
@@ -118,7 +117,6 @@ class OpenAIModel:
                 problem = str(exc) if reply.choices else "no choices in the reply"
                 attempts += 1
                 if attempts == 1:
-                    self.repairs += 1
                     messages = [
                         *messages,
                         {"role": "assistant", "content": text},
