@@ -59,7 +59,8 @@ def curve_summary(days: Sequence[int], believers: Sequence[float], population: i
     b = np.asarray(believers, dtype=float)
     peak = int(np.argmax(b))
     share = b / population
-    # Trapezoid rule over days: believer-share-days, comparable across run lengths only per day.
+    # Trapezoid rule over days, in believer-share-days: grows with the run's length, so compare
+    # it only between runs of the same number of days.
     auc = float(np.sum((share[1:] + share[:-1]) / 2 * np.diff(np.asarray(days, dtype=float))))
     return {
         "peak_believers": float(b[peak]),
