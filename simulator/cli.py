@@ -3,6 +3,7 @@
     python run.py scenarios/baseline.yaml            # same as: run.py run scenarios/baseline.yaml
     python run.py run SCENARIO --replicates 10
     python run.py check SCENARIO
+    python run.py estimate SCENARIO                  # requests, tokens and cost before a run
     python run.py plot RESULTS_DIR
 
 Problems with the input print one line on stderr and exit with code 2.
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from simulator.errors import UserError
 
-COMMANDS = ("run", "check", "plot")
+COMMANDS = ("run", "check", "estimate", "plot")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     check = sub.add_parser("check", help="validate a scenario (and its files) without running")
     check.add_argument("scenario", type=Path)
+    estimate = sub.add_parser(
+        "estimate",
+        help="predict requests, tokens and cost of a scenario (plays it with the surrogate; "
+        "sends nothing, writes nothing)",
+    )
+    estimate.add_argument("scenario", type=Path)
+    estimate.add_argument("--quiet", action="store_true", help="no progress bar")
     plot = sub.add_parser("plot", help="redraw the plots of a results folder from its files")
     plot.add_argument("results", type=Path, help="a run's results folder")
     return parser
@@ -91,11 +99,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
         )
         if fit["beta"] is not None:
             print(f"SIS fit: beta={fit['beta']:.3f} gamma={fit['gamma']:.3f} r2={fit['r2']}")
-        tokens = llm["total"]
-        print(
-            f"model requests: {tokens['requests']} ({llm['total']['failures']} failed), "
-            f"tokens ~{tokens['prompt_tokens']} in / ~{tokens['completion_tokens']} out"
-        )
+        print(_llm_line(llm["total"]))
+        if result.summary["stopped_early"]:
+            print(
+                f"stopped early after day {result.summary['days_run']}: "
+                f"{result.summary['stopped_early']}"
+            )
     else:
         result = run_replicates(
             scenario, args.replicates, min(args.workers, args.replicates), progress
@@ -110,6 +119,21 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _llm_line(total: dict) -> str:
+    """One line of request, token and cost figures from an accounting total."""
+    approx = "~" if total["tokens_estimated"] else ""
+    line = (
+        f"model requests: {total['requests']} ({total['failures']} failed, "
+        f"{total['cached']} from cache, {total['retries']} retries, {total['repairs']} repairs), "
+        f"tokens {approx}{total['prompt_tokens']} in / {approx}{total['completion_tokens']} out, "
+        f"cost {approx}${total['cost_usd']:.4f}"
+    )
+    if total["latency_s"]:
+        lat = total["latency_s"]
+        line += f"; latency p50 {lat['p50']:.2f} s, p99 {lat['p99']:.2f} s"
+    return line
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from simulator.world import build_world
 
@@ -119,6 +143,36 @@ def _cmd_check(args: argparse.Namespace) -> int:
         f"ok: {args.scenario} ({scenario.name}: {scenario.population.size} agents, "
         f"{scenario.days} days, {scenario.contacts.type}, backend {scenario.llm.backend})"
     )
+    return 0
+
+
+def _cmd_estimate(args: argparse.Namespace) -> int:
+    from simulator.estimate import estimate
+
+    scenario = _load(args.scenario)
+    figures = estimate(scenario, progress=not args.quiet)
+    llm = scenario.llm
+    print(
+        f"{scenario.name}: {scenario.population.size} agents x {scenario.days} days, "
+        f"model {llm.model or '(surrogate)'}, prices ${llm.prices.input_per_million:g} in / "
+        f"${llm.prices.output_per_million:g} out per million tokens"
+    )
+    print(
+        f"{'kind':<10}{'requests':>10}{'prompt tok':>13}{'compl. tok':>13}"
+        f"{'compl. max':>13}{'cost':>12}{'cost max':>12}"
+    )
+    for kind, f in figures.items():
+        print(
+            f"{kind:<10}{f['requests']:>10,}{f['prompt_tokens']:>13,}{f['completion_tokens']:>13,}"
+            f"{f['completion_tokens_max']:>13,}{'$' + format(f['cost_usd'], ',.4f'):>12}"
+            f"{'$' + format(f['cost_usd_max'], ',.4f'):>12}"
+        )
+    print(
+        f"about {figures['total']['tokens_per_agent_day']:,} tokens per agent-day "
+        "(4 characters per token; repairs and retries not included)"
+    )
+    if llm.budget_usd is not None:
+        print(f"llm.budget_usd: ${llm.budget_usd:g}")
     return 0
 
 
@@ -138,7 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
         argv.insert(0, "run")
     args = _parser().parse_args(argv)
-    handler = {"run": _cmd_run, "check": _cmd_check, "plot": _cmd_plot}[args.command]
+    handler = {
+        "run": _cmd_run,
+        "check": _cmd_check,
+        "estimate": _cmd_estimate,
+        "plot": _cmd_plot,
+    }[args.command]
     try:
         return handler(args)
     except UserError as exc:

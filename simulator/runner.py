@@ -82,6 +82,8 @@ def run_scenario(
     model = OpinionModel(scenario, personas, contacts, backend)
     writer = AgentDayWriter(folder) if scenario.outputs.agents_csv else None
     complete = False
+    stop_reason: str | None = None
+    budget = scenario.llm.budget_usd
     # The world just built lives for the whole run: freeze it out of the garbage collector's
     # scans and collect young objects less often. At 10k+ agents the default settings spend
     # a large share of the run re-scanning the population (measured in bench/bench_mock.py).
@@ -94,12 +96,23 @@ def run_scenario(
         with tqdm(
             total=scenario.days, desc=scenario.name, unit="day", disable=not progress, leave=False
         ) as bar:
+            spent = 0.0
             for _ in range(scenario.days):
                 model.step()
                 if writer:
                     writer.write_day(model.day, model.citizens)
                 bar.set_postfix(believers=model.today["infected"], refresh=False)
                 bar.update()
+                if budget is not None and model.day < scenario.days:
+                    # Stop before a day that would overrun the budget, judging its cost by
+                    # today's (days cost about the same: memories are bounded).
+                    day_cost, spent = backend.cost_usd() - spent, backend.cost_usd()
+                    if spent + day_cost > budget:
+                        stop_reason = (
+                            f"budget: ${spent:.4f} spent after day {model.day}; another day "
+                            f"(~${day_cost:.4f}) would exceed llm.budget_usd ${budget:g}"
+                        )
+                        break
         complete = True
     finally:
         gc.set_threshold(*threshold)
@@ -110,7 +123,7 @@ def run_scenario(
     elapsed = time.perf_counter() - started
     daily = model.daily_table()
     write_table(folder / "daily.csv", daily)
-    summary = run_summary(scenario, daily, backend, elapsed, folder)
+    summary = run_summary(scenario, daily, backend, elapsed, folder, stop_reason)
     write_json(folder / "summary.json", summary)
     if scenario.outputs.plots:
         draw_plots(folder)
@@ -118,16 +131,24 @@ def run_scenario(
 
 
 def run_summary(
-    scenario: Scenario, daily: pd.DataFrame, backend: Accounting, elapsed: float, folder: Path
+    scenario: Scenario,
+    daily: pd.DataFrame,
+    backend: Accounting,
+    elapsed: float,
+    folder: Path,
+    stop_reason: str | None = None,
 ) -> dict:
-    """The run's summary.json content."""
+    """The run's summary.json content. ``stop_reason`` says why a run ended early."""
     n = scenario.population.size
-    agent_days = n * scenario.days
+    days_run = int(daily["day"].iloc[-1])
+    agent_days = n * days_run
     return {
         "scenario": scenario.name,
         "run_id": folder.name,
         "seed": scenario.seed,
         "days": scenario.days,
+        "days_run": days_run,
+        "stopped_early": stop_reason,
         "population": n,
         "topic": scenario.news.topic,
         "update": scenario.agents.update,

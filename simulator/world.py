@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 from agents.llm import Accounting, BackendUnavailable, LanguageModel, create_backend
+from agents.llm.accounting import Prices
 from agents.llm.cache import ResponseCache
 from agents.llm.transcript import Transcript
 from agents.persona import Persona, PersonaFileError, generate_personas, load_personas
@@ -78,15 +79,7 @@ def build_backend(scenario: Scenario, transcript: Path | None = None) -> Account
     llm = scenario.llm
     try:
         if llm.backend == "mock":
-            settings: dict = {}
-            if scenario.news.appeal is not None:
-                from agents.llm.mock import TOPIC_PROFILES, TopicProfile
-
-                settings["topics"] = {
-                    **TOPIC_PROFILES,
-                    scenario.news.topic: TopicProfile(scenario.news.appeal),
-                }
-            return Accounting(create_backend("mock", scenario.seed, **settings))
+            return surrogate_backend(scenario)
         urls = llm.base_url if isinstance(llm.base_url, list) else [llm.base_url]
         backend: LanguageModel = create_backend(
             "openai",
@@ -97,6 +90,8 @@ def build_backend(scenario: Scenario, transcript: Path | None = None) -> Account
             concurrency=llm.concurrency,
             timeout_s=llm.timeout_s,
             max_retries=llm.max_retries,
+            requests_per_minute=llm.requests_per_minute,
+            tokens_per_minute=llm.tokens_per_minute,
         )
     except (BackendUnavailable, ImportError) as exc:
         raise ScenarioError(f"llm.backend: {exc}") from None
@@ -111,4 +106,23 @@ def build_backend(scenario: Scenario, transcript: Path | None = None) -> Account
             ) from None
     if transcript is not None:
         backend = Transcript(backend, transcript)
-    return Accounting(backend)
+    return Accounting(backend, prices(scenario))
+
+
+def surrogate_backend(scenario: Scenario) -> Accounting:
+    """The mock surrogate for this scenario (whatever its llm.backend), with accounting."""
+    settings: dict = {}
+    if scenario.news.appeal is not None:
+        from agents.llm.mock import TOPIC_PROFILES, TopicProfile
+
+        settings["topics"] = {
+            **TOPIC_PROFILES,
+            scenario.news.topic: TopicProfile(scenario.news.appeal),
+        }
+    return Accounting(create_backend("mock", scenario.seed, **settings), prices(scenario))
+
+
+def prices(scenario: Scenario) -> Prices:
+    """USD per million prompt and completion tokens, for the accounting."""
+    p = scenario.llm.prices
+    return Prices(p.input_per_million, p.output_per_million)

@@ -48,6 +48,7 @@ class FakeOpenAI:
         self.latency = latency
         self.slow_seconds = slow_seconds
         self.requests = 0
+        self.arrivals: list[float] = []  # time.monotonic() of every HTTP request
         self.injected: Counter[str] = Counter()
         self.authorizations: set[str] = set()
         self._faulted: set[str] = set()
@@ -93,6 +94,7 @@ class FakeOpenAI:
     def _handle(self, handler: BaseHTTPRequestHandler, body: dict) -> None:
         with self._lock:
             self.requests += 1
+            self.arrivals.append(time.monotonic())
             self.authorizations.add(handler.headers.get("Authorization", ""))
         messages = body["messages"]
         identity = json.dumps(messages[:2], sort_keys=True)

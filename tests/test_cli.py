@@ -224,3 +224,50 @@ def test_help_lists_commands():
     assert result.returncode == 0
     for word in ("run", "check", "plot"):
         assert word in result.stdout
+
+
+def priced(document: dict, budget: float | None = None) -> dict:
+    """``document`` with a price table (and a budget), as for a paid model."""
+    llm = {"prices": {"input_per_million": 3.0, "output_per_million": 15.0}}
+    if budget is not None:
+        llm["budget_usd"] = budget
+    return {**document, "llm": llm}
+
+
+def test_estimate_predicts_requests_tokens_and_cost(tmp_path, small_scenario):
+    doc = {**priced(small_scenario), "outputs": {"dir": str(tmp_path / "results")}}
+    result = run_cli("estimate", str(write_scenario(tmp_path, doc)), "--quiet")
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[2:6]}
+    assert set(rows) == {"summarise", "reflect", "opinion", "total"}
+    assert int(rows["total"][1].replace(",", "")) == 3 * 12 * 4  # requests: exact
+    prompt, completion, ceiling = (int(x.replace(",", "")) for x in rows["total"][2:5])
+    assert 0 < completion < ceiling
+    cost = float(rows["total"][5].lstrip("$").replace(",", ""))
+    assert cost == pytest.approx((prompt * 3.0 + completion * 15.0) / 1e6, abs=1e-4)
+    assert not (tmp_path / "results").exists()  # estimating writes nothing
+
+
+def test_budget_stops_cleanly_after_the_last_affordable_day(tmp_path, small_scenario):
+    # The surrogate's run costs what its estimated tokens would cost at these prices.
+    doc = {**small_scenario, "days": 10, "outputs": {"dir": str(tmp_path / "full")}}
+    full = run_cli(str(write_scenario(tmp_path, priced(doc), "full.yaml")), "--quiet")
+    assert full.returncode == 0, full.stderr
+    spent = json.loads((only_run_folder(tmp_path / "full") / "summary.json").read_text())
+    per_day = spent["llm"]["total"]["cost_usd"] / 10
+    budget = round(4.5 * per_day, 6)  # affords four days, not five
+    doc["outputs"] = {"dir": str(tmp_path / "capped")}
+    capped = run_cli(str(write_scenario(tmp_path, priced(doc, budget), "capped.yaml")), "--quiet")
+    assert capped.returncode == 0, capped.stderr
+    assert "stopped early after day 4" in capped.stdout
+    folder = only_run_folder(tmp_path / "capped")
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["days_run"] == 4 and summary["days"] == 10
+    assert summary["llm"]["total"]["cost_usd"] <= budget
+    assert "budget" in summary["stopped_early"]
+    assert len(pd.read_csv(folder / "daily.csv")) == 5
+    assert len(pd.read_csv(folder / "agents.csv")) == 12 * 5
+    assert (folder / "attitude_curves.png").is_file()
+    # the days run are the same days as in the full run
+    full_daily = pd.read_csv(only_run_folder(tmp_path / "full") / "daily.csv")
+    assert pd.read_csv(folder / "daily.csv").equals(full_daily.head(5))

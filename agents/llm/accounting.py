@@ -1,4 +1,5 @@
-"""Accounting wrapper: counts requests, failures and tokens by request kind.
+"""Accounting wrapper: counts requests, failures, retries, repairs, tokens, latency and cost by
+request kind.
 
 Backends that report usage (a real server) are summed exactly. For backends that do not (the
 surrogate), tokens are estimated by ratio: the prompts and answers of a fixed subset of agents
@@ -6,16 +7,36 @@ surrogate), tokens are estimated by ratio: the prompts and answers of a fixed su
 scaled to all requests of that kind. Rendering every prompt would cost more than the
 surrogate's decisions themselves; keying the subset on agent ids keeps the estimate the same
 whatever the batching (synchronous or sequential).
+
+Cost is tokens times the scenario's price table; answers served from the response cache cost
+nothing. For the surrogate the cost is that of the estimated tokens: what the same run would
+have cost against a real model at those prices (``run.py estimate`` relies on this).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from agents.llm.base import REQUEST_KINDS, LanguageModel, LLMRequest, LLMResponse
 from agents.prompts import estimate_tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Prices:
+    """USD per million prompt (input) and completion (output) tokens."""
+
+    input_per_million: float = 0.0
+    output_per_million: float = 0.0
+
+    def cost(self, prompt_tokens: float, completion_tokens: float) -> float:
+        """USD for these token counts."""
+        return (
+            prompt_tokens * self.input_per_million + completion_tokens * self.output_per_million
+        ) / 1e6
 
 
 @dataclass(slots=True)
@@ -25,8 +46,15 @@ class KindStats:
     requests: int = 0
     failures: int = 0
     cached: int = 0
+    retries: int = 0
+    repairs: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    # tokens of answers replayed from the cache: counted, not paid for
+    cached_prompt_tokens: int = 0
+    cached_completion_tokens: int = 0
+    # seconds per answer that reached a server (not the surrogate's, not cached ones)
+    latencies: list[float] = field(default_factory=list)
     # requests without server-reported usage, and the measured subset of them
     unmeasured: int = 0
     sampled: int = 0
@@ -47,9 +75,10 @@ class KindStats:
 class Accounting:
     """Wraps a backend and keeps per-kind counters (see ``summary()``)."""
 
-    def __init__(self, inner: LanguageModel, sample_every: int = 16):
+    def __init__(self, inner: LanguageModel, prices: Prices | None = None, sample_every: int = 16):
         self.inner = inner
         self.name = inner.name
+        self.prices = prices or Prices()
         self.sample_every = sample_every
         self.stats = {kind: KindStats() for kind in REQUEST_KINDS}
 
@@ -62,9 +91,16 @@ class Accounting:
             st.requests += 1
             if resp.error is not None:
                 st.failures += 1
+            st.retries += resp.retries
+            st.repairs += resp.repairs
+            if resp.latency_s:
+                st.latencies.append(resp.latency_s)
+            usage = resp.usage
             if resp.cached:
                 st.cached += 1
-            usage = resp.usage
+                if usage is not None:
+                    st.cached_prompt_tokens += usage.prompt_tokens
+                    st.cached_completion_tokens += usage.completion_tokens
             if usage is not None and not usage.estimated:
                 st.prompt_tokens += usage.prompt_tokens
                 st.completion_tokens += usage.completion_tokens
@@ -78,8 +114,22 @@ class Accounting:
                 st.sampled_completion_tokens += estimate_tokens(resp.raw or json.dumps(resp.fields))
         return responses
 
+    def _cost(self, st: KindStats) -> float:
+        prompt, completion = st.estimated_tokens()
+        return self.prices.cost(
+            prompt - st.cached_prompt_tokens, completion - st.cached_completion_tokens
+        )
+
+    def cost_usd(self) -> float:
+        """What the requests so far cost (cached answers are free)."""
+        return sum(self._cost(st) for st in self.stats.values())
+
     def summary(self) -> dict[str, dict]:
-        """Counters by kind plus a total; ``tokens_estimated`` marks estimated figures."""
+        """Counters by kind plus a total; ``tokens_estimated`` marks estimated figures.
+
+        Latency percentiles (seconds) cover the answers that reached a server; null when none
+        did (the surrogate, or a run replayed from the cache).
+        """
         out: dict[str, dict] = {}
         for kind, st in self.stats.items():
             prompt, completion = st.estimated_tokens()
@@ -87,16 +137,36 @@ class Accounting:
                 "requests": st.requests,
                 "failures": st.failures,
                 "cached": st.cached,
+                "retries": st.retries,
+                "repairs": st.repairs,
                 "prompt_tokens": prompt,
                 "completion_tokens": completion,
                 "tokens_estimated": st.unmeasured > 0,
+                "cost_usd": round(self._cost(st), 6),
+                "latency_s": _percentiles(st.latencies),
             }
-        out["total"] = {
-            key: sum(out[k][key] for k in REQUEST_KINDS)
-            for key in ("requests", "failures", "cached", "prompt_tokens", "completion_tokens")
-        }
+        counted = ("requests", "failures", "cached", "retries", "repairs")
+        total: dict = {key: sum(out[k][key] for k in REQUEST_KINDS) for key in counted}
+        total["prompt_tokens"] = sum(out[k]["prompt_tokens"] for k in REQUEST_KINDS)
+        total["completion_tokens"] = sum(out[k]["completion_tokens"] for k in REQUEST_KINDS)
+        total["tokens_estimated"] = any(out[k]["tokens_estimated"] for k in REQUEST_KINDS)
+        total["cost_usd"] = round(self.cost_usd(), 6)
+        total["latency_s"] = _percentiles([x for st in self.stats.values() for x in st.latencies])
+        out["total"] = total
         return out
 
     async def aclose(self) -> None:
         """Close the wrapped backend."""
         await self.inner.aclose()
+
+
+def _percentiles(values: list[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    p50, p90, p99 = np.percentile(values, [50, 90, 99])
+    return {
+        "p50": round(float(p50), 4),
+        "p90": round(float(p90), 4),
+        "p99": round(float(p99), 4),
+        "max": round(max(values), 4),
+    }

@@ -82,13 +82,22 @@ class Usage:
 
 @dataclass(slots=True)
 class LLMResponse:
-    """A parsed answer. ``error`` is set (and ``fields`` empty) when no usable answer came."""
+    """A parsed answer. ``error`` is set (and ``fields`` empty) when no usable answer came.
+
+    ``latency_s`` is the wall time from sending to the usable answer (retries and repair
+    included; 0 for the surrogate and for cached answers), ``retries`` the HTTP attempts the
+    client repeated after 429/5xx/timeouts, ``repairs`` the requests that asked again because
+    the answer could not be parsed.
+    """
 
     fields: dict[str, Any]
     raw: str
     usage: Usage | None = None
     cached: bool = False
     error: str | None = None
+    latency_s: float = 0.0
+    retries: int = 0
+    repairs: int = 0
 
     @property
     def ok(self) -> bool:

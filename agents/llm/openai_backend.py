@@ -3,22 +3,28 @@
 Every request of a batch is in flight at once under a semaphore (``concurrency``), spread
 over one or more endpoints by least outstanding work. Retries of 429 (honouring
 Retry-After), 5xx, connection errors and timeouts, with exponential back-off and jitter, are
-the openai client's own (``max_retries``, ``timeout``). Answers are asked for as JSON-schema
-constrained output (falling back to plain JSON mode where a server refuses schemas), parsed
-tolerantly (agents.llm.parsing), and repaired once by asking again; an answer that still
-fails becomes an error response, never an exception, so one bad call never stops a day.
+the openai client's own (``max_retries``, ``timeout``); optional requests-per-minute and
+tokens-per-minute limits hold requests back before they are sent (aiolimiter's leaky buckets
+holding about a second's worth; a request is charged its estimated prompt tokens plus its
+``max_tokens``). Answers are asked for as JSON-schema constrained output (falling back to
+plain JSON mode where a server refuses schemas), parsed tolerantly (agents.llm.parsing), and
+repaired once by asking again; an answer that still fails becomes an error response, never
+an exception, so one bad call never stops a day.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from typing import Any
 
 import openai
+from aiolimiter import AsyncLimiter
 
 from agents.llm.base import LLMRequest, LLMResponse, Usage
 from agents.llm.parsing import AnswerError, parse_answer
+from agents.prompts import estimate_tokens
 
 _REPAIR = (
     "Your last answer could not be used ({problem}). Reply again with only the JSON object, "
@@ -40,6 +46,8 @@ class OpenAIModel:
         concurrency: int = 32,
         timeout_s: float = 60.0,
         max_retries: int = 4,
+        requests_per_minute: int | None = None,
+        tokens_per_minute: int | None = None,
     ):
         self.seed = seed
         self.model = model
@@ -51,13 +59,25 @@ class OpenAIModel:
         ]
         self.outstanding = [0] * len(self.clients)
         self.concurrency = concurrency
+        self.max_retries = max_retries
+        self.requests_per_minute = requests_per_minute
+        self.tokens_per_minute = tokens_per_minute
+        # created inside the running event loop, on first use
         self._semaphore: asyncio.Semaphore | None = None
+        self._rpm: AsyncLimiter | None = None
+        self._tpm: AsyncLimiter | None = None
         self.schema_mode = True  # switched off for good when a server refuses json_schema
 
     async def complete(self, requests: Sequence[LLMRequest]) -> list[LLMResponse]:
         """Answer all requests concurrently; answers come back in request order."""
         if self._semaphore is None:
             self._semaphore = asyncio.Semaphore(self.concurrency)
+            # Per-second buckets (a minute's limit spread evenly), so a full minute's worth is
+            # never sent in one burst that a provider's finer-grained limiter would refuse.
+            if self.requests_per_minute:
+                self._rpm = _even_bucket(self.requests_per_minute)
+            if self.tokens_per_minute:
+                self._tpm = _even_bucket(self.tokens_per_minute)
         return list(await asyncio.gather(*(self._one(r) for r in requests)))
 
     async def _one(self, request: LLMRequest) -> LLMResponse:
@@ -80,16 +100,32 @@ class OpenAIModel:
         # JSON mode; llama.cpp's server still constrains the output by a "schema" given here
         return {"type": "json_object", "schema": request.schema}
 
+    async def _throttle(self, messages: list[dict[str, str]], max_tokens: int) -> None:
+        if self._rpm is not None:
+            await self._rpm.acquire()
+        if self._tpm is not None:
+            need = estimate_tokens("".join(m["content"] for m in messages)) + max_tokens
+            await self._tpm.acquire(min(need, self._tpm.max_rate))
+
     async def _ask(self, client: openai.AsyncOpenAI, request: LLMRequest) -> LLMResponse:
+        started = time.perf_counter()
         messages: list[dict[str, str]] = request.messages()
         prompt_tokens = completion_tokens = 0
         text = ""
         problem = "no answer"
-        attempts = 0
+        attempts = retries = 0
+
+        def failed(error: str) -> LLMResponse:
+            usage = Usage(prompt_tokens, completion_tokens) if prompt_tokens else None
+            return LLMResponse(
+                {}, text, usage, error=error, retries=retries, repairs=max(attempts - 1, 0)
+            )
+
         while attempts < 2:  # the answer, then one repair
             asked_schema = self.schema_mode
+            await self._throttle(messages, request.sampling.max_tokens)
             try:
-                reply = await client.chat.completions.create(
+                raw = await client.chat.completions.with_raw_response.create(
                     model=self.model,
                     messages=messages,  # type: ignore[arg-type]
                     temperature=request.sampling.temperature,
@@ -103,19 +139,23 @@ class OpenAIModel:
                 if asked_schema and "response_format" in str(exc):
                     self.schema_mode = False
                     continue
-                return LLMResponse({}, text, None, error=f"{type(exc).__name__}: {_brief(exc)}")
-            except openai.OpenAIError as exc:  # retries exhausted, timeout, connection
-                return LLMResponse({}, text, None, error=f"{type(exc).__name__}: {_brief(exc)}")
+                retries += self.max_retries if _retried(exc.status_code) else 0
+                return failed(f"{type(exc).__name__}: {_brief(exc)}")
+            except openai.OpenAIError as exc:  # retries exhausted: timeout, connection
+                retries += self.max_retries
+                return failed(f"{type(exc).__name__}: {_brief(exc)}")
+            retries += raw.retries_taken
+            reply = raw.parse()
             if reply.usage is not None:
                 prompt_tokens += reply.usage.prompt_tokens or 0
                 completion_tokens += reply.usage.completion_tokens or 0
             text = (reply.choices[0].message.content or "") if reply.choices else ""
             usage = Usage(prompt_tokens, completion_tokens, estimated=reply.usage is None)
+            attempts += 1
             try:
                 fields = parse_answer(request.kind, text)
             except AnswerError as exc:
                 problem = str(exc) if reply.choices else "no choices in the reply"
-                attempts += 1
                 if attempts == 1:
                     messages = [
                         *messages,
@@ -123,14 +163,32 @@ class OpenAIModel:
                         {"role": "user", "content": _REPAIR.format(problem=problem)},
                     ]
                 continue
-            return LLMResponse(fields, text, usage)
-        usage = Usage(prompt_tokens, completion_tokens) if prompt_tokens else None
-        return LLMResponse({}, text, usage, error=f"unusable answer: {problem}")
+            return LLMResponse(
+                fields,
+                text,
+                usage,
+                latency_s=time.perf_counter() - started,
+                retries=retries,
+                repairs=attempts - 1,
+            )
+        return failed(f"unusable answer: {problem}")
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
         for client in self.clients:
             await client.close()
+
+
+def _even_bucket(per_minute: int) -> AsyncLimiter:
+    """A bucket that lets ``per_minute`` through per minute, about a second's worth at a time
+    (at least one unit, so limits under 60 a minute still pass whole requests)."""
+    capacity = max(1.0, per_minute / 60)
+    return AsyncLimiter(capacity, capacity * 60 / per_minute)
+
+
+def _retried(status: int) -> bool:
+    """Whether the openai client retries this status (so a failure used up every retry)."""
+    return status in (408, 409, 429) or status >= 500
 
 
 def _brief(exc: Exception) -> str:

@@ -1,10 +1,16 @@
 """Runs through the real openai client against a loopback OpenAI-compatible server."""
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
-from simulator.config import parse_scenario
+from agents.llm.base import LLMRequest, RequestContext, Sampling
+from agents.llm.openai_backend import OpenAIModel
+from agents.news import NewsItem
+from agents.persona import generate_personas
+from agents.prompts import estimate_tokens
+from simulator.config import Prices, parse_scenario
 from simulator.runner import run_scenario
 from tests.fake_openai import CONTENT_FAULTS, FakeOpenAI
 
@@ -71,6 +77,16 @@ def test_faults_are_survived_and_counted(tmp_path):
     transcript = (faulty.folder / "transcript.jsonl").read_text()
     assert transcript.count('"error": null') == 72
     assert content_faults > 0
+    # the counters tell the faults apart: status faults were retried, content faults repaired
+    total = faulty.summary["llm"]["total"]
+    assert total["retries"] == injected - content_faults
+    assert total["repairs"] == content_faults
+    assert clean.summary["llm"]["total"]["retries"] == clean.summary["llm"]["total"]["repairs"] == 0
+    latency = total["latency_s"]
+    assert 0 < latency["p50"] <= latency["p90"] <= latency["p99"] <= latency["max"]
+    # answers slowed past the timeout were retried: the slowest took at least the timeout
+    if server.injected["slow"]:
+        assert latency["max"] >= 0.5
 
 
 def test_unrecoverable_answers_keep_yesterday(tmp_path):
@@ -116,3 +132,62 @@ def test_servers_without_json_schema_get_json_mode(tmp_path):
         result = run_scenario(sc, progress=False)
     assert result.summary["llm"]["total"]["failures"] == 0
     assert "My take number" in (result.folder / "agents.csv").read_text()
+
+
+def _opinion_requests(n: int) -> list[LLMRequest]:
+    news = NewsItem("political", "the senator owns shares", "Leaks say the senator owns shares.")
+    return [
+        LLMRequest("opinion", RequestContext(i, 1, p, news, 0, 1.0, "I doubt it."), Sampling(1, 64))
+        for i, p in enumerate(generate_personas(n, 3))
+    ]
+
+
+def _most_in_one_second(arrivals: list[float]) -> int:
+    return max(sum(1 for t in arrivals if start <= t < start + 1.0) for start in arrivals)
+
+
+@pytest.mark.parametrize("limit", ["requests", "tokens"])
+def test_rate_limits_hold_requests_back(limit):
+    requests = _opinion_requests(30)
+    per_request = max(
+        estimate_tokens("".join(m["content"] for m in r.messages())) + 64 for r in requests
+    )
+    # about 8 requests a second either way
+    settings = (
+        {"requests_per_minute": 480}
+        if limit == "requests"
+        else {"tokens_per_minute": 480 * per_request}
+    )
+    with FakeOpenAI() as server:
+        model = OpenAIModel(1, "fake", "k", [server.base_url], concurrency=30, **settings)
+
+        async def go():
+            try:
+                return await model.complete(requests)
+            finally:
+                await model.aclose()
+
+        answers = asyncio.run(go())
+    assert all(a.ok for a in answers)
+    # a bucket of about a second's worth, refilled at 8 a second: at most ~16 in any second,
+    # where without a limit all 30 arrive at once
+    assert _most_in_one_second(server.arrivals) <= 17
+    assert server.arrivals[-1] - server.arrivals[0] >= 1.5
+
+
+def test_prices_give_cost_and_cached_answers_are_free(tmp_path):
+    def priced(out):
+        sc = scenario(tmp_path, server, cache="readwrite", out=out)
+        llm = sc.llm.model_copy(
+            update={"prices": Prices(input_per_million=2.0, output_per_million=10.0)}
+        )
+        return sc.model_copy(update={"llm": llm})
+
+    with FakeOpenAI() as server:
+        first = run_scenario(priced("a"), progress=False)
+        replay = run_scenario(priced("b"), progress=False)
+    total = first.summary["llm"]["total"]
+    expected = (total["prompt_tokens"] * 2.0 + total["completion_tokens"] * 10.0) / 1e6
+    assert total["cost_usd"] == pytest.approx(expected, abs=1e-6)
+    assert total["cost_usd"] > 0
+    assert replay.summary["llm"]["total"]["cost_usd"] == 0

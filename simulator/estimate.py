@@ -1,0 +1,51 @@
+"""Predicting what a scenario will cost before it runs against a paid or slow model.
+
+The scenario is played through once with the surrogate (same seed, same world), so every
+prompt the real run would send is rendered with the same layout and memory bounds; tokens are
+counted at about four characters per token (agents.prompts.estimate_tokens), which is close
+for English text with GPT-style tokenizers and not exact for any. The request count is exact
+for a run without failures; repair requests and retries come on top. Completion tokens are
+given twice: as long as the surrogate's answers (expected) and at each kind's ``max_tokens``
+(the most a run can be billed for).
+"""
+
+from __future__ import annotations
+
+from tqdm import tqdm
+
+from agents.llm.base import REQUEST_KINDS
+from simulator.config import Scenario
+from simulator.model import OpinionModel
+from simulator.world import build_world, prices, surrogate_backend
+
+
+def estimate(scenario: Scenario, progress: bool = True) -> dict:
+    """Predicted requests, tokens and cost of ``scenario``, by request kind and in total."""
+    personas, contacts = build_world(scenario)
+    backend = surrogate_backend(scenario)
+    model = OpinionModel(scenario, personas, contacts, backend)
+    try:
+        for _ in tqdm(range(scenario.days), desc="estimating", unit="day", disable=not progress):
+            model.step()
+    finally:
+        model.close()
+    measured = backend.summary()
+    price = prices(scenario)
+    out: dict = {}
+    for kind in REQUEST_KINDS:
+        m = measured[kind]
+        ceiling = m["requests"] * getattr(scenario.llm.max_tokens, kind)
+        out[kind] = {
+            "requests": m["requests"],
+            "prompt_tokens": m["prompt_tokens"],
+            "completion_tokens": m["completion_tokens"],
+            "completion_tokens_max": ceiling,
+            "cost_usd": price.cost(m["prompt_tokens"], m["completion_tokens"]),
+            "cost_usd_max": price.cost(m["prompt_tokens"], ceiling),
+        }
+    out["total"] = {key: sum(out[k][key] for k in REQUEST_KINDS) for key in out["summarise"]}
+    agent_days = scenario.population.size * scenario.days
+    out["total"]["tokens_per_agent_day"] = round(
+        (out["total"]["prompt_tokens"] + out["total"]["completion_tokens"]) / agent_days, 1
+    )
+    return out
