@@ -65,6 +65,7 @@ class Citizen(mesa.Agent):
         self.stm = short_term
         self.ltm = long_term
         self.failed_today = 0
+        self.nudges: tuple[MemoryItem, ...] = ()  # for the next opinion only
         self.publish(opening_post(news.claim, believes, index), day=0)
 
     # --- the day's phases ---------------------------------------------------------------
@@ -85,6 +86,18 @@ class Citizen(mesa.Agent):
         """Put the latest posts of ``speakers`` into today's short-term memory."""
         self.stm.hear([s.post_item for s in speakers])
 
+    def hear_items(self, items: list[MemoryItem]) -> None:
+        """Put ``items`` (posts as they reach this citizen) into today's short-term memory."""
+        self.stm.hear(items)
+
+    def remember(self, item: MemoryItem) -> None:
+        """Store an item from outside (a notice) in long-term memory."""
+        self.ltm.add(item)
+
+    def add_nudge(self, item: MemoryItem) -> None:
+        """Place a prompt before this citizen's next decision."""
+        self.nudges = (*self.nudges, item)
+
     def request(self, kind: RequestKind, day: int, sampling: Sampling) -> LLMRequest:
         """Build today's request of ``kind`` from the current state."""
         # Positional arguments: this runs three times per agent-day.
@@ -99,6 +112,7 @@ class Citizen(mesa.Agent):
             tuple(self.stm.items),
             self.stm.summary,
             tuple(self.ltm.items),
+            self.nudges if kind == "opinion" else (),
         )
         return LLMRequest(kind, ctx, sampling)
 
@@ -124,7 +138,10 @@ class Citizen(mesa.Agent):
             if text:
                 stance = self.stm.summary.stance if self.stm.summary else 0.0
                 self.ltm.add(MemoryItem(text, stance, REFLECTION, day, 0.5 + 0.5 * abs(stance)))
-        elif not failed:
+        else:
+            self.nudges = ()  # a nudge is for one decision
+            if failed:
+                return
             self.belief = int(fields["belief"])
             self.confidence = float(fields.get("confidence", 1.0))
             self.reasoning = str(fields.get("reasoning", ""))
@@ -152,6 +169,7 @@ class Citizen(mesa.Agent):
             "post": self.post,
             "post_item": self.post_item,
             "reasoning": self.reasoning,
+            "nudges": self.nudges,
             "state": self.state,
             "believed_yesterday": self.believed_yesterday,
             "stm": self.stm.get_state(),
@@ -166,6 +184,7 @@ class Citizen(mesa.Agent):
             "reasoning",
             "state",
             "believed_yesterday",
+            "nudges",
             "post",
             "post_item",
         ):

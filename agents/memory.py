@@ -79,13 +79,17 @@ class ShortTermMemory:
         return len(kept)
 
     def net_stance(self) -> float:
-        """Mean stance of what was heard today (0 when nothing was heard)."""
+        """Importance-weighted stance per item heard today (0 when nothing was heard).
+
+        A plain post has importance 1; a post carrying a fact-check label is heard with less
+        (its weight discounted by the label's credibility), a trusted correction with more.
+        """
         items = self.items
         if not items:
             return 0.0
         total = 0.0
         for item in items:
-            total += item.stance
+            total += item.importance * item.stance
         return total / len(items)
 
     def get_state(self) -> dict:

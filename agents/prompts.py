@@ -101,10 +101,12 @@ def _reflect_user(ctx: RequestContext) -> str:
 def _opinion_user(ctx: RequestContext) -> str:
     own = "believed" if ctx.belief else "did not believe"
     summary = ctx.summary.text if ctx.summary else "(nothing new today)"
+    nudges = "".join(f"Before you decide: {n.text}\n" for n in ctx.nudges)
     return (
         f"What you remember:\n{_render_memory(ctx.memory)}\n\n"
         f"Day {ctx.day}. Today: {summary}\n"
         f'Until now you {own} the story. Your last post was: "{ctx.previous_post}"\n\n'
+        f"{nudges}"
         "Decide whether you believe the story now, then write today's short post about it "
         "(one or two sentences, in your own voice) and say briefly why. belief is 1 if you "
         "believe it and 0 if you do not; confidence is how sure you are, from 0 to 1; the "

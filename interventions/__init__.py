@@ -1,5 +1,20 @@
-"""Intervention plug-ins (official debunking and more).
+"""Intervention plug-ins: the interface (``base``), the built-ins and the registry.
 
-The plug-in interface is not built yet: scenarios must give an empty ``interventions`` list,
-and any entry is rejected with a clear error by ``simulator.runner.build_world``.
+See docs/INTERVENTIONS.md for the built-ins, their parameters and costs, and how to write a
+plug-in of your own.
 """
+
+from interventions.base import Intervention, InterventionParams, ScheduledParams, World
+from interventions.registry import BUILTINS, InterventionSpecError, build, build_all, resolve
+
+__all__ = [
+    "BUILTINS",
+    "Intervention",
+    "InterventionParams",
+    "InterventionSpecError",
+    "ScheduledParams",
+    "World",
+    "build",
+    "build_all",
+    "resolve",
+]

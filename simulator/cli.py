@@ -4,6 +4,8 @@
     python run.py run SCENARIO --replicates 10
     python run.py check SCENARIO
     python run.py estimate SCENARIO                  # requests, tokens and cost before a run
+    python run.py compare scenarios/compare_interventions.yaml
+    python run.py sweep scenarios/sweep_debunk.yaml
     python run.py plot RESULTS_DIR
 
 Problems with the input print one line on stderr and exit with code 2.
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from simulator.errors import UserError
 
-COMMANDS = ("run", "check", "estimate", "plot")
+COMMANDS = ("run", "check", "estimate", "compare", "sweep", "plot")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,6 +60,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     estimate.add_argument("scenario", type=Path)
     estimate.add_argument("--quiet", action="store_true", help="no progress bar")
+    for name, what in (
+        ("compare", "run named arms of interventions x seeds; table, curves, cost vs effect"),
+        ("sweep", "run a grid over one intervention's parameters x seeds; table and heatmaps"),
+    ):
+        cmd = sub.add_parser(name, help=what)
+        cmd.add_argument("spec", type=Path, help=f"{name} spec YAML (docs/INTERVENTIONS.md)")
+        cmd.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            metavar="W",
+            help="processes (default: number of CPUs)",
+        )
+        cmd.add_argument(
+            "--out", type=Path, metavar="DIR", help="results root (overrides outputs_dir)"
+        )
+        cmd.add_argument("--quiet", action="store_true", help="no progress bar")
     plot = sub.add_parser("plot", help="redraw the plots of a results folder from its files")
     plot.add_argument("results", type=Path, help="a run's results folder")
     return parser
@@ -176,6 +195,63 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from simulator.experiments import run_comparison
+
+    if args.workers < 1:
+        raise UserError(f"--workers: {args.workers} (allowed: 1 or more)")
+    folder, table = run_comparison(args.spec, args.workers, not args.quiet, args.out)
+    print(f"results: {folder}")
+    print(
+        f"{'arm':<22}{'peak':>7}{'final':>8}{'auc (95% CI)':>22}{'reduction':>11}"
+        f"{'cost':>10}{'per cost':>10}  pareto"
+    )
+    for row in table.itertuples():
+        per_cost = "-" if row.governance_cost == 0 else f"{row.reduction_per_cost:.4f}"
+        auc = (
+            f"{row.auc_believer_share:.2f} "
+            f"({row.auc_believer_share_lo:.2f}-{row.auc_believer_share_hi:.2f})"
+        )
+        print(
+            f"{row.arm:<22}{row.peak_believers:>7.1f}{row.final_believer_share:>8.0%}{auc:>22}"
+            f"{row.auc_reduction:>11.2f}{row.governance_cost:>10.1f}{per_cost:>10}"
+            f"  {'*' if row.pareto_efficient else ''}"
+        )
+    print("auc: believer-share-days; reduction: against the reference arm; * Pareto-efficient")
+    return 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from simulator.experiments import run_sweep
+
+    if args.workers < 1:
+        raise UserError(f"--workers: {args.workers} (allowed: 1 or more)")
+    folder, table = run_sweep(args.spec, args.workers, not args.quiet, args.out)
+    print(f"results: {folder}")
+    keys = [c for c in table.columns if c not in _SWEEP_FIGURES and not c.endswith(("_lo", "_hi"))]
+    head = "".join(f"{k:>12}" for k in keys)
+    print(f"{head}{'reduction':>11}{'of max':>8}{'cost':>10}{'final':>8}")
+    for i, row in table.iterrows():
+        cells = "".join(f"{table.at[i, k]!s:>12}" for k in keys)  # ints stay ints
+        print(
+            f"{cells}{row['auc_reduction']:>11.2f}{row['share_of_max_effect']:>8.0%}"
+            f"{row['governance_cost']:>10.1f}{row['final_believer_share']:>8.0%}"
+        )
+    return 0
+
+
+_SWEEP_FIGURES = {
+    "peak_believers",
+    "peak_day",
+    "final_believer_share",
+    "auc_believer_share",
+    "governance_cost",
+    "auc_reduction",
+    "reduction_per_cost",
+    "share_of_max_effect",
+}
+
+
 def _cmd_plot(args: argparse.Namespace) -> int:
     from simulator.runner import draw_plots
 
@@ -196,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
         "run": _cmd_run,
         "check": _cmd_check,
         "estimate": _cmd_estimate,
+        "compare": _cmd_compare,
+        "sweep": _cmd_sweep,
         "plot": _cmd_plot,
     }[args.command]
     try:

@@ -272,7 +272,11 @@ class Scenario(Strict):
     contacts: Contacts = RandomContacts()
     agents: AgentSettings = AgentSettings()
     llm: LLMSettings = LLMSettings()
-    interventions: list[dict[str, Any]] = Field(default_factory=list)
+    interventions: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="intervention entries: a 'type' and that type's parameters "
+        "(docs/INTERVENTIONS.md); validated by each plug-in's own schema",
+    )
     outputs: Outputs = Outputs()
 
     def resolved(self) -> dict[str, Any]:
@@ -354,12 +358,22 @@ def parse_scenario(document: Any, base_dir: Path) -> Scenario:
         scenario = Scenario.model_validate(document)
     except ValidationError as exc:
         raise ScenarioError(format_validation_error(exc)) from None
+    _check_interventions(scenario.interventions)
     personas = scenario.population.personas
     if isinstance(personas, PersonaFile):
         personas.path = _existing(base_dir, personas.path, "population.personas.path")
     if isinstance(scenario.contacts, EdgeList):
         scenario.contacts.path = _existing(base_dir, scenario.contacts.path, "contacts.path")
     return scenario
+
+
+def _check_interventions(entries: list[dict[str, Any]]) -> None:
+    from interventions.registry import InterventionSpecError, build_all
+
+    try:
+        build_all(entries)
+    except InterventionSpecError as exc:
+        raise ScenarioError(f"{exc.field}: {exc.message}") from None
 
 
 def _existing(base_dir: Path, path: Path, field: str) -> Path:
@@ -369,30 +383,36 @@ def _existing(base_dir: Path, path: Path, field: str) -> Path:
     return full.resolve()
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; every problem becomes a one-line ScenarioError."""
+def read_yaml(path: str | Path, what: str = "scenario") -> Any:
+    """The YAML document in ``path``, loaded safely; every problem becomes a one-line
+    ScenarioError starting with ``what``."""
     path = Path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(f"scenario file not found: {str(path)!r}") from None
+        raise ScenarioError(f"{what} file not found: {str(path)!r}") from None
     except IsADirectoryError:
-        raise ScenarioError(f"scenario path is a directory, not a file: {str(path)!r}") from None
+        raise ScenarioError(f"{what} path is a directory, not a file: {str(path)!r}") from None
     except OSError as exc:
-        raise ScenarioError(f"cannot read scenario file {str(path)!r}: {exc.strerror}") from None
+        raise ScenarioError(f"cannot read {what} file {str(path)!r}: {exc.strerror}") from None
     if len(raw) > MAX_SCENARIO_BYTES:
         raise ScenarioError(
-            f"scenario: file is {len(raw)} bytes (allowed: at most {MAX_SCENARIO_BYTES})"
+            f"{what}: file is {len(raw)} bytes (allowed: at most {MAX_SCENARIO_BYTES})"
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError(f"scenario: {str(path)!r} is not UTF-8 text") from None
+        raise ScenarioError(f"{what}: {str(path)!r} is not UTF-8 text") from None
     try:
-        document = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(f"scenario: invalid YAML{where}: {problem}") from None
-    return parse_scenario(document, path.parent)
+        raise ScenarioError(f"{what}: invalid YAML{where}: {problem}") from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; every problem becomes a one-line ScenarioError."""
+    path = Path(path)
+    return parse_scenario(read_yaml(path), path.parent)

@@ -1,9 +1,12 @@
 """The Mesa model: one step is one simulated day.
 
 The daily loop (docs/ARCHITECTURE.md):
-  1. exposure: each citizen hears today's speakers' latest posts (short-term memory);
+  0. interventions act (``on_day_start``): notices, labels, silencing, nudges, corrections;
+  1. exposure: each citizen hears today's speakers' latest posts (short-term memory), as the
+     interventions let them through (``on_exposure``);
   2. summarise, 3. reflect, 4. opinion: one request per citizen each;
-  5. end of day: S/I/R states switch, the DataCollector records the tally.
+  5. end of day: S/I/R states switch, interventions' ``on_day_end``, the DataCollector
+     records the tally.
 
 With ``update: synchronous`` all citizens hear before anyone decides, so every phase's requests
 are independent and go to the backend as one batch. With ``update: sequential`` (FPS) citizens
@@ -22,8 +25,10 @@ from agents.llm.base import REQUEST_KINDS, LanguageModel, LLMRequest, LLMRespons
 from agents.memory import LongTermMemory, ShortTermMemory
 from agents.news import NewsItem
 from agents.persona import Persona
+from interventions.base import Intervention
 from simulator import metrics
 from simulator.config import Scenario
+from simulator.intervening import InterventionHost, InterventionLog
 from simulator.network import ContactStructure
 
 
@@ -44,6 +49,8 @@ class OpinionModel(mesa.Model):
         personas: Sequence[Persona],
         contacts: ContactStructure,
         backend: LanguageModel,
+        interventions: Sequence[Intervention] = (),
+        intervention_log: InterventionLog | None = None,
     ):
         super().__init__(rng=scenario.seed)
         self.config = scenario  # Mesa reserves `scenario`
@@ -72,6 +79,10 @@ class OpinionModel(mesa.Model):
             )
             for i, persona in enumerate(personas)
         ]
+        self.interventions = InterventionHost(
+            self, interventions, scenario.seed, intervention_log or InterventionLog(None)
+        )
+        self.interventions.run_start()
         self._loop = asyncio.Runner()
         self.datacollector = mesa.DataCollector(
             model_reporters={c: _reporter(c) for c in metrics.DAILY_COLUMNS if c != "day"}
@@ -85,20 +96,29 @@ class OpinionModel(mesa.Model):
 
     def step(self) -> None:
         """Simulate one day."""
+        self.interventions.day_start()
         speakers = self.contacts.todays_speakers(self.rng)
         if self.config.agents.update == "synchronous":
             self._synchronous_day(speakers)
         else:
             self.agents.shuffle_do(self._act_alone, speakers)
         self.agents.do("end_day")
+        self.interventions.day_end()
         self._record_day()
+
+    def _expose(self, listener: Citizen, speakers: list[int]) -> None:
+        listener.start_day()
+        if self.interventions.active:
+            listener.hear_items(self.interventions.heard_by(listener.index, speakers))
+        else:
+            citizens = self.citizens
+            listener.hear([citizens[j] for j in speakers])
 
     def _synchronous_day(self, speakers: Sequence[list[int]]) -> None:
         day = self.day
         citizens = self.citizens
         for listener, heard in zip(citizens, speakers, strict=True):
-            listener.start_day()
-            listener.hear([citizens[j] for j in heard])
+            self._expose(listener, heard)
         for kind in REQUEST_KINDS:
             sampling = self.sampling[kind]
             answers = self.ask([c.request(kind, day, sampling) for c in citizens])
@@ -108,8 +128,7 @@ class OpinionModel(mesa.Model):
     def _act_alone(self, citizen: Citizen, speakers: Sequence[list[int]]) -> None:
         """FPS order: hear the latest posts, then summarise, reflect and decide at once."""
         day = self.day
-        citizen.start_day()
-        citizen.hear([self.citizens[j] for j in speakers[citizen.index]])
+        self._expose(citizen, speakers[citizen.index])
         for kind in REQUEST_KINDS:
             (answer,) = self.ask([citizen.request(kind, day, self.sampling[kind])])
             citizen.apply(kind, answer, day)

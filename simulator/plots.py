@@ -157,3 +157,101 @@ def replicate_curves(
     ax.legend(fontsize=8.5)
     _save(fig, path)
     return pd.concat(rows, ignore_index=True)
+
+
+def arm_curves(
+    curves: dict[str, Sequence[pd.DataFrame]], population: int, title: str, path: Path
+) -> None:
+    """Believer share over the days per arm: mean over seeds with a 95% t-interval band."""
+    fig, ax = plt.subplots(figsize=(9, 5.2))
+    colors = plt.get_cmap("tab10")
+    for i, (arm, dailies) in enumerate(curves.items()):
+        shares = np.array([d["infected"].to_numpy() / population for d in dailies])
+        days = dailies[0]["day"].to_numpy()
+        mean = shares.mean(axis=0)
+        k = len(dailies)
+        if k > 1:
+            half = stats.t.ppf(0.975, k - 1) * shares.std(axis=0, ddof=1) / np.sqrt(k)
+            ax.fill_between(days, mean - half, mean + half, color=colors(i % 10), alpha=0.15)
+        ax.plot(days, mean, color=colors(i % 10), lw=2, label=arm)
+    k = len(next(iter(curves.values())))
+    ax.set_xlabel("day")
+    ax.set_ylabel("share of agents who believe the item")
+    ax.set_ylim(0, 1)
+    ax.set_title(f"{title}: believers per arm (mean of {k} seeds, 95% band)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=9, ncols=2)
+    _save(fig, path)
+
+
+def cost_effect(table: pd.DataFrame, reference: str, title: str, path: Path) -> None:
+    """Governance cost against effect per arm, with the Pareto-efficient arms joined."""
+    fig, ax = plt.subplots(figsize=(8, 5.2))
+    cost = table["governance_cost"].to_numpy()
+    effect = table["auc_reduction"].to_numpy()
+    err = np.vstack(
+        [effect - table["auc_reduction_lo"].to_numpy(), table["auc_reduction_hi"] - effect]
+    )
+    efficient = table["pareto_efficient"].to_numpy()
+    ax.errorbar(cost, effect, yerr=err, fmt="none", ecolor="#999999", capsize=3, lw=1)
+    ax.scatter(cost[~efficient], effect[~efficient], s=50, color="#4C72B0", label="dominated")
+    ax.scatter(
+        cost[efficient],
+        effect[efficient],
+        s=80,
+        color="#C44E52",
+        marker="D",
+        label="Pareto-efficient",
+    )
+    order = np.argsort(cost[efficient])
+    ax.plot(cost[efficient][order], effect[efficient][order], color="#C44E52", lw=1, ls="--")
+    for arm, x, y in zip(table["arm"], cost, effect, strict=True):
+        ax.annotate(arm, (x, y), textcoords="offset points", xytext=(6, 5), fontsize=9)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xlabel("governance cost (cost units, mean per run)")
+    ax.set_ylabel(f"reduction in believer-share-days vs '{reference}'")
+    ax.set_title(f"{title}: effect against cost (95% intervals over seeds)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=9)
+    _save(fig, path)
+
+
+def sweep_maps(
+    table: pd.DataFrame, keys: list[str], intervention: str, none_auc: float, path: Path
+) -> None:
+    """Effect and cost over a one- or two-parameter grid (heatmaps for two)."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.8))
+    panels = (
+        ("auc_reduction", "reduction in believer-share-days", "viridis"),
+        ("governance_cost", "governance cost (per run)", "magma"),
+    )
+    for ax, (column, label, cmap) in zip(axes, panels, strict=True):
+        if len(keys) == 1:
+            ax.plot(table[keys[0]], table[column], marker="o", lw=2)
+            ax.set_xlabel(keys[0])
+            ax.set_ylabel(label)
+            ax.grid(alpha=0.3)
+            continue
+        grid = table.pivot(index=keys[0], columns=keys[1], values=column)
+        image = ax.imshow(grid.to_numpy(), cmap=cmap, aspect="auto", origin="lower")
+        ax.set_xticks(range(grid.shape[1]), [str(v) for v in grid.columns])
+        ax.set_yticks(range(grid.shape[0]), [str(v) for v in grid.index])
+        ax.set_xlabel(keys[1])
+        ax.set_ylabel(keys[0])
+        top = np.nanmax(grid.to_numpy())
+        for (r, c), value in np.ndenumerate(grid.to_numpy()):
+            ax.text(
+                c,
+                r,
+                f"{value:.2f}" if column == "auc_reduction" else f"{value:.0f}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if value < 0.6 * top else "black",
+            )
+        fig.colorbar(image, ax=ax, label=label)
+        ax.set_title(label)
+    fig.suptitle(
+        f"{intervention} sweep (no intervention: {none_auc:.2f} believer-share-days)", fontsize=12
+    )
+    _save(fig, path)

@@ -28,6 +28,7 @@ from agents.persona import TRAITS
 from simulator import metrics
 from simulator.config import Scenario
 from simulator.errors import UserError
+from simulator.intervening import InterventionLog
 from simulator.model import OpinionModel
 from simulator.outputs import (
     AgentDayWriter,
@@ -37,7 +38,7 @@ from simulator.outputs import (
     write_table,
     write_yaml,
 )
-from simulator.world import build_backend, build_world
+from simulator.world import build_backend, build_interventions, build_world
 
 
 @dataclass
@@ -71,6 +72,7 @@ def run_scenario(
 ) -> RunResult:
     """Run one scenario with its own seed; write everything into ``folder`` (new)."""
     personas, contacts = build_world(scenario)
+    interventions = build_interventions(scenario)
     if folder is None:
         folder = scenario.outputs.dir / new_run_id(scenario.name, scenario.seed)
     make_folder(folder)
@@ -79,7 +81,8 @@ def run_scenario(
     backend = build_backend(scenario, transcript)
     write_yaml(folder / "scenario.resolved.yaml", scenario.resolved())
     started = time.perf_counter()
-    model = OpinionModel(scenario, personas, contacts, backend)
+    log = InterventionLog(folder if interventions else None)
+    model = OpinionModel(scenario, personas, contacts, backend, interventions, log)
     writer = AgentDayWriter(folder) if scenario.outputs.agents_csv else None
     complete = False
     stop_reason: str | None = None
@@ -119,11 +122,14 @@ def run_scenario(
         gc.unfreeze()
         if writer:
             writer.close(complete)
+        log.close(complete)
         model.close()
     elapsed = time.perf_counter() - started
     daily = model.daily_table()
     write_table(folder / "daily.csv", daily)
     summary = run_summary(scenario, daily, backend, elapsed, folder, stop_reason)
+    summary["interventions"] = model.interventions.summary()
+    summary["governance_cost"] = round(log.cost(), 6)
     write_json(folder / "summary.json", summary)
     if scenario.outputs.plots:
         draw_plots(folder)
@@ -186,8 +192,32 @@ def draw_plots(folder: Path) -> list[Path]:
     return written
 
 
-def _run_replicate(scenario: Scenario, folder: Path) -> dict:
+def _run_quietly(scenario: Scenario, folder: Path) -> dict:
     return run_scenario(scenario, folder, progress=False).summary
+
+
+def run_many(
+    jobs: list[tuple[Scenario, Path]], workers: int, desc: str, progress: bool = True
+) -> list[dict]:
+    """Run each (scenario, folder) job in one of ``workers`` processes; summaries in job order.
+
+    Every job's outputs depend only on its scenario, so results are the same for any number
+    of workers.
+    """
+    summaries: list[dict | None] = [None] * len(jobs)
+    # spawn, not fork: forking a process that has threads (BLAS, tqdm) can deadlock.
+    context = multiprocessing.get_context("spawn")
+    with (
+        ProcessPoolExecutor(
+            max_workers=max(1, min(workers, len(jobs))), mp_context=context
+        ) as pool,
+        tqdm(total=len(jobs), desc=desc, unit="run", disable=not progress) as bar,
+    ):
+        futures = {pool.submit(_run_quietly, sc, folder): i for i, (sc, folder) in enumerate(jobs)}
+        for future in as_completed(futures):
+            summaries[futures[future]] = future.result()
+            bar.update()
+    return summaries  # type: ignore[return-value]
 
 
 def run_replicates(
@@ -198,24 +228,9 @@ def run_replicates(
     parent = make_folder(scenario.outputs.dir / new_run_id(f"{scenario.name}-x{replicates}"))
     write_yaml(parent / "scenario.resolved.yaml", scenario.resolved())
     seeds = [scenario.seed + i for i in range(replicates)]
-    summaries: dict[int, dict] = {}
-    # spawn, not fork: forking a process that has threads (BLAS, tqdm) can deadlock.
-    context = multiprocessing.get_context("spawn")
-    with (
-        ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
-        tqdm(
-            total=replicates, desc=f"{scenario.name} replicates", unit="run", disable=not progress
-        ) as bar,
-    ):
-        futures = {
-            pool.submit(
-                _run_replicate, scenario.model_copy(update={"seed": s}), parent / f"seed-{s}"
-            ): s
-            for s in seeds
-        }
-        for future in as_completed(futures):
-            summaries[futures[future]] = future.result()
-            bar.update()
+    jobs = [(scenario.model_copy(update={"seed": s}), parent / f"seed-{s}") for s in seeds]
+    done = run_many(jobs, workers, f"{scenario.name} replicates", progress)
+    summaries = dict(zip(seeds, done, strict=True))
     from simulator import plots
 
     dailies = [pd.read_csv(parent / f"seed-{s}" / "daily.csv") for s in seeds]

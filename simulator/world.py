@@ -15,6 +15,7 @@ from agents.llm.accounting import Prices
 from agents.llm.cache import ResponseCache
 from agents.llm.transcript import Transcript
 from agents.persona import Persona, PersonaFileError, generate_personas, load_personas
+from interventions import Intervention, InterventionSpecError, build_all
 from simulator.config import PersonaFile, Scenario
 from simulator.errors import ScenarioError
 from simulator.network import ContactStructure, build_contacts
@@ -48,12 +49,15 @@ def build_world(scenario: Scenario) -> tuple[list[Persona], ContactStructure]:
     )
     if scenario.llm.backend == "openai":
         api_key(scenario)  # a missing key is an error before anything runs or is written
-    if scenario.interventions:
-        raise ScenarioError(
-            "interventions: no intervention types are available in this version "
-            "(allowed: an empty list)"
-        )
     return personas, contacts
+
+
+def build_interventions(scenario: Scenario) -> list[Intervention]:
+    """Fresh instances of the scenario's interventions (they hold a run's state)."""
+    try:
+        return build_all(scenario.interventions)
+    except InterventionSpecError as exc:
+        raise ScenarioError(f"{exc.field}: {exc.message}") from None
 
 
 def api_key(scenario: Scenario) -> str:

@@ -26,7 +26,8 @@ class RequestContext:
 
     ``heard`` is today's short-term memory, ``summary`` today's summary of it (once made),
     ``memory`` the long-term memory, ``belief``/``confidence``/``previous_post`` the agent's
-    own latest stance.
+    own latest stance, ``nudges`` prompts placed before today's decision by an intervention
+    (source "nudge"; importance is their strength).
     """
 
     agent_id: int
@@ -39,6 +40,7 @@ class RequestContext:
     heard: tuple[MemoryItem, ...] = ()
     summary: MemoryItem | None = None
     memory: tuple[MemoryItem, ...] = ()
+    nudges: tuple[MemoryItem, ...] = ()
 
 
 @dataclass(slots=True, frozen=True)

@@ -7,7 +7,8 @@ agent believes the item today is
 
     p = sigmoid(appeal(topic, day) + susceptibility(persona) + inertia * s + gain * evidence)
 
-with s = +1 for a current believer and -1 otherwise, and evidence the trust- and
+with s = +1 for a current believer and -1 otherwise (less a nudge's pull when an intervention
+asked the agent to weigh accuracy first), and evidence the trust- and
 recency-weighted stance of today's summary and the long-term memory, where items that contradict
 the current belief are discounted (confirmation bias), more so for less open minds.
 
@@ -64,6 +65,7 @@ SOURCE_TRUST: dict[str, float] = {
     "self": 0.6,
     "official": 1.5,
     "fact_checker": 1.2,
+    "prebunk": 1.2,
 }
 
 _KIND_CODE = {"summarise": 1, "reflect": 2, "opinion": 3}
@@ -83,6 +85,7 @@ class SurrogateParameters:
     memory_decay: float = 0.8
     bias_floor: float = 0.3
     bias_span: float = 0.5
+    nudge_gain: float = 1.5
 
 
 def keyed_uniforms(seed: int, agent_ids: np.ndarray, day: int, kind: int, draws: int) -> np.ndarray:
@@ -296,6 +299,11 @@ class MockModel:
                 total += contribution
                 weight += w
             z = appeal + susceptibility + inertia * own + gain * total / weight
+            if c.nudges:  # a prompt to weigh accuracy pulls away from an unverified claim
+                strength = 0.0
+                for n in c.nudges:
+                    strength += n.importance
+                z -= pr.nudge_gain * min(strength, 1.0)
             out.append(1.0 / (1.0 + math.exp(-z)))
         return out
 

@@ -1,0 +1,37 @@
+"""Accuracy nudges: agents are asked to consider accuracy before they post."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from interventions.base import Intervention, ScheduledParams, World
+from interventions.targeting import Target, target_group
+
+
+class AccuracyNudge(Intervention):
+    """On a schedule, a share of agents is prompted to think about accuracy before deciding.
+
+    The prompt goes before the agent's next decision only (for a real model, a line in the
+    opinion prompt; for the surrogate, a pull of ``strength`` towards doubt). Cost:
+    ``cost_per_round`` plus ``cost_per_nudge`` per agent nudged.
+    """
+
+    class Params(ScheduledParams):
+        reach: float = Field(1.0, gt=0, le=1)
+        target: Target = "all"
+        message: str = Field(
+            "Think about whether this story is accurate before you post about it.",
+            min_length=3,
+            max_length=500,
+        )
+        strength: float = Field(0.3, gt=0, le=1, description="how strongly it pulls to doubt")
+        cost_per_round: float = Field(5.0, ge=0)
+        cost_per_nudge: float = Field(0.02, ge=0)
+
+    def on_day_start(self, world: World) -> None:
+        p = self.params
+        if not p.due(world.day):
+            return
+        reached = target_group(world, p.target, p.reach)
+        world.record("round", (), p.cost_per_round, f"{len(reached)} agents")
+        world.nudge(reached, p.message, strength=p.strength, cost_each=p.cost_per_nudge)

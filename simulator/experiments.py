@@ -1,0 +1,284 @@
+"""Comparing interventions: arms x replicates (``run.py compare``) and parameter sweeps of
+one intervention (``run.py sweep``).
+
+Both take a YAML spec naming a base scenario, run every (arm or grid cell) x seed in
+parallel processes through ``runner.run_many``, and summarise each arm by the mean and a 95%
+t-interval of its outcomes over seeds. Effect is the reduction of the area under the
+believer-share curve (believer-share-days) against a reference arm run on the same seeds;
+cost is the interventions' governance cost (docs/INTERVENTIONS.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, ValidationError, field_validator
+from scipy import stats
+
+from simulator.config import Scenario, Strict, format_validation_error, load_scenario, read_yaml
+from simulator.errors import ScenarioError
+from simulator.outputs import make_folder, new_run_id, write_json, write_table, write_yaml
+from simulator.runner import run_many
+from simulator.world import build_world
+
+OUTCOMES = ("peak_believers", "peak_day", "final_believer_share", "auc_believer_share")
+ARM_NAME = r"^[A-Za-z0-9_.-]{1,60}$"
+
+
+class _Experiment(Strict):
+    name: str = Field("experiment", pattern=r"^[A-Za-z0-9_.-]{1,80}$")
+    base: Path = Field(description="the base scenario file; relative to this file")
+    replicates: int = Field(10, ge=1, le=10_000, description="seeds per arm")
+    seed: int | None = Field(None, ge=0, description="first seed; default: the base's")
+    days: int | None = Field(None, ge=1, le=3650, description="override the base's days")
+    population: int | None = Field(None, ge=2, le=5_000_000, description="override its size")
+    outputs_dir: Path = Field(Path("results"), description="results root")
+
+
+class ComparisonSpec(_Experiment):
+    """``run.py compare``: named arms, each a list of interventions."""
+
+    name: str = Field("comparison", pattern=r"^[A-Za-z0-9_.-]{1,80}$")
+    reference: str | None = Field(None, description="arm effects are measured against")
+    arms: dict[str, list[dict[str, Any]]] = Field(min_length=1)
+
+    @field_validator("arms")
+    @classmethod
+    def _arm_names(cls, arms: dict[str, list]) -> dict[str, list]:
+        import re
+
+        for name in arms:
+            if not re.match(ARM_NAME, name):
+                raise ValueError(f"arm name {name!r} (allowed: letters, digits, _ . -)")
+        return arms
+
+
+class SweepSpec(_Experiment):
+    """``run.py sweep``: a grid over parameters of one intervention."""
+
+    name: str = Field("sweep", pattern=r"^[A-Za-z0-9_.-]{1,80}$")
+    replicates: int = Field(8, ge=1, le=10_000)
+    intervention: dict[str, Any] = Field(description="the intervention; grid values override")
+    grid: dict[str, list[Any]] = Field(min_length=1, max_length=2)
+
+    @field_validator("grid")
+    @classmethod
+    def _values(cls, grid: dict[str, list]) -> dict[str, list]:
+        for key, values in grid.items():
+            if not values:
+                raise ValueError(f"grid.{key} has no values (allowed: a list of 1 or more)")
+        return grid
+
+
+def _load_spec(path: Path, model: type[_Experiment], out: Path | None) -> tuple[Any, Scenario]:
+    document = read_yaml(path, "spec")
+    if not isinstance(document, dict):
+        raise ScenarioError("spec: expected a mapping of fields at the top level")
+    try:
+        spec = model.model_validate(document)
+    except ValidationError as exc:
+        raise ScenarioError(format_validation_error(exc)) from None
+    if out is not None:
+        spec.outputs_dir = out
+    base_path = spec.base if spec.base.is_absolute() else path.parent / spec.base
+    try:
+        base = load_scenario(base_path)
+    except ScenarioError as exc:
+        raise ScenarioError(f"base scenario {str(spec.base)!r}: {exc}") from None
+    update: dict[str, Any] = {"outputs": base.outputs.model_copy(update={"plots": False})}
+    if spec.seed is not None:
+        update["seed"] = spec.seed
+    if spec.days is not None:
+        update["days"] = spec.days
+    if spec.population is not None:
+        pop = base.population
+        if pop.initial_believers > spec.population:
+            raise ScenarioError(
+                f"population: {spec.population} is less than the base's initial_believers "
+                f"{pop.initial_believers}"
+            )
+        update["population"] = pop.model_copy(update={"size": spec.population})
+    return spec, base.model_copy(update=update)
+
+
+def _with_interventions(base: Scenario, entries: list[dict], where: str) -> Scenario:
+    from interventions.registry import InterventionSpecError, build_all
+
+    try:
+        build_all(entries)
+    except InterventionSpecError as exc:
+        field = exc.field.removeprefix("interventions.")
+        raise ScenarioError(f"{where}.{field}: {exc.message}") from None
+    return base.model_copy(update={"interventions": entries})
+
+
+def interval(values: list[float]) -> tuple[float, float, float]:
+    """Mean and 95% t-interval (low, high); the interval is the mean for one value."""
+    mean = float(np.mean(values))
+    if len(values) < 2:
+        return mean, mean, mean
+    half = (
+        stats.t.ppf(0.975, len(values) - 1) * float(np.std(values, ddof=1)) / math.sqrt(len(values))
+    )
+    return mean, mean - half, mean + half
+
+
+def _arm_row(summaries: list[dict], reference_auc: list[float] | None) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for key in OUTCOMES:
+        mean, lo, hi = interval([s["curve"][key] for s in summaries])
+        row[key] = mean
+        row[f"{key}_lo"] = lo
+        row[f"{key}_hi"] = hi
+    costs = [s["governance_cost"] for s in summaries]
+    row["governance_cost"] = float(np.mean(costs))
+    if reference_auc is not None:
+        # paired by seed: the same seeds, so differences cancel shared noise
+        cuts = [
+            r - s["curve"]["auc_believer_share"]
+            for r, s in zip(reference_auc, summaries, strict=True)
+        ]
+        mean, lo, hi = interval(cuts)
+        row["auc_reduction"], row["auc_reduction_lo"], row["auc_reduction_hi"] = mean, lo, hi
+        cost = row["governance_cost"]
+        row["reduction_per_cost"] = mean / cost if cost > 0 else float("nan")
+    return row
+
+
+def pareto_efficient(costs: list[float], effects: list[float]) -> list[bool]:
+    """True for arms no other arm beats (at most the cost and at least the effect, one of
+    them strictly)."""
+    out = []
+    for i, (c, e) in enumerate(zip(costs, effects, strict=True)):
+        dominated = any(
+            (c2 <= c and e2 >= e) and (c2 < c or e2 > e)
+            for j, (c2, e2) in enumerate(zip(costs, effects, strict=True))
+            if j != i
+        )
+        out.append(not dominated)
+    return out
+
+
+def _seeds(base: Scenario, replicates: int) -> list[int]:
+    return [base.seed + i for i in range(replicates)]
+
+
+def run_comparison(
+    path: Path, workers: int, progress: bool = True, out: Path | None = None
+) -> tuple[Path, pd.DataFrame]:
+    """Run a comparison spec (results under ``out`` if given); returns the results folder and
+    the comparison table."""
+    spec, base = _load_spec(path, ComparisonSpec, out)
+    reference = spec.reference or next(iter(spec.arms))
+    if reference not in spec.arms:
+        raise ScenarioError(
+            f"reference: no arm called {reference!r} (allowed: {', '.join(spec.arms)})"
+        )
+    arms = {
+        name: _with_interventions(base, entries, f"arms.{name}")
+        for name, entries in spec.arms.items()
+    }
+    build_world(base)  # bad base files fail before any folder exists
+    folder = make_folder(spec.outputs_dir / new_run_id(spec.name))
+    write_yaml(
+        folder / "comparison.resolved.yaml",
+        {**spec.model_dump(mode="json"), "base_resolved": base.resolved()},
+    )
+    seeds = _seeds(base, spec.replicates)
+    jobs = [
+        (scenario.model_copy(update={"seed": s}), folder / arm / f"seed-{s}")
+        for arm, scenario in arms.items()
+        for s in seeds
+    ]
+    done = run_many(jobs, workers, f"{spec.name}: arms x seeds", progress)
+    by_arm = {arm: done[i * len(seeds) : (i + 1) * len(seeds)] for i, arm in enumerate(arms)}
+    reference_auc = [s["curve"]["auc_believer_share"] for s in by_arm[reference]]
+    rows = []
+    for arm, summaries in by_arm.items():
+        types = "+".join(e.get("type", "?") for e in spec.arms[arm]) or "none"
+        rows.append(
+            {
+                "arm": arm,
+                "interventions": types,
+                "replicates": len(summaries),
+                **_arm_row(summaries, reference_auc),
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["pareto_efficient"] = pareto_efficient(
+        table["governance_cost"].tolist(), table["auc_reduction"].tolist()
+    )
+    write_table(folder / "comparison.csv", table)
+    from simulator import plots
+
+    curves = {
+        arm: [pd.read_csv(folder / arm / f"seed-{s}" / "daily.csv") for s in seeds] for arm in arms
+    }
+    plots.arm_curves(curves, base.population.size, spec.name, folder / "comparison.png")
+    plots.cost_effect(table, reference, spec.name, folder / "cost_effect.png")
+    write_json(
+        folder / "summary.json",
+        {"name": spec.name, "reference": reference, "seeds": seeds, "arms": rows},
+    )
+    return folder, table
+
+
+def run_sweep(
+    path: Path, workers: int, progress: bool = True, out: Path | None = None
+) -> tuple[Path, pd.DataFrame]:
+    """Run a sweep spec (results under ``out`` if given); returns the results folder and the
+    sweep table."""
+    spec, base = _load_spec(path, SweepSpec, out)
+    keys = list(spec.grid)
+    cells = list(itertools.product(*(spec.grid[k] for k in keys)))
+    scenarios = {}
+    for cell in cells:
+        entry = {**spec.intervention, **dict(zip(keys, cell, strict=True))}
+        label = ",".join(f"{k}={v}" for k, v in zip(keys, cell, strict=True))
+        scenarios[cell] = _with_interventions(base, [entry], f"grid[{label}]")
+    reference = base.model_copy(update={"interventions": []})
+    build_world(base)
+    folder = make_folder(spec.outputs_dir / new_run_id(spec.name))
+    write_yaml(
+        folder / "sweep.resolved.yaml",
+        {**spec.model_dump(mode="json"), "base_resolved": base.resolved()},
+    )
+    seeds = _seeds(base, spec.replicates)
+
+    def cell_folder(cell: tuple) -> str:
+        return "-".join(f"{k}_{v}" for k, v in zip(keys, cell, strict=True))
+
+    jobs = [
+        (reference.model_copy(update={"seed": s}), folder / "none" / f"seed-{s}") for s in seeds
+    ]
+    jobs += [
+        (sc.model_copy(update={"seed": s}), folder / cell_folder(cell) / f"seed-{s}")
+        for cell, sc in scenarios.items()
+        for s in seeds
+    ]
+    done = run_many(jobs, workers, f"{spec.name}: cells x seeds", progress)
+    n = len(seeds)
+    reference_auc = [s["curve"]["auc_believer_share"] for s in done[:n]]
+    rows = []
+    for i, cell in enumerate(cells):
+        summaries = done[n * (i + 1) : n * (i + 2)]
+        rows.append({**dict(zip(keys, cell, strict=True)), **_arm_row(summaries, reference_auc)})
+    table = pd.DataFrame(rows)
+    none_auc = float(np.mean(reference_auc))
+    table["share_of_max_effect"] = table["auc_reduction"] / table["auc_reduction"].max()
+    write_table(folder / "sweep.csv", table)
+    from simulator import plots
+
+    plots.sweep_maps(
+        table, keys, spec.intervention.get("type", "?"), none_auc, folder / "sweep.png"
+    )
+    write_json(
+        folder / "summary.json",
+        {"name": spec.name, "grid": spec.grid, "seeds": seeds, "no_intervention_auc": none_auc},
+    )
+    return folder, table

@@ -1,0 +1,334 @@
+"""The engine's side of interventions: the ``World`` each plug-in acts through, what their
+actions change in the simulation, and the record of it all (``interventions.csv``).
+
+``InterventionHost`` owns the state actions create (silenced accounts, labelled posts,
+corrections to deliver today, believing-post counts) and runs the plug-ins' hooks at the
+right points of the day. Each plug-in gets its own ``ModelWorld`` view, with its own random
+generator keyed on the scenario seed and its position in the list, so adding one plug-in
+never changes another's draws.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.memory import MemoryItem, clip_text
+from agents.persona import Persona
+from interventions.base import Intervention, SilenceMode
+from simulator.network import GraphContacts
+
+if TYPE_CHECKING:
+    from simulator.model import OpinionModel
+
+LOG_COLUMNS = ("day", "intervention", "action", "agent", "cost", "detail")
+
+
+class InterventionLog:
+    """Streams interventions.csv (one row per action and agent), renamed into place at the end
+    like agents.csv. With no folder, rows are only totalled."""
+
+    def __init__(self, folder: Path | None):
+        self.final = self.partial = None
+        self._file = None
+        if folder is not None:
+            self.final = folder / "interventions.csv"
+            self.partial = folder / "interventions.csv.partial"
+            self._file = self.partial.open("w", newline="", encoding="utf-8")
+            self._csv = csv.writer(self._file, lineterminator="\n")
+            self._csv.writerow(LOG_COLUMNS)
+        # label -> action -> [rows, cost]
+        self.totals: dict[str, dict[str, list[float]]] = defaultdict(
+            lambda: defaultdict(lambda: [0, 0.0])
+        )
+
+    def write(
+        self, day: int, label: str, action: str, agents: Sequence[int], cost: float, detail: str
+    ) -> None:
+        """Record ``action``: one row per agent at ``cost`` each, or one row when no agents."""
+        rows = len(agents) or 1
+        total = self.totals[label][action]
+        total[0] += rows
+        total[1] += cost * rows
+        if self._file is None:
+            return
+        if agents:
+            self._csv.writerows((day, label, action, a, f"{cost:.6g}", detail) for a in agents)
+        else:
+            self._csv.writerow((day, label, action, "", f"{cost:.6g}", detail))
+
+    def cost(self, label: str | None = None) -> float:
+        """Governance cost so far, of one intervention or of all."""
+        labels = [label] if label is not None else list(self.totals)
+        return sum(c for lb in labels for _, c in self.totals[lb].values())
+
+    def close(self, complete: bool) -> None:
+        """Close the file; rename it into place when the run completed."""
+        if self._file is not None:
+            self._file.close()
+            if complete:
+                os.replace(self.partial, self.final)
+
+
+class InterventionHost:
+    """Runs the scenario's interventions inside an ``OpinionModel``."""
+
+    def __init__(
+        self,
+        model: OpinionModel,
+        interventions: Sequence[Intervention],
+        seed: int,
+        log: InterventionLog,
+    ):
+        self.model = model
+        self.log = log
+        self.views = [
+            (iv, ModelWorld(self, iv.label, np.random.default_rng([seed, 0x1E7E, i])))
+            for i, iv in enumerate(interventions)
+        ]
+        self.listening = [
+            (iv, view)
+            for iv, view in self.views
+            if type(iv).on_exposure is not Intervention.on_exposure
+        ]
+        self.silenced_until: dict[int, float] = {}  # agent -> last silenced day
+        self.suspended: set[int] = set()
+        self.labelled: set[tuple[int, int]] = set()  # (agent, day of the post)
+        self.corrections: dict[int, list[MemoryItem]] = defaultdict(list)  # today's, by listener
+        self.believing_posts = [c.belief for c in model.citizens]  # the opening posts
+        self._centrality: list[float] | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether there is anything to run."""
+        return bool(self.views)
+
+    # --- the day's hooks -------------------------------------------------------------------
+    def run_start(self) -> None:
+        """``on_run_start`` of every plug-in (day 0)."""
+        for iv, view in self.views:
+            iv.on_run_start(view)
+
+    def day_start(self) -> None:
+        """``on_day_start`` of every plug-in, before exposure."""
+        self.corrections.clear()
+        for iv, view in self.views:
+            iv.on_day_start(view)
+
+    def heard_by(self, listener: int, speakers: Sequence[int]) -> list[MemoryItem]:
+        """What ``listener`` hears today from ``speakers``, after silencing, corrections and
+        the plug-ins' ``on_exposure``."""
+        if self.silenced(listener) and listener in self.suspended:
+            return []
+        citizens = self.model.citizens
+        heard = [citizens[j].post_item for j in speakers if not self.silenced(j)]
+        heard.extend(self.corrections.get(listener, ()))
+        for iv, view in self.listening:
+            heard = iv.on_exposure(view, listener, heard)
+        return heard
+
+    def day_end(self) -> None:
+        """Count today's believing posts, then ``on_day_end`` of every plug-in."""
+        day = self.model.day
+        for c in self.model.citizens:
+            if c.belief and c.post_item.day == day:
+                self.believing_posts[c.index] += 1
+        for iv, view in self.views:
+            iv.on_day_end(view)
+
+    # --- state the actions create -------------------------------------------------------------
+    def silenced(self, agent: int) -> bool:
+        """Whether ``agent``'s posts are kept from its listeners today."""
+        until = self.silenced_until.get(agent)
+        return until is not None and self.model.day <= until
+
+    def centrality(self) -> list[float]:
+        """Degree centrality (all equal under random mixing), computed once."""
+        if self._centrality is None:
+            contacts = self.model.contacts
+            n = len(self.model.citizens)
+            if isinstance(contacts, GraphContacts):
+                self._centrality = [len(nb) / max(n - 1, 1) for nb in contacts.neighbours]
+            else:
+                self._centrality = [1.0] * n
+        return self._centrality
+
+    def summary(self) -> list[dict]:
+        """Per intervention: type, governance cost and actions (rows and cost by action)."""
+        out = []
+        for iv, _ in self.views:
+            actions = self.log.totals.get(iv.label, {})
+            out.append(
+                {
+                    "name": iv.label,
+                    "type": iv.params.type,
+                    "cost": round(self.log.cost(iv.label), 6),
+                    "actions": {
+                        a: {"count": int(n), "cost": round(c, 6)} for a, (n, c) in actions.items()
+                    },
+                }
+            )
+        return out
+
+    def get_state(self) -> dict:
+        """Everything that changes during a run (for checkpoints)."""
+        return {
+            "silenced_until": dict(self.silenced_until),
+            "suspended": set(self.suspended),
+            "labelled": set(self.labelled),
+            "believing_posts": list(self.believing_posts),
+            "rngs": [view.rng.bit_generator.state for _, view in self.views],
+            "plugins": [iv.get_state() for iv, _ in self.views],
+        }
+
+    def set_state(self, state: dict) -> None:
+        """Restore what ``get_state`` returned."""
+        self.silenced_until = dict(state["silenced_until"])
+        self.suspended = set(state["suspended"])
+        self.labelled = set(state["labelled"])
+        self.believing_posts = list(state["believing_posts"])
+        for (iv, view), rng_state, plugin in zip(
+            self.views, state["rngs"], state["plugins"], strict=True
+        ):
+            view.rng.bit_generator.state = rng_state
+            iv.set_state(plugin)
+
+
+class ModelWorld:
+    """One plug-in's view of the simulation (implements ``interventions.base.World``)."""
+
+    def __init__(self, host: InterventionHost, label: str, rng: np.random.Generator):
+        self._host = host
+        self._label = label
+        self._rng = rng
+
+    @property
+    def day(self) -> int:
+        return self._host.model.day
+
+    @property
+    def size(self) -> int:
+        return len(self._host.model.citizens)
+
+    @property
+    def rng(self) -> np.random.Generator:
+        return self._rng
+
+    @property
+    def claim(self) -> str:
+        return self._host.model.news.claim
+
+    def persona(self, agent: int) -> Persona:
+        return self._host.model.citizens[agent].persona
+
+    def beliefs(self) -> list[int]:
+        return [c.belief for c in self._host.model.citizens]
+
+    def states(self) -> list[str]:
+        return [c.state for c in self._host.model.citizens]
+
+    def believing_posts(self) -> list[int]:
+        return list(self._host.believing_posts)
+
+    def neighbours(self, agent: int) -> list[int]:
+        contacts = self._host.model.contacts
+        return list(contacts.neighbours[agent]) if isinstance(contacts, GraphContacts) else []
+
+    def degree_centrality(self) -> list[float]:
+        return list(self._host.centrality())
+
+    def post(self, agent: int) -> MemoryItem:
+        return self._host.model.citizens[agent].post_item
+
+    def silenced(self, agent: int) -> bool:
+        return self._host.silenced(agent)
+
+    def _max_chars(self) -> int:
+        return self._host.model.config.agents.memory.max_item_chars
+
+    # --- actions ----------------------------------------------------------------------------
+    def deliver_notice(
+        self,
+        agents: Sequence[int],
+        text: str,
+        *,
+        source: str = "official",
+        stance: float = -1.0,
+        importance: float = 1.0,
+        cost_each: float = 0.0,
+    ) -> None:
+        item = MemoryItem(clip_text(text, self._max_chars()), stance, source, self.day, importance)
+        citizens = self._host.model.citizens
+        for a in agents:
+            citizens[a].remember(item)
+        self.record("notice", agents, cost_each, source)
+
+    def label_post(self, agent: int, label: str, credibility: float, cost: float = 0.0) -> None:
+        citizen = self._host.model.citizens[agent]
+        item = citizen.post_item
+        key = (agent, item.day)
+        if key in self._host.labelled:
+            return
+        self._host.labelled.add(key)
+        room = max(self._max_chars() - len(label) - 3, 1)
+        citizen.post_item = MemoryItem(
+            f"{clip_text(item.text, room)} [{label}]",
+            item.stance,
+            item.source,
+            item.day,
+            item.importance * (1.0 - credibility),
+        )
+        self.record("label", [agent], cost, f"post of day {item.day}")
+
+    def silence(
+        self,
+        agents: Sequence[int],
+        days: int | None,
+        *,
+        mode: SilenceMode = "mute",
+        cost_each: float = 0.0,
+    ) -> None:
+        until = float("inf") if days is None else self.day + days - 1
+        for a in agents:
+            self._host.silenced_until[a] = until
+            if mode == "suspend":
+                self._host.suspended.add(a)
+        self.record(mode, agents, cost_each, "until the end" if days is None else f"{days} days")
+
+    def nudge(
+        self, agents: Sequence[int], text: str, *, strength: float = 1.0, cost_each: float = 0.0
+    ) -> None:
+        item = MemoryItem(
+            clip_text(text, self._max_chars()), -strength, "nudge", self.day, strength
+        )
+        citizens = self._host.model.citizens
+        for a in agents:
+            citizens[a].add_nudge(item)
+        self.record("nudge", agents, cost_each)
+
+    def post_message(
+        self,
+        agent: int,
+        text: str,
+        audience: Sequence[int],
+        *,
+        stance: float = -1.0,
+        weight: float = 1.0,
+        cost: float = 0.0,
+    ) -> None:
+        item = MemoryItem(clip_text(text, self._max_chars()), stance, "peer", self.day, weight)
+        corrections = self._host.corrections
+        for listener in audience:
+            corrections[listener].append(item)
+        self.record("message", [agent], cost, f"to {len(audience)} agents")
+
+    def record(
+        self, action: str, agents: Sequence[int] = (), cost: float = 0.0, detail: str = ""
+    ) -> None:
+        self._host.log.write(self.day, self._label, action, agents, cost, detail)
