@@ -51,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--out", type=Path, metavar="DIR", help="results root (overrides outputs.dir)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
-    check = sub.add_parser("check", help="validate a scenario (and its files) without running")
+    check = sub.add_parser(
+        "check", help="validate a scenario, or a compare or sweep spec, without running"
+    )
     check.add_argument("scenario", type=Path)
     estimate = sub.add_parser(
         "estimate",
@@ -154,8 +156,15 @@ def _llm_line(total: dict) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from simulator.config import read_yaml
     from simulator.world import build_world
 
+    document = read_yaml(args.scenario)
+    if isinstance(document, dict) and "base" in document:  # a compare or sweep spec
+        from simulator.experiments import check_spec
+
+        print(f"ok: {args.scenario} ({check_spec(args.scenario)})")
+        return 0
     scenario = _load(args.scenario)
     build_world(scenario)
     print(

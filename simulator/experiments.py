@@ -86,6 +86,8 @@ def _load_spec(path: Path, model: type[_Experiment], out: Path | None) -> tuple[
     if out is not None:
         spec.outputs_dir = out
     base_path = spec.base if spec.base.is_absolute() else path.parent / spec.base
+    if not base_path.is_file():
+        raise ScenarioError(f"base: scenario file not found: {str(spec.base)!r}")
     try:
         base = load_scenario(base_path)
     except ScenarioError as exc:
@@ -115,6 +117,29 @@ def _with_interventions(base: Scenario, entries: list[dict], where: str) -> Scen
         field = exc.field.removeprefix("interventions.")
         raise ScenarioError(f"{where}.{field}: {exc.message}") from None
     return base.model_copy(update={"interventions": entries})
+
+
+def check_spec(path: Path) -> str:
+    """Validate a compare or sweep spec with its base scenario and every arm or grid cell;
+    returns a one-line description."""
+    document = read_yaml(path, "spec")
+    if isinstance(document, dict) and "grid" in document:
+        spec, base = _load_spec(path, SweepSpec, None)
+        for cell in itertools.product(*spec.grid.values()):
+            entry = {**spec.intervention, **dict(zip(spec.grid, cell, strict=True))}
+            _with_interventions(base, [entry], f"grid[{cell}]")
+        build_world(base)
+        cells = math.prod(len(v) for v in spec.grid.values())
+        return f"sweep {spec.name}: {cells} cells x {spec.replicates} seeds over {spec.base}"
+    spec, base = _load_spec(path, ComparisonSpec, None)
+    for name, entries in spec.arms.items():
+        _with_interventions(base, entries, f"arms.{name}")
+    if spec.reference is not None and spec.reference not in spec.arms:
+        raise ScenarioError(f"reference: no arm called {spec.reference!r}")
+    build_world(base)
+    return (
+        f"comparison {spec.name}: {len(spec.arms)} arms x {spec.replicates} seeds over {spec.base}"
+    )
 
 
 def interval(values: list[float]) -> tuple[float, float, float]:

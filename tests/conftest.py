@@ -26,7 +26,9 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.Co
 def write_scenario(folder: Path, document: dict | str, name: str = "scenario.yaml") -> Path:
     """Write a scenario document (dict or raw YAML text) into ``folder``."""
     path = folder / name
-    path.write_text(document if isinstance(document, str) else yaml.safe_dump(document))
+    path.write_text(
+        document if isinstance(document, str) else yaml.safe_dump(document, sort_keys=False)
+    )
     return path
 
 

