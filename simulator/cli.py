@@ -6,6 +6,8 @@
     python run.py estimate SCENARIO                  # requests, tokens and cost before a run
     python run.py compare scenarios/compare_interventions.yaml
     python run.py sweep scenarios/sweep_debunk.yaml
+    python run.py forecast SNAPSHOTS.csv --observe 1h --horizon final
+    python run.py forecast-eval                      # the forecasters on real cascades
     python run.py plot RESULTS_DIR
 
 Problems with the input print one line on stderr and exit with code 2.
@@ -20,7 +22,8 @@ from pathlib import Path
 
 from simulator.errors import UserError
 
-COMMANDS = ("run", "check", "estimate", "compare", "sweep", "plot")
+COMMANDS = ("run", "check", "estimate", "compare", "sweep", "forecast", "forecast-eval", "plot")
+SEISMIC_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "seismic-dev"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,6 +82,35 @@ def _parser() -> argparse.ArgumentParser:
             "--out", type=Path, metavar="DIR", help="results root (overrides outputs_dir)"
         )
         cmd.add_argument("--quiet", action="store_true", help="no progress bar")
+    forecast = sub.add_parser(
+        "forecast", help="forecast engagement of posts from their early snapshots"
+    )
+    forecast.add_argument(
+        "data",
+        type=Path,
+        help="snapshots CSV (post_id, time, likes, shares, comments"
+        "[, followers]; time in seconds) or a folder of RT*.txt cascades",
+    )
+    forecast.add_argument("--observe", default="1h", help="observation window (default 1h)")
+    forecast.add_argument("--horizon", default="final", help="'final' or a time, e.g. 24h")
+    forecast.add_argument(
+        "--model", default="seismic", help="seismic, seismic_raw, hawkes, regression, naive"
+    )
+    forecast.add_argument(
+        "--train",
+        type=Path,
+        help="folder of RT*.txt cascades to calibrate on (seismic, "
+        "regression and the intervals of all)",
+    )
+    forecast.add_argument("--out", type=Path, metavar="DIR", help="results root (default results)")
+    evaluate = sub.add_parser(
+        "forecast-eval", help="cross-validate every forecaster on real cascades (1h, 6h, 24h)"
+    )
+    evaluate.add_argument(
+        "--data", type=Path, default=SEISMIC_DATA, help=f"cascade folder (default {SEISMIC_DATA})"
+    )
+    evaluate.add_argument("--folds", type=int, default=5)
+    evaluate.add_argument("--out", type=Path, metavar="DIR", help="results root (default results)")
     plot = sub.add_parser("plot", help="redraw the plots of a results folder from its files")
     plot.add_argument("results", type=Path, help="a run's results folder")
     return parser
@@ -261,6 +293,46 @@ _SWEEP_FIGURES = {
 }
 
 
+def _cmd_forecast(args: argparse.Namespace) -> int:
+    from simulator.forecast.data import parse_duration
+    from simulator.forecast.predict import forecast_file
+    from simulator.outputs import make_folder, new_run_id, write_table
+
+    observe = parse_duration(args.observe)
+    horizon = None if args.horizon == "final" else parse_duration(args.horizon)
+    if not args.data.exists():
+        raise UserError(f"forecast data not found: {str(args.data)!r}")
+    table = forecast_file(args.data, observe, horizon, args.model, args.train)
+    folder = make_folder((args.out or Path("results")) / new_run_id("forecast"))
+    write_table(folder / "forecasts.csv", table)
+    print(table.to_string(index=False))
+    if "ape" in table and table["ape"].notna().any():
+        print(
+            f"median APE {table['ape'].median():.3f}, mean |log error| "
+            f"{table['abs_log_error'].mean():.3f} over {table['ape'].notna().sum()} series"
+        )
+    print(f"results: {folder / 'forecasts.csv'}")
+    return 0
+
+
+def _cmd_forecast_eval(args: argparse.Namespace) -> int:
+    from simulator.forecast.data import read_seismic_dir
+    from simulator.forecast.evaluate import cross_validate
+    from simulator.outputs import make_folder, new_run_id, write_table
+
+    if not args.data.is_dir():
+        raise UserError(f"--data: cascade folder not found: {str(args.data)!r}")
+    if not 2 <= args.folds <= 50:
+        raise UserError(f"--folds: {args.folds} (allowed: 2..50)")
+    cascades = read_seismic_dir(args.data)
+    table = cross_validate(cascades, folds=args.folds, progress=lambda m: print(m, flush=True))
+    folder = make_folder((args.out or Path("results")) / new_run_id("forecast-eval"))
+    write_table(folder / "evaluation.csv", table)
+    print(table.round(3).to_string(index=False))
+    print(f"results: {folder / 'evaluation.csv'}")
+    return 0
+
+
 def _cmd_plot(args: argparse.Namespace) -> int:
     from simulator.runner import draw_plots
 
@@ -283,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
         "estimate": _cmd_estimate,
         "compare": _cmd_compare,
         "sweep": _cmd_sweep,
+        "forecast": _cmd_forecast,
+        "forecast-eval": _cmd_forecast_eval,
         "plot": _cmd_plot,
     }[args.command]
     try:

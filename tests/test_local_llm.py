@@ -58,3 +58,47 @@ def test_local_model_end_to_end(tmp_path: Path):
             }
         )
     )
+
+
+# Each built-in set to act on day 1 of a 2-day run, so its effect reaches the model's prompts.
+DAY_ONE = {
+    "official_debunk": {},
+    "prebunk": {},
+    "fact_check_label": {},
+    "suspend_spreaders": {"start_day": 1, "k": 1},
+    "accuracy_nudge": {},
+    "counter_messaging": {"start_day": 1, "k": 1, "audience_size": 2},
+}
+MARKS = {
+    "official_debunk": "from official:",
+    "prebunk": "from prebunk:",
+    "fact_check_label": "[Fact-check:",
+    "accuracy_nudge": "Before you decide:",
+    "counter_messaging": "I looked into it",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAY_ONE))
+def test_each_intervention_runs_against_the_local_model(tmp_path: Path, kind: str):
+    base = load_scenario(ROOT / "scenarios" / "local_llm.yaml")
+    if not server_up(base.llm.base_url):
+        pytest.skip(f"no model server at {base.llm.base_url} (start one with `make llm-server`)")
+    llm = base.llm.model_copy(
+        update={"cache": base.llm.cache.model_copy(update={"path": tmp_path / "cache.sqlite"})}
+    )
+    scenario = base.model_copy(
+        update={
+            "days": 2,
+            "population": base.population.model_copy(update={"size": 4}),
+            "interventions": [{"type": kind, **DAY_ONE[kind]}],
+            "llm": llm,
+            "outputs": base.outputs.model_copy(update={"dir": tmp_path / "out"}),
+        }
+    )
+    result = run_scenario(scenario, progress=False)
+    assert result.summary["llm"]["total"]["requests"] == 3 * 4 * 2
+    assert result.summary["governance_cost"] > 0
+    assert (result.folder / "interventions.csv").is_file()
+    prompts = (result.folder / "transcript.jsonl").read_text()
+    if kind in MARKS:  # the intervention reached the model as text
+        assert MARKS[kind] in prompts

@@ -1,0 +1,55 @@
+"""Szabo-Huberman, generalised: the log of the final size is linear in the logs of the counts
+at several checkpoints within the observation window (T/8, T/4, T/2, T), pooled over training
+cascades (ordinary least squares with a small ridge). Irregular snapshots are interpolated to
+the checkpoints (linearly in time between snapshots)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.forecast.base import Forecast, ResidualIntervals
+from simulator.forecast.data import Cascade, Observation
+
+FRACTIONS = (0.125, 0.25, 0.5, 1.0)
+
+
+def checkpoint_counts(obs: Observation) -> np.ndarray:
+    """Counts at the checkpoints, interpolated from the observed (or imputed) events."""
+    points = np.array(FRACTIONS) * obs.until
+    return np.searchsorted(obs.times, points, side="right").astype(float)
+
+
+class LogLinearForecaster(ResidualIntervals):
+    """Pooled log-linear regression on checkpoint counts (needs ``fit``)."""
+
+    name = "regression"
+
+    def __init__(self, ridge: float = 1e-3):
+        self.ridge = ridge
+        self.coef: np.ndarray | None = None
+        self.horizon: float | None = None
+
+    @staticmethod
+    def _features(obs: Observation) -> np.ndarray:
+        return np.concatenate([[1.0], np.log1p(checkpoint_counts(obs))])
+
+    def fit(self, cascades: list[Cascade], observe: float, horizon: float | None = None) -> None:
+        """Fit log(count at ``horizon``, or the final size) on the checkpoint counts."""
+        observed = [c.observe(observe) for c in cascades]
+        x = np.array([self._features(o) for o in observed])
+        truths = [c.final if horizon is None else c.count_at(horizon) for c in cascades]
+        y = np.log1p(np.array(truths, float))
+        penalty = self.ridge * np.eye(x.shape[1])
+        penalty[0, 0] = 0.0
+        self.coef = np.linalg.solve(x.T @ x + penalty, x.T @ y)
+        self.horizon = horizon
+        self._fit_intervals([self.predict(o, horizon).point for o in observed], truths)
+
+    def predict(self, observation: Observation, horizon: float | None = None) -> Forecast:
+        if self.coef is None:
+            raise ValueError("regression needs training cascades (fit) before predicting")
+        if horizon != self.horizon:
+            raise ValueError("regression was fitted for another horizon; fit it again")
+        count = observation.count
+        point = max(float(np.expm1(self._features(observation) @ self.coef)), count)
+        return self._interval(point, count, (0.0, 0.0))
