@@ -101,6 +101,20 @@ class World(Protocol):
         """Whether ``agent`` is muted or suspended today."""
         ...
 
+    @property
+    def days(self) -> int:
+        """How many days the run is planned to last."""
+        ...
+
+    def engagement_hours(self) -> list[float]:
+        """When every like, share and comment so far happened (hours since day 1 began)."""
+        ...
+
+    def forecast_engagement(self) -> float:
+        """Forecast of the narrative's total engagement by the end of the run, from what has
+        happened so far (an exponential Hawkes process, simulator.forecast)."""
+        ...
+
     # --- actions: each is recorded with its cost --------------------------------------------
     def deliver_notice(
         self,

@@ -24,6 +24,7 @@ from interventions.labels import FactCheckLabel
 from interventions.moderation import SuspendSpreaders
 from interventions.notices import OfficialDebunk, Prebunk
 from interventions.nudges import AccuracyNudge
+from interventions.trigger import ForecastTrigger
 
 BUILTINS: dict[str, type[Intervention]] = {
     "official_debunk": OfficialDebunk,
@@ -32,6 +33,7 @@ BUILTINS: dict[str, type[Intervention]] = {
     "suspend_spreaders": SuspendSpreaders,
     "accuracy_nudge": AccuracyNudge,
     "counter_messaging": CounterMessaging,
+    "forecast_trigger": ForecastTrigger,
 }
 ENTRY_POINT_GROUP = "murmur.interventions"
 _DOTTED = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")

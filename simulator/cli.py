@@ -259,6 +259,17 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             f"  {'*' if row.pareto_efficient else ''}"
         )
     print("auc: believer-share-days; reduction: against the reference arm; * Pareto-efficient")
+    if table["engagement_forecast"].notna().any():
+        print(
+            f"{'arm':<22}{'engagement: observed':>22}{'forecast':>10}"
+            f"{'final believers: observed':>27}{'forecast':>10}"
+        )
+        for row in table.itertuples():
+            print(
+                f"{row.arm:<22}{row.engagement_observed:>22.1f}{row.engagement_forecast:>10.1f}"
+                f"{row.final_believers_observed:>27.1f}{row.final_believers_forecast:>10.1f}"
+            )
+        print("forecasts: made from each run's first days (early_warning.observe_days)")
     return 0
 
 

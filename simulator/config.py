@@ -252,6 +252,35 @@ class LLMSettings(Strict):
         return self
 
 
+class EngagementSettings(Strict):
+    """Views, likes, shares and comments on posts (simulator/engagement.py)."""
+
+    enabled: bool = Field(True, description="simulate engagement and write engagement.csv")
+    like_rate: float = Field(0.15, ge=0, le=1, description="base chance a view becomes a like")
+    share_rate: float = Field(0.05, ge=0, le=1, description="base chance of a share")
+    comment_rate: float = Field(0.04, ge=0, le=1, description="base chance of a comment")
+    activity_profile: list[float] | None = Field(
+        None,
+        min_length=24,
+        max_length=24,
+        description="24 weights: how active agents are in each hour; null: a typical day",
+    )
+
+    @model_validator(mode="after")
+    def _profile_positive(self) -> EngagementSettings:
+        profile = self.activity_profile
+        if profile is not None and (min(profile) < 0 or sum(profile) <= 0):
+            raise ValueError("activity_profile: 24 weights >= 0, not all 0")
+        return self
+
+
+class EarlyWarning(Strict):
+    """A forecast made from the first days of the run, scored when the run ends."""
+
+    enabled: bool = True
+    observe_days: int = Field(3, ge=1, le=3650, description="days the forecast may see")
+
+
 class Outputs(Strict):
     """Where and what to write."""
 
@@ -272,6 +301,8 @@ class Scenario(Strict):
     contacts: Contacts = RandomContacts()
     agents: AgentSettings = AgentSettings()
     llm: LLMSettings = LLMSettings()
+    engagement: EngagementSettings = EngagementSettings()
+    early_warning: EarlyWarning = EarlyWarning()
     interventions: list[dict[str, Any]] = Field(
         default_factory=list,
         description="intervention entries: a 'type' and that type's parameters "

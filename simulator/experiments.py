@@ -162,6 +162,7 @@ def _arm_row(summaries: list[dict], reference_auc: list[float] | None) -> dict[s
         row[f"{key}_hi"] = hi
     costs = [s["governance_cost"] for s in summaries]
     row["governance_cost"] = float(np.mean(costs))
+    row.update(_forecast_columns(summaries))
     if reference_auc is not None:
         # paired by seed: the same seeds, so differences cancel shared noise
         cuts = [
@@ -173,6 +174,27 @@ def _arm_row(summaries: list[dict], reference_auc: list[float] | None) -> dict[s
         cost = row["governance_cost"]
         row["reduction_per_cost"] = mean / cost if cost > 0 else float("nan")
     return row
+
+
+def _forecast_columns(summaries: list[dict]) -> dict[str, float]:
+    """Mean observed engagement and final believers next to the early-warning forecasts made
+    from each run's first days (NaN where a run had none)."""
+
+    def mean(values: list) -> float:
+        values = [v for v in values if v is not None]
+        return float(np.mean(values)) if values else float("nan")
+
+    warnings = [s.get("early_warning", {}) for s in summaries]
+    return {
+        "final_believers_observed": mean([s["curve"]["final_believers"] for s in summaries]),
+        "final_believers_forecast": mean(
+            [w.get("final_believers", {}).get("predicted") for w in warnings]
+        ),
+        "engagement_observed": mean([s.get("engagement", {}).get("total") for s in summaries]),
+        "engagement_forecast": mean(
+            [w.get("final_engagement", {}).get("predicted") for w in warnings]
+        ),
+    }
 
 
 def pareto_efficient(costs: list[float], effects: list[float]) -> list[bool]:

@@ -124,7 +124,7 @@ class InterventionHost:
     def heard_by(self, listener: int, speakers: Sequence[int]) -> list[MemoryItem]:
         """What ``listener`` hears today from ``speakers``, after silencing, corrections and
         the plug-ins' ``on_exposure``."""
-        if self.silenced(listener) and listener in self.suspended:
+        if self.deaf(listener):
             return []
         citizens = self.model.citizens
         heard = [citizens[j].post_item for j in speakers if not self.silenced(j)]
@@ -143,6 +143,10 @@ class InterventionHost:
             iv.on_day_end(view)
 
     # --- state the actions create -------------------------------------------------------------
+    def deaf(self, agent: int) -> bool:
+        """Whether ``agent`` is suspended today (hears nothing)."""
+        return agent in self.suspended and self.silenced(agent)
+
     def silenced(self, agent: int) -> bool:
         """Whether ``agent``'s posts are kept from its listeners today."""
         until = self.silenced_until.get(agent)
@@ -248,6 +252,23 @@ class ModelWorld:
 
     def silenced(self, agent: int) -> bool:
         return self._host.silenced(agent)
+
+    @property
+    def days(self) -> int:
+        return self._host.model.config.days
+
+    def engagement_hours(self) -> list[float]:
+        engagement = self._host.model.engagement
+        return list(engagement.event_hours) if engagement is not None else []
+
+    def forecast_engagement(self) -> float:
+        from simulator.forecast.data import Observation
+        from simulator.forecast.hawkes import HawkesForecaster
+
+        hours = np.sort(np.asarray(self.engagement_hours(), float))
+        now = 24.0 * (self.day - 1)  # this morning: the start of today
+        observed = Observation(hours[hours <= now] * 3600.0, until=max(now, 1.0) * 3600.0)
+        return HawkesForecaster().predict(observed, horizon=24.0 * self.days * 3600.0).point
 
     def _max_chars(self) -> int:
         return self._host.model.config.agents.memory.max_item_chars

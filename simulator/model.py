@@ -19,6 +19,7 @@ import asyncio
 from collections.abc import Sequence
 
 import mesa
+import numpy as np
 
 from agents.citizen import Citizen
 from agents.llm.base import REQUEST_KINDS, LanguageModel, LLMRequest, LLMResponse, Sampling
@@ -28,8 +29,9 @@ from agents.persona import Persona
 from interventions.base import Intervention
 from simulator import metrics
 from simulator.config import Scenario
+from simulator.engagement import EngagementLog
 from simulator.intervening import InterventionHost, InterventionLog
-from simulator.network import ContactStructure
+from simulator.network import ContactStructure, GraphContacts
 
 
 def _reporter(column: str):
@@ -51,6 +53,7 @@ class OpinionModel(mesa.Model):
         backend: LanguageModel,
         interventions: Sequence[Intervention] = (),
         intervention_log: InterventionLog | None = None,
+        engagement: EngagementLog | None = None,
     ):
         super().__init__(rng=scenario.seed)
         self.config = scenario  # Mesa reserves `scenario`
@@ -82,6 +85,8 @@ class OpinionModel(mesa.Model):
         self.interventions = InterventionHost(
             self, interventions, scenario.seed, intervention_log or InterventionLog(None)
         )
+        self.engagement = engagement
+        self._views: list[tuple[int, int, int, float]] = []
         self.interventions.run_start()
         self._loop = asyncio.Runner()
         self.datacollector = mesa.DataCollector(
@@ -102,17 +107,40 @@ class OpinionModel(mesa.Model):
             self._synchronous_day(speakers)
         else:
             self.agents.shuffle_do(self._act_alone, speakers)
+        if self.engagement is not None:
+            beliefs = np.fromiter((c.belief for c in self.citizens), dtype=np.int64)
+            self.engagement.record_day(self.day, self._views, beliefs, self._audience)
+            self._views = []
         self.agents.do("end_day")
         self.interventions.day_end()
         self._record_day()
 
+    def _audience(self, sharer: int) -> list[int]:
+        """Who sees a post ``sharer`` shares: its neighbours, or k random others."""
+        contacts = self.contacts
+        if isinstance(contacts, GraphContacts):
+            return contacts.neighbours[sharer]
+        n = len(self.citizens)
+        k = min(getattr(contacts, "k", 3), n - 1)
+        drawn = np.random.default_rng([self.config.seed, self.day, sharer, 0xE1]).choice(
+            n - 1, size=k, replace=False
+        )
+        return [int(a) + (a >= sharer) for a in drawn]
+
     def _expose(self, listener: Citizen, speakers: list[int]) -> None:
         listener.start_day()
+        citizens = self.citizens
         if self.interventions.active:
             listener.hear_items(self.interventions.heard_by(listener.index, speakers))
+            if self.engagement is not None and not self.interventions.deaf(listener.index):
+                speakers = [j for j in speakers if not self.interventions.silenced(j)]
         else:
-            citizens = self.citizens
             listener.hear([citizens[j] for j in speakers])
+        if self.engagement is not None:
+            views, me = self._views, listener.index
+            for j in speakers:
+                item = citizens[j].post_item
+                views.append((me, j, item.day, item.stance))
 
     def _synchronous_day(self, speakers: Sequence[list[int]]) -> None:
         day = self.day

@@ -27,6 +27,8 @@ from agents.llm import Accounting
 from agents.persona import TRAITS
 from simulator import metrics
 from simulator.config import Scenario
+from simulator.early_warning import early_warning
+from simulator.engagement import DEFAULT_PROFILE, EngagementLog, EngagementRates
 from simulator.errors import UserError
 from simulator.intervening import InterventionLog
 from simulator.model import OpinionModel
@@ -82,7 +84,8 @@ def run_scenario(
     write_yaml(folder / "scenario.resolved.yaml", scenario.resolved())
     started = time.perf_counter()
     log = InterventionLog(folder if interventions else None)
-    model = OpinionModel(scenario, personas, contacts, backend, interventions, log)
+    engagement = engagement_log(scenario, personas, folder)
+    model = OpinionModel(scenario, personas, contacts, backend, interventions, log, engagement)
     writer = AgentDayWriter(folder) if scenario.outputs.agents_csv else None
     complete = False
     stop_reason: str | None = None
@@ -123,6 +126,8 @@ def run_scenario(
         if writer:
             writer.close(complete)
         log.close(complete)
+        if engagement:
+            engagement.close(complete)
         model.close()
     elapsed = time.perf_counter() - started
     daily = model.daily_table()
@@ -130,10 +135,26 @@ def run_scenario(
     summary = run_summary(scenario, daily, backend, elapsed, folder, stop_reason)
     summary["interventions"] = model.interventions.summary()
     summary["governance_cost"] = round(log.cost(), 6)
+    days_run = int(daily["day"].iloc[-1])
+    if engagement:
+        write_table(folder / "engagement_timeline.csv", engagement.timeline(days_run))
+        summary["engagement"] = engagement.summary(days_run)
+    if scenario.early_warning.enabled:
+        summary["early_warning"] = early_warning(scenario, daily, engagement)
     write_json(folder / "summary.json", summary)
     if scenario.outputs.plots:
         draw_plots(folder)
     return RunResult(folder, summary)
+
+
+def engagement_log(scenario: Scenario, personas, folder: Path | None) -> EngagementLog | None:
+    """The engagement recorder for a run, or None when the scenario turns engagement off."""
+    settings = scenario.engagement
+    if not settings.enabled:
+        return None
+    rates = EngagementRates(settings.like_rate, settings.share_rate, settings.comment_rate)
+    profile = tuple(settings.activity_profile or DEFAULT_PROFILE)
+    return EngagementLog(personas, scenario.seed, rates, folder, profile)
 
 
 def run_summary(

@@ -17,6 +17,7 @@ def test_builtins_by_name():
         "suspend_spreaders",
         "accuracy_nudge",
         "counter_messaging",
+        "forecast_trigger",
     }
     iv = build({"type": "official_debunk", "every": 3, "name": "weekly"})
     assert isinstance(iv, OfficialDebunk)

@@ -1,0 +1,60 @@
+"""The early-warning forecast in every run's summary.
+
+From the first ``observe_days`` days only, predict the believers on the last day (the SIS
+curve fitted to those days, extrapolated) and the narrative's total engagement at the end (an
+exponential Hawkes process fitted to the likes, shares and comments seen so far,
+``simulator.forecast.hawkes``), then score both against what the run went on to do.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from simulator import metrics
+from simulator.config import Scenario
+from simulator.engagement import EngagementLog
+from simulator.forecast.data import Observation
+from simulator.forecast.hawkes import HawkesForecaster
+
+
+def early_warning(
+    scenario: Scenario, daily: pd.DataFrame, engagement: EngagementLog | None
+) -> dict:
+    """Predictions from the first days and, once known, their errors."""
+    k = scenario.early_warning.observe_days
+    last_day = int(daily["day"].iloc[-1])
+    out: dict = {"observe_days": k, "horizon_day": last_day}
+    if last_day <= k:
+        out["note"] = "the run is not longer than the observation window"
+        return out
+    n = scenario.population.size
+    seen = daily[daily["day"] <= k]
+    fit = metrics.fit_sis(seen["day"].tolist(), seen["infected"].tolist(), n)
+    actual = int(daily["infected"].iloc[-1])
+    if fit["beta"] is not None:
+        curve = metrics.sis_curve(
+            np.array([float(last_day)]), fit["beta"], fit["gamma"], seen["infected"].iloc[0], n
+        )
+        predicted = float(curve[0])
+        out["final_believers"] = {
+            "predicted": round(predicted, 3),
+            "actual": actual,
+            "abs_error": round(abs(predicted - actual), 3),
+        }
+    else:
+        out["final_believers"] = {"predicted": None, "actual": actual, "abs_error": None}
+    if engagement is not None:
+        hours = np.sort(np.asarray(engagement.event_hours, float))
+        window = 24.0 * k
+        observed = Observation(hours[hours <= window] * 3600.0, until=window * 3600.0)
+        forecast = HawkesForecaster().predict(observed, horizon=24.0 * last_day * 3600.0)
+        truth = int(hours.size)
+        out["final_engagement"] = {
+            "predicted": round(forecast.point, 3),
+            "low": round(forecast.low, 3),
+            "high": round(forecast.high, 3),
+            "actual": truth,
+            "ape": round(abs(forecast.point - truth) / truth, 6) if truth else None,
+        }
+    return out

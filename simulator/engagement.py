@@ -1,0 +1,233 @@
+"""Engagement with posts: views, likes, shares and comments, hour by hour.
+
+Every post an agent hears is a view at the agent's active hour that day (drawn from the daily
+activity profile). After the day's decisions, each view may become a like, a share or a
+comment, with chances driven by whether the viewer's belief agrees with the post and by the
+viewer's persona:
+
+    like     like_rate    * (1 if agreeing else 0.2) * (0.5 + agreeableness)
+    share    share_rate   * (1 if agreeing else 0)   * (0.5 + extraversion)
+    comment  comment_rate * (1 if agreeing else 1.5) * (0.5 + extraversion)
+
+(disagreement provokes comments, not shares). A share shows the post to the sharer's contacts
+(network neighbours, or ``k`` random others under random mixing) an hour later; they view it
+and may like or comment on it by the same rule, but do not share it further in this model
+(one level keeps a day's engagement bounded). All draws are keyed hashes of (seed, agents,
+day), so engagement never changes the opinion dynamics or their random streams.
+
+A post is identified by its author and the day it was published. Times are in hours since the
+start of day 1 (day d, hour h is 24 (d - 1) + h).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from agents.llm.mock import keyed_uniforms
+from agents.persona import Persona
+
+EVENTS = ("like", "share", "comment")
+# A day's activity (share of agents first active in each hour, 0..23): a morning rise, a lunch
+# bump and an evening peak, as reported for social media use.
+DEFAULT_PROFILE = (
+    1, 0.6, 0.4, 0.3, 0.3, 0.5, 1.2, 2.5, 3.5, 3.5, 3.2, 3.4,
+    4.0, 3.8, 3.3, 3.2, 3.4, 3.8, 4.3, 5.0, 5.5, 5.2, 4.0, 2.2,
+)  # fmt: skip
+_VIEW_KIND, _REACT_KIND, _AUDIENCE_KIND = 21, 22, 23
+
+
+@dataclass(frozen=True)
+class EngagementRates:
+    """Base chances of a like, share and comment per view (see the module docstring)."""
+
+    like: float = 0.15
+    share: float = 0.05
+    comment: float = 0.04
+
+
+class EngagementLog:
+    """Collects a run's engagement; streams ``engagement.csv`` (one row per like, share or
+    comment with the post's running totals) and keeps the narrative's hourly totals."""
+
+    def __init__(
+        self,
+        personas: list[Persona],
+        seed: int,
+        rates: EngagementRates,
+        folder: Path | None,
+        profile: tuple[float, ...] = DEFAULT_PROFILE,
+    ):
+        self.seed = seed
+        self.rates = rates
+        weights = np.asarray(profile, float)
+        self.cumulative_profile = np.cumsum(weights) / weights.sum()
+        self.agreeableness = np.array([p.agreeableness for p in personas])
+        self.extraversion = np.array([p.extraversion for p in personas])
+        self.totals: dict[tuple[int, int], list[int]] = {}  # post -> [likes, shares, comments]
+        self.hourly: dict[int, np.ndarray] = {}  # hour -> [views, likes, shares, comments]
+        self.event_hours: list[float] = []  # every like, share and comment, for forecasts
+        self._file = None
+        if folder is not None:
+            self.final = folder / "engagement.csv"
+            self.partial = folder / "engagement.csv.partial"
+            self._file = self.partial.open("w", newline="", encoding="utf-8")
+            self._csv = csv.writer(self._file, lineterminator="\n")
+            self._csv.writerow(
+                ("post", "author", "post_day", "agent", "hour", "event", "likes", "shares",
+                 "comments")
+            )  # fmt: skip
+
+    def active_hours(self, agents: np.ndarray, day: int) -> np.ndarray:
+        """Each agent's active hour today (a float in 0..24) from the activity profile."""
+        u = keyed_uniforms(self.seed, agents, day, _VIEW_KIND, 2)
+        hour = np.searchsorted(self.cumulative_profile, u[:, 0], side="right")
+        return hour + u[:, 1]
+
+    def record_day(
+        self,
+        day: int,
+        views: list[tuple[int, int, int, float]],
+        beliefs: np.ndarray,
+        audience_of,
+    ) -> None:
+        """Turn today's views (viewer, author, post day, post stance) into engagement.
+
+        ``beliefs`` are the viewers' beliefs after today's decision; ``audience_of(agent)``
+        names who sees a post that ``agent`` shares.
+        """
+        if not views:
+            return
+        viewer = np.array([v[0] for v in views], dtype=np.int64)
+        author = np.array([v[1] for v in views], dtype=np.int64)
+        post_day = np.array([v[2] for v in views], dtype=np.int64)
+        stance = np.array([v[3] for v in views])
+        start = 24.0 * (day - 1)
+        hours = start + self.active_hours(viewer, day)
+        rows = self._react(day, viewer, author, post_day, stance, hours, beliefs, can_share=True)
+        shares = [(a, au, pd, st, h) for a, au, pd, st, h, ev in rows if ev == "share"]
+        for sharer, au, pd, st, h in shares:
+            audience = np.array([a for a in audience_of(sharer) if a != au], dtype=np.int64)
+            if audience.size:
+                seen = np.full(audience.size, h + 1.0)
+                self._count_views(seen)
+                rows += self._react(
+                    day,
+                    audience,
+                    np.full(audience.size, au),
+                    np.full(audience.size, pd),
+                    np.full(audience.size, st),
+                    seen,
+                    beliefs,
+                    can_share=False,
+                    salt=sharer + 1,
+                )
+        self._count_views(hours)
+        rows.sort(key=lambda r: (r[4], r[1], r[0], r[5]))  # written in time order
+        for agent, au, pd, _, hour, event in rows:
+            self._add(agent, au, pd, hour, event)
+
+    def _react(
+        self,
+        day: int,
+        viewer: np.ndarray,
+        author: np.ndarray,
+        post_day: np.ndarray,
+        stance: np.ndarray,
+        hours: np.ndarray,
+        beliefs: np.ndarray,
+        can_share: bool,
+        salt: int = 0,
+    ) -> list[tuple]:
+        agree = (beliefs[viewer] > 0) == (stance > 0)
+        keys = viewer * np.int64(1_000_003) + author * np.int64(7) + np.int64(salt) * 9_999_991
+        u = keyed_uniforms(self.seed, keys, day, _REACT_KIND, 3)
+        r = self.rates
+        p_like = r.like * np.where(agree, 1.0, 0.2) * (0.5 + self.agreeableness[viewer])
+        p_share = r.share * agree * (0.5 + self.extraversion[viewer]) * can_share
+        p_comment = r.comment * np.where(agree, 1.0, 1.5) * (0.5 + self.extraversion[viewer])
+        rows = []
+        for column, p, event in (
+            (0, p_like, "like"),
+            (1, p_share, "share"),
+            (2, p_comment, "comment"),
+        ):
+            for i in np.flatnonzero(u[:, column] < p):
+                rows.append(
+                    (int(viewer[i]), int(author[i]), int(post_day[i]), float(stance[i]),
+                     float(hours[i]) + 0.1 * column, event)
+                )  # fmt: skip
+        return rows
+
+    def _count_views(self, hours: np.ndarray) -> None:
+        for hour, count in zip(*np.unique(np.floor(hours).astype(int), return_counts=True),
+                               strict=True):  # fmt: skip
+            self._hour(int(hour))[0] += int(count)
+
+    def _hour(self, hour: int) -> np.ndarray:
+        row = self.hourly.get(hour)
+        if row is None:
+            row = self.hourly[hour] = np.zeros(4, dtype=np.int64)
+        return row
+
+    def _add(self, agent: int, author: int, post_day: int, hour: float, event: str) -> None:
+        key = (author, post_day)
+        totals = self.totals.setdefault(key, [0, 0, 0])
+        column = EVENTS.index(event)
+        totals[column] += 1
+        self._hour(int(hour))[1 + column] += 1
+        self.event_hours.append(hour)
+        if self._file is not None:
+            self._csv.writerow(
+                (f"{author}-{post_day}", author, post_day, agent, f"{hour:.4f}", event, *totals)
+            )
+
+    def timeline(self, days: int):
+        """The narrative's cumulative views, likes, shares and comments at the end of every
+        hour of the run, and of the hours after it that a late share reached (a DataFrame)."""
+        import pandas as pd
+
+        hours = np.arange(max([24 * days, *(h + 1 for h in self.hourly)]))
+        counts = np.zeros((hours.size, 4), dtype=np.int64)
+        for hour, row in self.hourly.items():
+            if 0 <= hour < hours.size:
+                counts[hour] = row
+        cumulative = counts.cumsum(axis=0)
+        return pd.DataFrame(
+            {
+                "hour": hours + 1,
+                "views": cumulative[:, 0],
+                "likes": cumulative[:, 1],
+                "shares": cumulative[:, 2],
+                "comments": cumulative[:, 3],
+                "engagement": cumulative[:, 1:].sum(axis=1),
+            }
+        )
+
+    def summary(self, days: int) -> dict:
+        """Total engagement and the busiest hour."""
+        timeline = self.timeline(days)
+        per_hour = np.diff(np.concatenate([[0], timeline["engagement"].to_numpy()]))
+        peak = int(np.argmax(per_hour)) if per_hour.size else 0
+        last = timeline.iloc[-1] if len(timeline) else None
+        return {
+            "views": int(last["views"]) if last is not None else 0,
+            "likes": int(last["likes"]) if last is not None else 0,
+            "shares": int(last["shares"]) if last is not None else 0,
+            "comments": int(last["comments"]) if last is not None else 0,
+            "total": int(last["engagement"]) if last is not None else 0,
+            "peak_per_hour": int(per_hour[peak]) if per_hour.size else 0,
+            "peak_hour": peak + 1,
+            "posts_engaged": len(self.totals),
+        }
+
+    def close(self, complete: bool) -> None:
+        """Close engagement.csv; rename it into place when the run completed."""
+        if self._file is not None:
+            self._file.close()
+            if complete:
+                os.replace(self.partial, self.final)
