@@ -7,7 +7,7 @@ agent-day for every day, the day-15 / day-2 prompt ratio, and the cache replay: 
 the same scenario is served from the response cache (requests that reached the server, outputs
 compared byte for byte, speed-up).
 
-    python bench/bench_llm_tokens.py [--days 15] [--cache .cache/bench-llm-cache.sqlite]
+    python bench/bench_llm_tokens.py [--days 15] [--population 30] [--cache FILE]
 
 About an hour on 2 cores (1,350 requests at 2-6 s each). Figures go to docs/PERFORMANCE.md.
 """
@@ -48,6 +48,12 @@ def tokens_by_day(transcript: Path) -> dict[int, list[int]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--days", type=int, default=15)
+    ap.add_argument(
+        "--population",
+        type=int,
+        default=30,
+        help="agents (the baseline has 30; prompts per agent do not depend on it)",
+    )
     ap.add_argument("--cache", default=".cache/bench-llm-cache.sqlite")
     ap.add_argument("--out", type=Path, default=ROOT / "results" / "bench-llm-tokens")
     args = ap.parse_args()
@@ -55,6 +61,7 @@ def main() -> None:
     local = yaml.safe_load((ROOT / "scenarios" / "local_llm.yaml").read_text())
     doc["llm"] = {**local["llm"], "cache": {"mode": "readwrite", "path": args.cache}}
     doc["days"] = args.days
+    doc["population"] = {**doc["population"], "size": args.population}
     doc["name"] = "baseline-local-llm"
     scenario = parse_scenario(doc, ROOT / "scenarios")
 

@@ -280,7 +280,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         raise UserError(f"--workers: {args.workers} (allowed: 1 or more)")
     folder, table = run_sweep(args.spec, args.workers, not args.quiet, args.out)
     print(f"results: {folder}")
-    keys = [c for c in table.columns if c not in _SWEEP_FIGURES and not c.endswith(("_lo", "_hi"))]
+    keys = list(table.columns[: table.columns.get_loc("peak_believers")])  # the grid columns
     head = "".join(f"{k:>12}" for k in keys)
     print(f"{head}{'reduction':>11}{'of max':>8}{'cost':>10}{'final':>8}")
     for i, row in table.iterrows():
@@ -290,18 +290,6 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             f"{row['governance_cost']:>10.1f}{row['final_believer_share']:>8.0%}"
         )
     return 0
-
-
-_SWEEP_FIGURES = {
-    "peak_believers",
-    "peak_day",
-    "final_believer_share",
-    "auc_believer_share",
-    "governance_cost",
-    "auc_reduction",
-    "reduction_per_cost",
-    "share_of_max_effect",
-}
 
 
 def _cmd_forecast(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.llm
 
 def server_up(base_url: str) -> bool:
     try:
-        with urllib.request.urlopen(f"{base_url}/models", timeout=3) as reply:
+        with urllib.request.urlopen(f"{base_url}/models", timeout=60) as reply:
             return reply.status == 200
     except OSError:
         return False
