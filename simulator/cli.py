@@ -9,6 +9,7 @@
     python run.py forecast SNAPSHOTS.csv --observe 1h --horizon final
     python run.py forecast-eval                      # the forecasters on real cascades
     python run.py plot RESULTS_DIR
+    python run.py resume RESULTS_DIR                 # continue an interrupted run
 
 Problems with the input print one line on stderr and exit with code 2.
 """
@@ -22,7 +23,17 @@ from pathlib import Path
 
 from simulator.errors import UserError
 
-COMMANDS = ("run", "check", "estimate", "compare", "sweep", "forecast", "forecast-eval", "plot")
+COMMANDS = (
+    "run",
+    "resume",
+    "check",
+    "estimate",
+    "compare",
+    "sweep",
+    "forecast",
+    "forecast-eval",
+    "plot",
+)
 SEISMIC_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "seismic-dev"
 
 
@@ -54,6 +65,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--out", type=Path, metavar="DIR", help="results root (overrides outputs.dir)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    resume = sub.add_parser(
+        "resume", help="continue an interrupted run from the end of its last complete day"
+    )
+    resume.add_argument("results", type=Path, help="the run's results folder")
+    resume.add_argument("--quiet", action="store_true", help="no progress bar")
     check = sub.add_parser(
         "check", help="validate a scenario, or a compare or sweep spec, without running"
     )
@@ -141,23 +157,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     scenario = _load(args.scenario, args.seed, args.out)
     progress = not args.quiet
     if args.replicates == 1:
-        result = run_scenario(scenario, progress=progress)
-        c, fit, llm = result.summary["curve"], result.summary["sis_fit"], result.summary["llm"]
-        print(f"results: {result.folder}")
-        print(
-            f"believers: {c['initial_believers']:.0f} on day 0, peak {c['peak_believers']:.0f} "
-            f"on day {c['peak_day']}, final {c['final_believers']:.0f} of "
-            f"{result.summary['population']} ({c['final_believer_share']:.0%}); "
-            f"area under the believer-share curve {c['auc_believer_share']:.2f}"
-        )
-        if fit["beta"] is not None:
-            print(f"SIS fit: beta={fit['beta']:.3f} gamma={fit['gamma']:.3f} r2={fit['r2']}")
-        print(_llm_line(llm["total"]))
-        if result.summary["stopped_early"]:
-            print(
-                f"stopped early after day {result.summary['days_run']}: "
-                f"{result.summary['stopped_early']}"
-            )
+        _print_run(run_scenario(scenario, progress=progress))
     else:
         result = run_replicates(
             scenario, args.replicates, min(args.workers, args.replicates), progress
@@ -170,6 +170,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
             f"(sd {sd['final_believer_share']:.0%})"
         )
     return 0
+
+
+def _print_run(result) -> None:
+    """Where a run went and what it found, in a few lines."""
+    summary = result.summary
+    c, fit, llm = summary["curve"], summary["sis_fit"], summary["llm"]
+    print(f"results: {result.folder}")
+    print(
+        f"believers: {c['initial_believers']:.0f} on day 0, peak {c['peak_believers']:.0f} "
+        f"on day {c['peak_day']}, final {c['final_believers']:.0f} of "
+        f"{summary['population']} ({c['final_believer_share']:.0%}); "
+        f"area under the believer-share curve {c['auc_believer_share']:.2f}"
+    )
+    if fit["beta"] is not None:
+        print(f"SIS fit: beta={fit['beta']:.3f} gamma={fit['gamma']:.3f} r2={fit['r2']}")
+    print(_llm_line(llm["total"]))
+    if summary.get("governance_cost"):
+        print(f"interventions: governance cost {summary['governance_cost']:.1f}")
+    if summary["stopped_early"]:
+        print(f"stopped early after day {summary['days_run']}: {summary['stopped_early']}")
 
 
 def _llm_line(total: dict) -> str:
@@ -185,6 +205,14 @@ def _llm_line(total: dict) -> str:
         lat = total["latency_s"]
         line += f"; latency p50 {lat['p50']:.2f} s, p99 {lat['p99']:.2f} s"
     return line
+
+
+def _cmd_resume(args: argparse.Namespace) -> int:
+    from simulator.runner import resume_run
+
+    result = resume_run(args.results, progress=not args.quiet)
+    _print_run(result)
+    return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -350,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {
         "run": _cmd_run,
+        "resume": _cmd_resume,
         "check": _cmd_check,
         "estimate": _cmd_estimate,
         "compare": _cmd_compare,
@@ -364,5 +393,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(
+            "interrupted (a run keeps its last complete day: python run.py resume FOLDER)",
+            file=sys.stderr,
+        )
         return 130

@@ -287,6 +287,9 @@ class Outputs(Strict):
     dir: Path = Field(Path("results"), description="results root; relative to the working dir")
     plots: bool = True
     agents_csv: bool = Field(True, description="write one row per agent-day")
+    checkpoint: bool = Field(
+        True, description="save the run's state after every day, for run.py resume"
+    )
 
 
 class Scenario(Strict):

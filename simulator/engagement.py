@@ -21,8 +21,6 @@ start of day 1 (day d, hour h is 24 (d - 1) + h).
 
 from __future__ import annotations
 
-import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +28,7 @@ import numpy as np
 
 from agents.llm.mock import keyed_uniforms
 from agents.persona import Persona
+from simulator.outputs import StreamedCsv
 
 EVENTS = ("like", "share", "comment")
 # A day's activity (share of agents first active in each hour, 0..23): a morning rise, a lunch
@@ -61,6 +60,7 @@ class EngagementLog:
         rates: EngagementRates,
         folder: Path | None,
         profile: tuple[float, ...] = DEFAULT_PROFILE,
+        resume_at: int | None = None,
     ):
         self.seed = seed
         self.rates = rates
@@ -71,16 +71,12 @@ class EngagementLog:
         self.totals: dict[tuple[int, int], list[int]] = {}  # post -> [likes, shares, comments]
         self.hourly: dict[int, np.ndarray] = {}  # hour -> [views, likes, shares, comments]
         self.event_hours: list[float] = []  # every like, share and comment, for forecasts
-        self._file = None
+        self.out = None
         if folder is not None:
-            self.final = folder / "engagement.csv"
-            self.partial = folder / "engagement.csv.partial"
-            self._file = self.partial.open("w", newline="", encoding="utf-8")
-            self._csv = csv.writer(self._file, lineterminator="\n")
-            self._csv.writerow(
-                ("post", "author", "post_day", "agent", "hour", "event", "likes", "shares",
-                 "comments")
-            )  # fmt: skip
+            header = ("post", "author", "post_day", "agent", "hour", "event", "likes", "shares",
+                      "comments")  # fmt: skip
+            self.out = StreamedCsv(folder / "engagement.csv", header, resume_at)
+            self._csv = self.out.writer
 
     def active_hours(self, agents: np.ndarray, day: int) -> np.ndarray:
         """Each agent's active hour today (a float in 0..24) from the activity profile."""
@@ -181,7 +177,7 @@ class EngagementLog:
         totals[column] += 1
         self._hour(int(hour))[1 + column] += 1
         self.event_hours.append(hour)
-        if self._file is not None:
+        if self.out is not None:
             self._csv.writerow(
                 (f"{author}-{post_day}", author, post_day, agent, f"{hour:.4f}", event, *totals)
             )
@@ -225,9 +221,21 @@ class EngagementLog:
             "posts_engaged": len(self.totals),
         }
 
+    def position(self) -> int | None:
+        """Bytes written so far (for checkpoints); None without a file."""
+        return self.out.position() if self.out is not None else None
+
+    def get_state(self) -> dict:
+        """The running totals (for checkpoints)."""
+        return {"totals": self.totals, "hourly": self.hourly, "event_hours": self.event_hours}
+
+    def set_state(self, state: dict) -> None:
+        """Restore what get_state returned."""
+        self.totals = state["totals"]
+        self.hourly = state["hourly"]
+        self.event_hours = state["event_hours"]
+
     def close(self, complete: bool) -> None:
         """Close engagement.csv; rename it into place when the run completed."""
-        if self._file is not None:
-            self._file.close()
-            if complete:
-                os.replace(self.partial, self.final)
+        if self.out is not None:
+            self.out.close(complete)

@@ -10,8 +10,6 @@ never changes another's draws.
 
 from __future__ import annotations
 
-import csv
-import os
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +21,7 @@ from agents.memory import MemoryItem, clip_text
 from agents.persona import Persona
 from interventions.base import Intervention, SilenceMode
 from simulator.network import GraphContacts
+from simulator.outputs import StreamedCsv
 
 if TYPE_CHECKING:
     from simulator.model import OpinionModel
@@ -34,29 +33,22 @@ class InterventionLog:
     """Streams interventions.csv (one row per action and agent), renamed into place at the end
     like agents.csv. With no folder, rows are only totalled."""
 
-    def __init__(self, folder: Path | None):
-        self.final = self.partial = None
-        self._file = None
+    def __init__(self, folder: Path | None, resume_at: int | None = None):
+        self.out = None
         if folder is not None:
-            self.final = folder / "interventions.csv"
-            self.partial = folder / "interventions.csv.partial"
-            self._file = self.partial.open("w", newline="", encoding="utf-8")
-            self._csv = csv.writer(self._file, lineterminator="\n")
-            self._csv.writerow(LOG_COLUMNS)
-        # label -> action -> [rows, cost]
-        self.totals: dict[str, dict[str, list[float]]] = defaultdict(
-            lambda: defaultdict(lambda: [0, 0.0])
-        )
+            self.out = StreamedCsv(folder / "interventions.csv", LOG_COLUMNS, resume_at)
+            self._csv = self.out.writer
+        self.totals: dict[str, dict[str, list[float]]] = {}  # label -> action -> [rows, cost]
 
     def write(
         self, day: int, label: str, action: str, agents: Sequence[int], cost: float, detail: str
     ) -> None:
         """Record ``action``: one row per agent at ``cost`` each, or one row when no agents."""
         rows = len(agents) or 1
-        total = self.totals[label][action]
+        total = self.totals.setdefault(label, {}).setdefault(action, [0, 0.0])
         total[0] += rows
         total[1] += cost * rows
-        if self._file is None:
+        if self.out is None:
             return
         if agents:
             self._csv.writerows((day, label, action, a, f"{cost:.6g}", detail) for a in agents)
@@ -66,14 +58,16 @@ class InterventionLog:
     def cost(self, label: str | None = None) -> float:
         """Governance cost so far, of one intervention or of all."""
         labels = [label] if label is not None else list(self.totals)
-        return sum(c for lb in labels for _, c in self.totals[lb].values())
+        return sum(c for lb in labels for _, c in self.totals.get(lb, {}).values())
+
+    def position(self) -> int | None:
+        """Bytes written so far (for checkpoints); None without a file."""
+        return self.out.position() if self.out is not None else None
 
     def close(self, complete: bool) -> None:
         """Close the file; rename it into place when the run completed."""
-        if self._file is not None:
-            self._file.close()
-            if complete:
-                os.replace(self.partial, self.final)
+        if self.out is not None:
+            self.out.close(complete)
 
 
 class InterventionHost:

@@ -54,6 +54,7 @@ class OpinionModel(mesa.Model):
         interventions: Sequence[Intervention] = (),
         intervention_log: InterventionLog | None = None,
         engagement: EngagementLog | None = None,
+        restore: dict | None = None,
     ):
         super().__init__(rng=scenario.seed)
         self.config = scenario  # Mesa reserves `scenario`
@@ -87,12 +88,15 @@ class OpinionModel(mesa.Model):
         )
         self.engagement = engagement
         self._views: list[tuple[int, int, int, float]] = []
-        self.interventions.run_start()
         self._loop = asyncio.Runner()
         self.datacollector = mesa.DataCollector(
             model_reporters={c: _reporter(c) for c in metrics.DAILY_COLUMNS if c != "day"}
         )
-        self._record_day()
+        if restore is None:
+            self.interventions.run_start()
+            self._record_day()
+        else:
+            self.set_state(restore)
 
     @property
     def day(self) -> int:
@@ -168,6 +172,45 @@ class OpinionModel(mesa.Model):
     def _record_day(self) -> None:
         self.today = metrics.tally(self.citizens)
         self.datacollector.collect(self)
+
+    # --- checkpoints ----------------------------------------------------------------------------
+    def get_state(self) -> dict:
+        """Everything that changes during a run, at the end of a day (for checkpoints)."""
+        return {
+            "day": self.day,
+            "rng": self.rng.bit_generator.state,
+            "random": self.random.getstate(),
+            "citizens": [c.get_state() for c in self.citizens],
+            "model_vars": {k: list(v) for k, v in self.datacollector.model_vars.items()},
+            "today": dict(self.today),
+            "interventions": self.interventions.get_state(),
+            "engagement": self.engagement.get_state() if self.engagement else None,
+        }
+
+    def set_state(self, state: dict) -> None:
+        """Continue from what ``get_state`` returned: the next step is day ``state['day'] + 1``."""
+        self.rng.bit_generator.state = state["rng"]
+        self.random.setstate(state["random"])
+        for citizen, saved in zip(self.citizens, state["citizens"], strict=True):
+            citizen.set_state(saved)
+        self.datacollector.model_vars = {k: list(v) for k, v in state["model_vars"].items()}
+        self.today = dict(state["today"])
+        self.interventions.set_state(state["interventions"])
+        if self.engagement is not None and state["engagement"] is not None:
+            self.engagement.set_state(state["engagement"])
+        self._restore_clock(state["day"])
+
+    def _restore_clock(self, day: int) -> None:
+        # Mesa runs step() from a recurring event starting at time 1; a resumed model must
+        # continue at day + 1, so that event is replaced by one starting there.
+        from mesa.time import EventGenerator, Priority, Schedule
+
+        self._default_schedule.stop()
+        self.time = float(day)
+        self.steps = day
+        self._default_schedule = EventGenerator(
+            self, self._do_step, Schedule(interval=1.0, start=day + 1.0), priority=Priority.HIGH
+        ).start()
 
     def daily_table(self):
         """The DataCollector's records with a day column (a pandas DataFrame)."""

@@ -12,7 +12,7 @@ import csv
 import json
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -81,15 +81,48 @@ def write_table(path: Path, frame: pd.DataFrame) -> None:
     write_atomic(path, frame.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
 
 
+class StreamedCsv:
+    """A CSV written row by row into NAME.partial and renamed to NAME when the run completes.
+
+    ``position()`` flushes and returns the length written, which a checkpoint saves; resuming
+    (``resume_at``) cuts the partial file back to that length, dropping rows of a day that did
+    not finish, and appends from there.
+    """
+
+    def __init__(self, path: Path, header: Sequence[str], resume_at: int | None = None):
+        self.final = path
+        self.partial = path.with_name(f"{path.name}.partial")
+        if resume_at is None:
+            self._file = self.partial.open("w", newline="", encoding="utf-8")
+            self.writer = csv.writer(self._file, lineterminator="\n")
+            self.writer.writerow(header)
+        else:
+            try:
+                with self.partial.open("r+b") as f:
+                    f.truncate(resume_at)
+            except OSError as exc:
+                raise UserError(f"cannot resume {self.partial}: {exc.strerror or exc}") from None
+            self._file = self.partial.open("a", newline="", encoding="utf-8")
+            self.writer = csv.writer(self._file, lineterminator="\n")
+
+    def position(self) -> int:
+        """Flush and return the number of bytes written so far."""
+        self._file.flush()
+        return self._file.tell()
+
+    def close(self, complete: bool) -> None:
+        """Close the file; rename it into place when the run completed."""
+        self._file.close()
+        if complete:
+            os.replace(self.partial, self.final)
+
+
 class AgentDayWriter:
     """Streams one row per agent-day into agents.csv."""
 
-    def __init__(self, folder: Path):
-        self.final = folder / "agents.csv"
-        self.partial = folder / "agents.csv.partial"
-        self._file = self.partial.open("w", newline="", encoding="utf-8")
-        self._csv = csv.writer(self._file, lineterminator="\n")
-        self._csv.writerow(AGENT_COLUMNS)
+    def __init__(self, folder: Path, resume_at: int | None = None):
+        self.out = StreamedCsv(folder / "agents.csv", AGENT_COLUMNS, resume_at)
+        self._csv = self.out.writer
         self._static: dict[int, tuple[str, ...]] = {}
 
     def write_day(self, day: int, citizens: Iterable[Citizen]) -> None:
@@ -119,6 +152,4 @@ class AgentDayWriter:
 
     def close(self, complete: bool) -> None:
         """Close the file; rename it to agents.csv when the run completed."""
-        self._file.close()
-        if complete:
-            os.replace(self.partial, self.final)
+        self.out.close(complete)

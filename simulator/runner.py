@@ -26,7 +26,8 @@ from tqdm import tqdm
 from agents.llm import Accounting
 from agents.persona import TRAITS
 from simulator import metrics
-from simulator.config import Scenario
+from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
+from simulator.config import Scenario, parse_scenario, read_yaml
 from simulator.early_warning import early_warning
 from simulator.engagement import DEFAULT_PROFILE, EngagementLog, EngagementRates
 from simulator.errors import UserError
@@ -36,6 +37,7 @@ from simulator.outputs import (
     AgentDayWriter,
     make_folder,
     new_run_id,
+    write_atomic,
     write_json,
     write_table,
     write_yaml,
@@ -69,27 +71,77 @@ def versions() -> dict[str, str]:
     }
 
 
+INCOMPLETE = "INCOMPLETE.txt"
+CHECKPOINT = "checkpoint.pkl"
+
+
 def run_scenario(
     scenario: Scenario, folder: Path | None = None, progress: bool = True
 ) -> RunResult:
     """Run one scenario with its own seed; write everything into ``folder`` (new)."""
-    personas, contacts = build_world(scenario)
-    interventions = build_interventions(scenario)
+    build_world(scenario)  # bad input fails before any folder exists
+    build_interventions(scenario)
     if folder is None:
         folder = scenario.outputs.dir / new_run_id(scenario.name, scenario.seed)
     make_folder(folder)
-    # A real model's every exchange is kept; the surrogate's would only repeat its inputs.
-    transcript = folder / "transcript.jsonl" if scenario.llm.backend != "mock" else None
-    backend = build_backend(scenario, transcript)
     write_yaml(folder / "scenario.resolved.yaml", scenario.resolved())
-    started = time.perf_counter()
-    log = InterventionLog(folder if interventions else None)
-    engagement = engagement_log(scenario, personas, folder)
-    model = OpinionModel(scenario, personas, contacts, backend, interventions, log, engagement)
-    writer = AgentDayWriter(folder) if scenario.outputs.agents_csv else None
+    write_atomic(
+        folder / INCOMPLETE,
+        "This run has not finished (or was interrupted). Continue it from its last complete "
+        f"day with:\n\n    python run.py resume {folder}\n",
+    )
+    return _execute(scenario, folder, progress, None)
+
+
+def resume_run(folder: Path, progress: bool = True) -> RunResult:
+    """Continue an interrupted run from its last checkpoint (the end of its last full day)."""
+    if not folder.is_dir():
+        raise UserError(f"results folder not found: {str(folder)!r}")
+    if (folder / "summary.json").is_file() and not (folder / INCOMPLETE).exists():
+        raise UserError(f"{folder}: this run has already finished (summary.json is there)")
+    if not (folder / "scenario.resolved.yaml").is_file():
+        raise UserError(f"{folder}: not a run folder (scenario.resolved.yaml is missing)")
+    scenario = parse_scenario(read_yaml(folder / "scenario.resolved.yaml"), folder)
+    state = read_checkpoint(folder / CHECKPOINT)
+    if state is None:
+        raise UserError(
+            f"{folder}: no checkpoint yet (the run stopped during day 1); start it again with "
+            "python run.py run"
+        )
+    return _execute(scenario, folder, progress, state)
+
+
+def _execute(scenario: Scenario, folder: Path, progress: bool, state: dict | None) -> RunResult:
+    personas, contacts = build_world(scenario)
+    interventions = build_interventions(scenario)
+    files = state["files"] if state else {}
+    transcript = folder / "transcript.jsonl" if scenario.llm.backend != "mock" else None
+    if transcript is not None and "transcript" in files:
+        truncate(transcript, files["transcript"])
+    # A real model's every exchange is kept; the surrogate's would only repeat its inputs.
+    backend = build_backend(scenario, transcript)
+    log = InterventionLog(folder if interventions else None, files.get("interventions"))
+    engagement = engagement_log(scenario, personas, folder, files.get("engagement"))
+    model = OpinionModel(
+        scenario,
+        personas,
+        contacts,
+        backend,
+        interventions,
+        log,
+        engagement,
+        restore=state["model"] if state else None,
+    )
+    writer = AgentDayWriter(folder, files.get("agents")) if scenario.outputs.agents_csv else None
+    spent, elapsed_before = 0.0, 0.0
+    if state:
+        backend.stats = state["accounting"]
+        log.totals = state["log_totals"]
+        spent, elapsed_before = state["spent"], state["elapsed"]
     complete = False
     stop_reason: str | None = None
     budget = scenario.llm.budget_usd
+    started = time.perf_counter()
     # The world just built lives for the whole run: freeze it out of the garbage collector's
     # scans and collect young objects less often. At 10k+ agents the default settings spend
     # a large share of the run re-scanning the population (measured in bench/bench_mock.py).
@@ -97,13 +149,17 @@ def run_scenario(
     threshold = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
     try:
-        if writer:
+        if writer and state is None:
             writer.write_day(0, model.citizens)
         with tqdm(
-            total=scenario.days, desc=scenario.name, unit="day", disable=not progress, leave=False
+            total=scenario.days,
+            initial=model.day,
+            desc=scenario.name,
+            unit="day",
+            disable=not progress,
+            leave=False,
         ) as bar:
-            spent = 0.0
-            for _ in range(scenario.days):
+            while model.day < scenario.days:
                 model.step()
                 if writer:
                     writer.write_day(model.day, model.citizens)
@@ -119,6 +175,10 @@ def run_scenario(
                             f"(~${day_cost:.4f}) would exceed llm.budget_usd ${budget:g}"
                         )
                         break
+                if scenario.outputs.checkpoint:
+                    elapsed = elapsed_before + time.perf_counter() - started
+                    save_checkpoint(folder, model, backend, log, engagement, writer, transcript,
+                                    spent, elapsed)  # fmt: skip
         complete = True
     finally:
         gc.set_threshold(*threshold)
@@ -129,7 +189,7 @@ def run_scenario(
         if engagement:
             engagement.close(complete)
         model.close()
-    elapsed = time.perf_counter() - started
+    elapsed = elapsed_before + time.perf_counter() - started
     daily = model.daily_table()
     write_table(folder / "daily.csv", daily)
     summary = run_summary(scenario, daily, backend, elapsed, folder, stop_reason)
@@ -144,17 +204,55 @@ def run_scenario(
     write_json(folder / "summary.json", summary)
     if scenario.outputs.plots:
         draw_plots(folder)
+    (folder / CHECKPOINT).unlink(missing_ok=True)
+    (folder / INCOMPLETE).unlink(missing_ok=True)
     return RunResult(folder, summary)
 
 
-def engagement_log(scenario: Scenario, personas, folder: Path | None) -> EngagementLog | None:
+def save_checkpoint(
+    folder: Path,
+    model: OpinionModel,
+    backend: Accounting,
+    log: InterventionLog,
+    engagement: EngagementLog | None,
+    writer: AgentDayWriter | None,
+    transcript: Path | None,
+    spent: float,
+    elapsed: float,
+) -> None:
+    """Save everything needed to continue after the day just finished, atomically."""
+    files: dict[str, int] = {}
+    if writer:
+        files["agents"] = writer.out.position()
+    if log.position() is not None:
+        files["interventions"] = log.position()
+    if engagement is not None and engagement.position() is not None:
+        files["engagement"] = engagement.position()
+    if transcript is not None and transcript.exists():
+        files["transcript"] = transcript.stat().st_size  # the transcript flushes every batch
+    write_checkpoint(
+        folder / CHECKPOINT,
+        {
+            "model": model.get_state(),
+            "accounting": backend.stats,
+            "log_totals": log.totals,
+            "files": files,
+            "spent": spent,
+            "elapsed": elapsed,
+        },
+    )
+
+
+def engagement_log(
+    scenario: Scenario, personas, folder: Path | None, resume_at: int | None = None
+) -> EngagementLog | None:
     """The engagement recorder for a run, or None when the scenario turns engagement off."""
     settings = scenario.engagement
     if not settings.enabled:
         return None
     rates = EngagementRates(settings.like_rate, settings.share_rate, settings.comment_rate)
     profile = tuple(settings.activity_profile or DEFAULT_PROFILE)
-    return EngagementLog(personas, scenario.seed, rates, folder, profile)
+    return EngagementLog(personas, scenario.seed, rates, folder, profile, resume_at)
 
 
 def run_summary(

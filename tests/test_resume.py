@@ -1,0 +1,103 @@
+"""Checkpoint and resume: a run killed with SIGKILL at a random day and resumed gives the same
+files as a run that was never interrupted."""
+
+import json
+import os
+import pickle
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT, run_cli, write_scenario
+
+SCENARIO = {
+    "name": "resumable",
+    "seed": 11,
+    "days": 12,
+    "population": {"size": 1500, "initial_believers": 30},
+    "agents": {"update": "synchronous"},
+    "interventions": [
+        {"type": "official_debunk", "start_day": 2, "every": 3, "reach": 0.5},
+        {"type": "fact_check_label"},
+        {"type": "examples.plugins.community_notes:CommunityNotes"},
+    ],
+    "outputs": {"plots": False},
+}
+SAME_FILES = ("daily.csv", "agents.csv", "interventions.csv", "engagement.csv")
+
+
+def figures(folder):
+    summary = json.loads((folder / "summary.json").read_text())
+    for varying in ("run_id", "runtime_seconds", "agent_days_per_second"):
+        summary.pop(varying)
+    return summary
+
+
+def checkpoint_day(folder) -> int:
+    try:
+        with (folder / "checkpoint.pkl").open("rb") as f:
+            return pickle.load(f)["model"]["day"]
+    except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+        return 0
+
+
+def test_killed_run_resumes_to_identical_results(tmp_path):
+    whole = write_scenario(tmp_path, {**SCENARIO, "outputs": {"dir": str(tmp_path / "a")}})
+    result = run_cli(str(whole), "--quiet")
+    assert result.returncode == 0, result.stderr
+    (uninterrupted,) = (tmp_path / "a").iterdir()
+    assert not (uninterrupted / "checkpoint.pkl").exists()
+    assert not (uninterrupted / "INCOMPLETE.txt").exists()
+
+    kill_at = random.randint(2, 8)
+    path = write_scenario(
+        tmp_path, {**SCENARIO, "outputs": {"dir": str(tmp_path / "b")}}, "killed.yaml"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), str(path), "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    folder = None
+    while time.monotonic() < deadline and proc.poll() is None:
+        runs = list((tmp_path / "b").glob("*")) if (tmp_path / "b").exists() else []
+        if runs and checkpoint_day(runs[0]) >= kill_at:
+            folder = runs[0]
+            os.kill(proc.pid, signal.SIGKILL)
+            break
+        time.sleep(0.01)
+    proc.wait()
+    assert folder is not None, f"the run ended before day {kill_at}: {proc.stderr.read()}"
+    assert proc.returncode == -signal.SIGKILL
+    assert not (folder / "summary.json").exists()
+    assert "python run.py resume" in (folder / "INCOMPLETE.txt").read_text()
+
+    resumed = run_cli("resume", str(folder), "--quiet")
+    assert resumed.returncode == 0, (kill_at, resumed.stderr)
+    for name in SAME_FILES:
+        assert (folder / name).read_bytes() == (uninterrupted / name).read_bytes(), (kill_at, name)
+    assert figures(folder) == figures(uninterrupted)
+    assert not (folder / "INCOMPLETE.txt").exists() and not (folder / "checkpoint.pkl").exists()
+    again = run_cli("resume", str(folder))
+    assert again.returncode == 2 and "already finished" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda d: None, "results folder not found"),
+        (lambda d: d.mkdir(), "not a run folder"),
+    ],
+)
+def test_resume_refuses_what_it_cannot_resume(tmp_path, setup, message):
+    folder = tmp_path / "run"
+    setup(folder)
+    result = run_cli("resume", str(folder))
+    assert result.returncode == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
