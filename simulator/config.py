@@ -24,6 +24,7 @@ from simulator.errors import ScenarioError
 
 TOPICS = ("political", "science", "terrorism", "urban_legend", "natural_disaster", "finance")
 MAX_SCENARIO_BYTES = 1_000_000
+MAX_ALIASES = 50
 
 
 class Strict(BaseModel):
@@ -287,6 +288,9 @@ class Outputs(Strict):
     dir: Path = Field(Path("results"), description="results root; relative to the working dir")
     plots: bool = True
     agents_csv: bool = Field(True, description="write one row per agent-day")
+    agents_format: Literal["csv", "csv.gz"] = Field(
+        "csv", description="csv, or gzip-compressed csv.gz for big runs (about 8x smaller)"
+    )
     checkpoint: bool = Field(
         True, description="save the run's state after every day, for run.py resume"
     )
@@ -372,6 +376,13 @@ def format_validation_error(exc: ValidationError) -> str:
         hint = f"allowed here: {', '.join(allowed)}" if allowed else "remove it"
         return f"{path}: unknown field ({hint}){more}"
     msg = err["msg"].removeprefix("Value error, ")
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        key = str(ctx.get("discriminator", "'type'")).strip("'")
+        return (
+            f"{path}.{key}: unknown {key} {ctx.get('tag')!r} "
+            f"(allowed: {ctx.get('expected_tags', '')}){more}"
+        )
     if kind == "missing":
         return f"{path}: required field is missing{more}"
     if kind in ("value_error", "assertion_error"):
@@ -438,6 +449,13 @@ def read_yaml(path: str | Path, what: str = "scenario") -> Any:
     except UnicodeDecodeError:
         raise ScenarioError(f"{what}: {str(path)!r} is not UTF-8 text") from None
     try:
+        # An alias repeats a whole subtree; a few nested ones expand to billions of nodes
+        # when validated ("billion laughs"), so documents may hold only a few.
+        aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text))
+        if aliases > MAX_ALIASES:
+            raise ScenarioError(
+                f"{what}: {aliases} YAML aliases (*name) (allowed: at most {MAX_ALIASES})"
+            )
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -9,6 +9,8 @@ into ``agents.csv.partial`` and renamed when the run completes; a folder without
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import json
 import os
 import secrets
@@ -87,23 +89,58 @@ class StreamedCsv:
     ``position()`` flushes and returns the length written, which a checkpoint saves; resuming
     (``resume_at``) cuts the partial file back to that length, dropping rows of a day that did
     not finish, and appends from there.
+
+    With ``compress``, every ``write_rows`` call is one gzip member (a valid .gz file is any
+    sequence of members), so the file can still be cut back at a checkpoint.
     """
 
-    def __init__(self, path: Path, header: Sequence[str], resume_at: int | None = None):
+    def __init__(
+        self,
+        path: Path,
+        header: Sequence[str],
+        resume_at: int | None = None,
+        compress: bool = False,
+    ):
         self.final = path
         self.partial = path.with_name(f"{path.name}.partial")
+        self.compress = compress
+        if compress:
+            if resume_at is None:
+                self._file = self.partial.open("wb")
+                self.write_rows([header])
+            else:
+                self._reopen(resume_at, "ab")
+            return
         if resume_at is None:
             self._file = self.partial.open("w", newline="", encoding="utf-8")
             self.writer = csv.writer(self._file, lineterminator="\n")
             self.writer.writerow(header)
         else:
-            try:
-                with self.partial.open("r+b") as f:
-                    f.truncate(resume_at)
-            except OSError as exc:
-                raise UserError(f"cannot resume {self.partial}: {exc.strerror or exc}") from None
-            self._file = self.partial.open("a", newline="", encoding="utf-8")
+            self._reopen(resume_at, "a")
             self.writer = csv.writer(self._file, lineterminator="\n")
+
+    def _reopen(self, resume_at: int, mode: str) -> None:
+        """Cut the partial file back to ``resume_at`` bytes and open it for appending."""
+        if not self.partial.exists() and self.final.exists():
+            os.replace(self.final, self.partial)  # completed, but the run's end failed
+        try:
+            with self.partial.open("r+b") as f:
+                f.truncate(resume_at)
+        except OSError as exc:
+            raise UserError(f"cannot resume {self.partial}: {exc.strerror or exc}") from None
+        if "b" in mode:
+            self._file = self.partial.open(mode)
+        else:
+            self._file = self.partial.open(mode, newline="", encoding="utf-8")
+
+    def write_rows(self, rows: Iterable[Sequence]) -> None:
+        """Append rows (one gzip member when compressing)."""
+        if not self.compress:
+            self.writer.writerows(rows)
+            return
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        self._file.write(gzip.compress(buffer.getvalue().encode("utf-8"), compresslevel=6))
 
     def position(self) -> int:
         """Flush and return the number of bytes written so far."""
@@ -120,9 +157,9 @@ class StreamedCsv:
 class AgentDayWriter:
     """Streams one row per agent-day into agents.csv."""
 
-    def __init__(self, folder: Path, resume_at: int | None = None):
-        self.out = StreamedCsv(folder / "agents.csv", AGENT_COLUMNS, resume_at)
-        self._csv = self.out.writer
+    def __init__(self, folder: Path, resume_at: int | None = None, compress: bool = False):
+        name = "agents.csv.gz" if compress else "agents.csv"
+        self.out = StreamedCsv(folder / name, AGENT_COLUMNS, resume_at, compress)
         self._static: dict[int, tuple[str, ...]] = {}
 
     def write_day(self, day: int, citizens: Iterable[Citizen]) -> None:
@@ -148,7 +185,7 @@ class AgentDayWriter:
                     )
                 )
             rows.append((day, *static, c.belief, c.confidence, c.state, c.post, c.reasoning))
-        self._csv.writerows(rows)
+        self.out.write_rows(rows)
 
     def close(self, complete: bool) -> None:
         """Close the file; rename it to agents.csv when the run completed."""

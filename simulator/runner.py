@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import platform
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from importlib import metadata
@@ -76,9 +77,13 @@ CHECKPOINT = "checkpoint.pkl"
 
 
 def run_scenario(
-    scenario: Scenario, folder: Path | None = None, progress: bool = True
+    scenario: Scenario,
+    folder: Path | None = None,
+    progress: bool = True,
+    on_day: Callable[[int], None] | None = None,
 ) -> RunResult:
-    """Run one scenario with its own seed; write everything into ``folder`` (new)."""
+    """Run one scenario with its own seed; write everything into ``folder`` (new).
+    ``on_day(day)`` is called after every completed day (benchmarks sample memory there)."""
     build_world(scenario)  # bad input fails before any folder exists
     build_interventions(scenario)
     if folder is None:
@@ -90,7 +95,7 @@ def run_scenario(
         "This run has not finished (or was interrupted). Continue it from its last complete "
         f"day with:\n\n    python run.py resume {folder}\n",
     )
-    return _execute(scenario, folder, progress, None)
+    return _execute_safely(scenario, folder, progress, None, on_day)
 
 
 def resume_run(folder: Path, progress: bool = True) -> RunResult:
@@ -108,10 +113,33 @@ def resume_run(folder: Path, progress: bool = True) -> RunResult:
             f"{folder}: no checkpoint yet (the run stopped during day 1); start it again with "
             "python run.py run"
         )
-    return _execute(scenario, folder, progress, state)
+    return _execute_safely(scenario, folder, progress, state, None)
 
 
-def _execute(scenario: Scenario, folder: Path, progress: bool, state: dict | None) -> RunResult:
+def _execute_safely(
+    scenario: Scenario,
+    folder: Path,
+    progress: bool,
+    state: dict | None,
+    on_day: Callable[[int], None] | None,
+) -> RunResult:
+    """Run, turning a failed write (a full disk, a vanished folder) into a clear error."""
+    try:
+        return _execute(scenario, folder, progress, state, on_day)
+    except OSError as exc:
+        raise UserError(
+            f"cannot write the results in {folder} ({exc.strerror or exc}); the days completed "
+            f"so far are kept: fix the cause, then run: python run.py resume {folder}"
+        ) from None
+
+
+def _execute(
+    scenario: Scenario,
+    folder: Path,
+    progress: bool,
+    state: dict | None,
+    on_day: Callable[[int], None] | None = None,
+) -> RunResult:
     personas, contacts = build_world(scenario)
     interventions = build_interventions(scenario)
     files = state["files"] if state else {}
@@ -132,7 +160,11 @@ def _execute(scenario: Scenario, folder: Path, progress: bool, state: dict | Non
         engagement,
         restore=state["model"] if state else None,
     )
-    writer = AgentDayWriter(folder, files.get("agents")) if scenario.outputs.agents_csv else None
+    writer = (
+        AgentDayWriter(folder, files.get("agents"), scenario.outputs.agents_format == "csv.gz")
+        if scenario.outputs.agents_csv
+        else None
+    )
     spent, elapsed_before = 0.0, 0.0
     if state:
         backend.stats = state["accounting"]
@@ -179,6 +211,8 @@ def _execute(scenario: Scenario, folder: Path, progress: bool, state: dict | Non
                     elapsed = elapsed_before + time.perf_counter() - started
                     save_checkpoint(folder, model, backend, log, engagement, writer, transcript,
                                     spent, elapsed)  # fmt: skip
+                if on_day is not None:
+                    on_day(model.day)
         complete = True
     finally:
         gc.set_threshold(*threshold)
@@ -291,24 +325,49 @@ def draw_plots(folder: Path) -> list[Path]:
     """(Re)draw a run's plots from its saved files; returns the files written."""
     from simulator import plots  # matplotlib and scipy.stats load only when drawing
 
+    summary, daily, agents = _read_run_files(folder)
+    written = [folder / "attitude_curves.png"]
+    plots.attitude_curves(daily, summary, written[0])
+    if agents is not None:
+        written.append(folder / "belief_breakdown.png")
+        plots.belief_breakdown(agents, summary, written[-1])
+    return written
+
+
+SUMMARY_KEYS = ("scenario", "population", "seed", "topic", "sis_fit")
+
+
+def _read_run_files(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame | None]:
+    """summary.json, daily.csv and (if there) agents.csv, checked for what the plots need;
+    anything missing or malformed becomes a one-line UserError."""
     try:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
         daily = pd.read_csv(folder / "daily.csv")
+        agents = None
+        for name in ("agents.csv", "agents.csv.gz"):
+            if (folder / name).is_file():
+                columns = ["day", "belief", "education", *TRAITS]
+                agents = pd.read_csv(folder / name, usecols=columns)
     except FileNotFoundError as exc:
         raise UserError(
             f"{folder}: not a finished run folder ({Path(exc.filename).name} is missing)"
         ) from None
-    except (ValueError, OSError) as exc:
-        raise UserError(f"{folder}: cannot read run files ({exc})") from None
-    written = [folder / "attitude_curves.png"]
-    plots.attitude_curves(daily, summary, written[0])
-    agents_file = folder / "agents.csv"
-    if agents_file.is_file():
-        columns = ["day", "belief", "education", *TRAITS]
-        agents = pd.read_csv(agents_file, usecols=columns)
-        written.append(folder / "belief_breakdown.png")
-        plots.belief_breakdown(agents, summary, written[-1])
-    return written
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UserError(f"{folder}: cannot read run files ({first})") from None
+    if not isinstance(summary, dict) or any(k not in summary for k in SUMMARY_KEYS):
+        raise UserError(
+            f"{folder}/summary.json: not a run summary (needs {', '.join(SUMMARY_KEYS)})"
+        )
+    missing = [c for c in metrics.DAILY_COLUMNS if c not in daily.columns]
+    if missing or daily.empty:
+        raise UserError(
+            f"{folder}/daily.csv: missing column(s) {', '.join(missing) or '(no rows)'}"
+        )
+    numeric = daily[list(metrics.DAILY_COLUMNS)].apply(pd.to_numeric, errors="coerce")
+    if numeric.isna().any().any():
+        raise UserError(f"{folder}/daily.csv: non-numeric values")
+    return summary, numeric, agents
 
 
 def _run_quietly(scenario: Scenario, folder: Path) -> dict:

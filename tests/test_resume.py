@@ -101,3 +101,71 @@ def test_resume_refuses_what_it_cannot_resume(tmp_path, setup, message):
     result = run_cli("resume", str(folder))
     assert result.returncode == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_full_disk_stops_cleanly_and_the_run_resumes(tmp_path, monkeypatch):
+    from simulator import outputs
+    from simulator.config import parse_scenario
+    from simulator.errors import UserError
+    from simulator.runner import resume_run, run_scenario
+
+    doc = {**SCENARIO, "population": {"size": 200, "initial_believers": 10}, "days": 6}
+    clean = run_scenario(
+        parse_scenario({**doc, "outputs": {"dir": str(tmp_path / "a"), "plots": False}}, ROOT),
+        progress=False,
+    )
+    calls = {"n": 0}
+    real_position = outputs.StreamedCsv.position
+
+    def full_disk(self):
+        calls["n"] += 1
+        if calls["n"] > 7:  # a few days in
+            raise OSError(28, "No space left on device")
+        return real_position(self)
+
+    monkeypatch.setattr(outputs.StreamedCsv, "position", full_disk)
+    scenario = parse_scenario(
+        {**doc, "outputs": {"dir": str(tmp_path / "b"), "plots": False}}, ROOT
+    )
+    with pytest.raises(UserError) as caught:
+        run_scenario(scenario, progress=False)
+    message = str(caught.value)
+    assert "No space left on device" in message and "python run.py resume" in message
+    assert "\n" not in message
+    (folder,) = (tmp_path / "b").iterdir()
+    assert (folder / "checkpoint.pkl").is_file() and (folder / "INCOMPLETE.txt").is_file()
+    assert (folder / "agents.csv.partial").stat().st_size > 0  # nothing written is lost
+    monkeypatch.setattr(outputs.StreamedCsv, "position", real_position)  # space freed
+    resumed = resume_run(folder, progress=False)
+    for name in SAME_FILES:
+        assert (resumed.folder / name).read_bytes() == (clean.folder / name).read_bytes(), name
+
+
+def test_an_unusable_results_folder_is_one_line(tmp_path, small_scenario):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    doc = {**small_scenario, "outputs": {"dir": str(blocker / "results")}}
+    result = run_cli(str(write_scenario(tmp_path, doc)))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: cannot create results folder")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_compressed_agents_file_resumes_too(tmp_path):
+    from simulator.config import parse_scenario
+    from simulator.runner import run_scenario
+
+    doc = {**SCENARIO, "population": {"size": 100, "initial_believers": 5}, "days": 5}
+    plain = run_scenario(
+        parse_scenario({**doc, "outputs": {"dir": str(tmp_path / "a"), "plots": False}}, ROOT),
+        progress=False,
+    )
+    outputs = {"dir": str(tmp_path / "b"), "plots": False, "agents_format": "csv.gz"}
+    packed = run_scenario(parse_scenario({**doc, "outputs": outputs}, ROOT), progress=False)
+    import gzip
+
+    assert (
+        gzip.decompress((packed.folder / "agents.csv.gz").read_bytes())
+        == (plain.folder / "agents.csv").read_bytes()
+    )
+    assert not (packed.folder / "agents.csv").exists()

@@ -52,7 +52,7 @@ def error_for(document) -> str:
             {"population": {"size": 3, "initial_believers": 5}},
             "population: initial_believers 5 is more than size 3 (allowed: 0..3)",
         ),
-        ({"contacts": {"type": "smoke_signals"}}, "contacts: Input tag 'smoke_signals'"),
+        ({"contacts": {"type": "smoke_signals"}}, "contacts.type: unknown type 'smoke_signals'"),
         ({"contacts": {"type": "erdos_renyi", "p": 2}}, "contacts.p: Input should be less than"),
         ({"llm": {"backend": "gpt"}}, "llm.backend: Input should be 'mock' or 'openai'; got 'gpt'"),
         ({"llm": {"backend": "openai"}}, "llm: backend 'openai' needs llm.model"),

@@ -115,14 +115,30 @@ def test_cache_replays_without_requests(tmp_path):
         assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes()
 
 
-def test_no_file_contains_the_key(tmp_path):
+def test_no_file_contains_the_key(tmp_path, monkeypatch):
+    import simulator.runner as runner
+
+    checkpoints: list[bytes] = []
+    save = runner.write_checkpoint
+
+    def keep_a_copy(path, state):  # checkpoints are removed when a run finishes
+        save(path, state)
+        checkpoints.append(path.read_bytes())
+
+    monkeypatch.setattr(runner, "write_checkpoint", keep_a_copy)
     with FakeOpenAI(fault_share=0.3) as server:
-        run_scenario(scenario(tmp_path, server, cache="readwrite"), progress=False)
+        sc = scenario(tmp_path, server, cache="readwrite")
+        sc = sc.model_copy(update={"interventions": [{"type": "official_debunk"}]})
+        run_scenario(sc, progress=False)
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert any(p.name == "cache.sqlite" for p in files)
     assert any(p.name == "transcript.jsonl" for p in files)
+    assert any(p.name == "interventions.csv" for p in files)
+    assert len(checkpoints) == 3  # one per day
     for path in files:
         assert SECRET.encode() not in path.read_bytes(), path
+    for blob in checkpoints:
+        assert SECRET.encode() not in blob
 
 
 def test_servers_without_json_schema_get_json_mode(tmp_path):
