@@ -45,7 +45,7 @@ def early_warning(
     else:
         out["final_believers"] = {"predicted": None, "actual": actual, "abs_error": None}
     if engagement is not None:
-        hours = np.sort(np.asarray(engagement.event_hours, float))
+        hours = np.sort(np.frombuffer(engagement.event_hours, dtype=float))
         window = 24.0 * k
         observed = Observation(hours[hours <= window] * 3600.0, until=window * 3600.0)
         forecast = HawkesForecaster().predict(observed, horizon=24.0 * last_day * 3600.0)

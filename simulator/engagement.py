@@ -21,6 +21,7 @@ start of day 1 (day d, hour h is 24 (d - 1) + h).
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,9 +69,13 @@ class EngagementLog:
         self.cumulative_profile = np.cumsum(weights) / weights.sum()
         self.agreeableness = np.array([p.agreeableness for p in personas])
         self.extraversion = np.array([p.extraversion for p in personas])
-        self.totals: dict[tuple[int, int], list[int]] = {}  # post -> [likes, shares, comments]
+        # running [likes, shares, comments] of the posts that can still be engaged with (each
+        # author's latest); older posts are dropped at the end of the day, so this stays
+        # bounded by the population however long the run
+        self.totals: dict[tuple[int, int], list[int]] = {}
+        self.posts_engaged = 0
         self.hourly: dict[int, np.ndarray] = {}  # hour -> [views, likes, shares, comments]
-        self.event_hours: list[float] = []  # every like, share and comment, for forecasts
+        self.event_hours = array("d")  # every like, share and comment, 8 bytes each
         self.out = None
         if folder is not None:
             header = ("post", "author", "post_day", "agent", "hour", "event", "likes", "shares",
@@ -98,6 +103,15 @@ class EngagementLog:
         """
         if not views:
             return
+        self._record(day, views, beliefs, audience_of)
+
+    def forget_old_posts(self, latest_post_day: dict[int, int] | list[int]) -> None:
+        """Drop the running totals of posts that are no longer their author's latest."""
+        self.totals = {
+            key: value for key, value in self.totals.items() if latest_post_day[key[0]] == key[1]
+        }
+
+    def _record(self, day, views, beliefs, audience_of) -> None:
         viewer = np.array([v[0] for v in views], dtype=np.int64)
         author = np.array([v[1] for v in views], dtype=np.int64)
         post_day = np.array([v[2] for v in views], dtype=np.int64)
@@ -172,7 +186,10 @@ class EngagementLog:
 
     def _add(self, agent: int, author: int, post_day: int, hour: float, event: str) -> None:
         key = (author, post_day)
-        totals = self.totals.setdefault(key, [0, 0, 0])
+        totals = self.totals.get(key)
+        if totals is None:
+            totals = self.totals[key] = [0, 0, 0]
+            self.posts_engaged += 1
         column = EVENTS.index(event)
         totals[column] += 1
         self._hour(int(hour))[1 + column] += 1
@@ -218,7 +235,7 @@ class EngagementLog:
             "total": int(last["engagement"]) if last is not None else 0,
             "peak_per_hour": int(per_hour[peak]) if per_hour.size else 0,
             "peak_hour": peak + 1,
-            "posts_engaged": len(self.totals),
+            "posts_engaged": self.posts_engaged,
         }
 
     def position(self) -> int | None:
@@ -227,11 +244,17 @@ class EngagementLog:
 
     def get_state(self) -> dict:
         """The running totals (for checkpoints)."""
-        return {"totals": self.totals, "hourly": self.hourly, "event_hours": self.event_hours}
+        return {
+            "totals": self.totals,
+            "posts_engaged": self.posts_engaged,
+            "hourly": self.hourly,
+            "event_hours": self.event_hours,
+        }
 
     def set_state(self, state: dict) -> None:
         """Restore what get_state returned."""
         self.totals = state["totals"]
+        self.posts_engaged = state["posts_engaged"]
         self.hourly = state["hourly"]
         self.event_hours = state["event_hours"]
 

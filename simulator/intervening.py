@@ -253,7 +253,7 @@ class ModelWorld:
 
     def engagement_hours(self) -> list[float]:
         engagement = self._host.model.engagement
-        return list(engagement.event_hours) if engagement is not None else []
+        return engagement.event_hours.tolist() if engagement is not None else []
 
     def forecast_engagement(self) -> float:
         from simulator.forecast.data import Observation

@@ -114,6 +114,7 @@ class OpinionModel(mesa.Model):
         if self.engagement is not None:
             beliefs = np.fromiter((c.belief for c in self.citizens), dtype=np.int64)
             self.engagement.record_day(self.day, self._views, beliefs, self._audience)
+            self.engagement.forget_old_posts([c.post_item.day for c in self.citizens])
             self._views = []
         self.agents.do("end_day")
         self.interventions.day_end()
