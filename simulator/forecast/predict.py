@@ -30,8 +30,8 @@ def _model(name: str, training: list[Cascade] | None, observe: float, horizon: f
         name = "seismic_raw"  # calibration needs training cascades
     model = MODELS[name]()
     if training:
-        if name == "regression":
-            model.fit(training, observe, horizon)
+        if name in ("regression", "seismic", "seismic_raw"):
+            model.fit(training, observe, horizon)  # calibrated for this horizon
         else:
             model.fit(training, observe)
     elif name == "regression":
@@ -54,8 +54,6 @@ def forecast_file(
         training = [Cascade(c.name, c.times) for c in training]
     if horizon is not None and horizon <= observe:
         raise UserError("--horizon must be later than --observe (or 'final')")
-    if model_name == "seismic" and horizon is not None:
-        raise UserError("--model seismic forecasts the final size only (--horizon final)")
     model = _model(model_name, training, observe, horizon)
     rows = []
     if source.is_dir():

@@ -82,9 +82,11 @@ class SeismicForecaster(ResidualIntervals):
         self.window_fraction = window_fraction
         self.calibrate = calibrate
         self.coef: np.ndarray | None = None
+        self.horizon: float | None = None
 
-    def parts(self, obs: Observation) -> tuple[float, float, float]:
-        """(reshares so far, infectiousness p_t, exposure still to come N_t - N_t^e)."""
+    def parts(self, obs: Observation, horizon: float | None = None) -> tuple[float, float, float]:
+        """(reshares so far, infectiousness p_t, exposure still to come: N_t - N_t^e, or by
+        ``horizon`` only the part of it that falls before then)."""
         t = obs.until
         times = np.concatenate([[0.0], obs.times])  # the original post exposes too
         if obs.followers is not None and obs.root_followers is not None:
@@ -103,13 +105,18 @@ class SeismicForecaster(ResidualIntervals):
         weighted_shares = float(np.sum(1.0 - (t - recent) / window))
         weighted_exposure = float(np.sum(followers * windowed_exposure(ages, window)))
         p = weighted_shares / weighted_exposure if weighted_exposure > 0 else 0.0
-        return float(obs.count), p, total - exposed
+        if horizon is None:
+            return float(obs.count), p, total - exposed
+        by_horizon = float(np.sum(followers * kernel_integral(horizon - times)))
+        return float(obs.count), p, by_horizon - exposed
 
     def _n_star(self, obs: Observation) -> float:
         return self.n_star if obs.followers is not None else 1.0
 
-    def _future(self, obs: Observation) -> float:
-        _, p, remaining = self.parts(obs)
+    def _future(self, obs: Observation, horizon: float | None = None) -> float:
+        # By a horizon, the exposure still to come is cut at the horizon, but its offspring
+        # are counted as if immediate: an upper estimate for horizons near the window.
+        _, p, remaining = self.parts(obs, horizon)
         growth = 1.0 - p * self._n_star(obs)
         if growth <= 0.01:  # supercritical: cap the tree at a hundredfold
             growth = 0.01
@@ -119,21 +126,23 @@ class SeismicForecaster(ResidualIntervals):
     def _features(count: float, future: float) -> np.ndarray:
         return np.array([1.0, np.log1p(count), np.log1p(future / max(count, 1.0))])
 
-    def fit(self, cascades: list[Cascade], observe: float) -> None:
+    def fit(self, cascades: list[Cascade], observe: float, horizon: float | None = None) -> None:
+        """Calibrate for the count at ``horizon`` (None: the final size)."""
+        self.horizon = horizon
         if not cascades:
             return
         observed = [c.observe(observe) for c in cascades]
+        truths = [c.final if horizon is None else c.count_at(horizon) for c in cascades]
         if self.calibrate:
-            x = np.array([self._features(o.count, self._future(o)) for o in observed])
-            y = np.log1p(np.array([c.final for c in cascades], float))
-            self.coef = least_absolute_deviations(x, y)
-        self._fit_intervals([self.predict(o).point for o in observed], [c.final for c in cascades])
+            x = np.array([self._features(o.count, self._future(o, horizon)) for o in observed])
+            self.coef = least_absolute_deviations(x, np.log1p(np.array(truths, float)))
+        self._fit_intervals([self.predict(o, horizon).point for o in observed], truths)
 
     def predict(self, observation: Observation, horizon: float | None = None) -> Forecast:
-        if horizon is not None:
-            raise ValueError("seismic predicts the final size only (horizon: final)")
+        if self.coef is not None and horizon != self.horizon:
+            raise ValueError("seismic was calibrated for another horizon; fit it again")
         count = observation.count
-        future = self._future(observation)
+        future = self._future(observation, horizon)
         if self.coef is None:
             point = count + future
         else:

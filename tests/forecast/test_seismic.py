@@ -45,5 +45,6 @@ def test_prediction_grows_with_infectiousness():
     model = SeismicForecaster(calibrate=False)
     assert model.parts(fast)[1] > model.parts(slow)[1]
     assert model.predict(fast).point >= 200 and model.predict(slow).point >= 200
-    with pytest.raises(ValueError, match="final size only"):
-        model.predict(slow, horizon=7200.0)
+    # by a horizon: at least the count, at most the final forecast, growing with the horizon
+    soon, later = model.predict(slow, horizon=7200.0), model.predict(slow, horizon=86400.0)
+    assert 200 <= soon.point <= later.point <= model.predict(slow).point
