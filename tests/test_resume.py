@@ -169,3 +169,65 @@ def test_compressed_agents_file_resumes_too(tmp_path):
         == (plain.folder / "agents.csv").read_bytes()
     )
     assert not (packed.folder / "agents.csv").exists()
+
+
+def test_resumed_real_model_run_does_not_pay_twice(tmp_path, monkeypatch):
+    """Against a loopback OpenAI-compatible server: kill, resume; the days already done are
+    not asked again, the interrupted day's answers come from the response cache."""
+    from simulator.config import parse_scenario
+    from simulator.runner import resume_run, run_scenario
+    from tests.fake_openai import FakeOpenAI
+
+    monkeypatch.setenv("MURMUR_RESUME_KEY", "sk-resume-test")
+    n, days = 12, 6
+    logical = 3 * n * days
+
+    def doc(server, out, cache):
+        return {
+            "name": "paid",
+            "seed": 3,
+            "days": days,
+            "population": {"size": n, "initial_believers": 2},
+            "agents": {"update": "synchronous"},
+            "llm": {
+                "backend": "openai",
+                "model": "fake",
+                "base_url": server.base_url,
+                "api_key_env": "MURMUR_RESUME_KEY",
+                "concurrency": 4,
+                "cache": {"mode": "readwrite", "path": str(tmp_path / cache)},
+            },
+            "outputs": {"dir": str(tmp_path / out), "plots": False},
+        }
+
+    with FakeOpenAI(latency=0.05) as server:
+        whole = run_scenario(parse_scenario(doc(server, "a", "a.sqlite"), ROOT), progress=False)
+    with FakeOpenAI(latency=0.05) as server:
+        path = write_scenario(tmp_path, doc(server, "b", "b.sqlite"), "paid.yaml")
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "run.py"), str(path), "--quiet"],
+            cwd=ROOT,
+            env={**os.environ, "MURMUR_RESUME_KEY": "sk-resume-test"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        folder = None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            runs = list((tmp_path / "b").glob("*")) if (tmp_path / "b").exists() else []
+            if runs and checkpoint_day(runs[0]) >= 2:
+                folder = runs[0]
+                time.sleep(0.2)  # into day 3
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+            time.sleep(0.01)
+        proc.wait()
+        assert folder is not None, "the run ended before it could be killed"
+        before = server.requests
+        resumed = resume_run(folder, progress=False)
+        after = server.requests
+    # nothing was asked twice except, at most, the one batch in flight when it was killed
+    assert after <= logical + n, (before, after)
+    assert resumed.summary["llm"]["total"]["requests"] == logical
+    for name in ("daily.csv", "agents.csv"):
+        assert (folder / name).read_bytes() == (whole.folder / name).read_bytes(), name
