@@ -1,7 +1,7 @@
 """Pipeline efficiency of the openai backend against a loopback server with fixed latency.
 
-The server (tests/fake_openai.py, in its own process) answers every request after a fixed
-latency. Two clients send the same number of opinion requests at the same concurrency:
+The server (bench/loopback_server.py: asyncio, in its own process) answers every request
+after a fixed latency. Two clients send the same number of opinion requests at the same concurrency:
   bare:   AsyncOpenAI + semaphore + gather, nothing else (the ceiling of the openai client);
   engine: OpenAIModel behind Accounting (prompt rendering, JSON-schema output, parsing).
 Efficiency is requests/s divided by the ideal concurrency / latency.
@@ -29,15 +29,7 @@ from agents.llm.base import LLMRequest, RequestContext, Sampling  # noqa: E402
 from agents.llm.openai_backend import OpenAIModel  # noqa: E402
 from agents.news import NewsItem  # noqa: E402
 from agents.persona import generate_personas  # noqa: E402
-from tests.fake_openai import FakeOpenAI  # noqa: E402
-
-
-def serve(latency: float, ready) -> None:
-    """Run the loopback server until killed; report its URL through ``ready``."""
-    with FakeOpenAI(latency=latency) as server:
-        ready.put(server.base_url)
-        while True:
-            time.sleep(3600)
+from bench.loopback_server import serve  # noqa: E402
 
 
 def requests(n: int) -> list[LLMRequest]:
