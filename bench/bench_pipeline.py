@@ -3,10 +3,11 @@
 The server (bench/loopback_server.py: asyncio, in its own process) answers every request
 after a fixed latency. Two clients send the same number of opinion requests at the same concurrency:
   bare:   AsyncOpenAI + semaphore + gather, nothing else (the ceiling of the openai client);
-  engine: OpenAIModel behind Accounting (prompt rendering, JSON-schema output, parsing).
+  engine: OpenAIModel behind Accounting (prompt rendering, JSON-schema output, parsing);
+  engine xN: the same with the batch spread over N client processes (llm.client_processes).
 Efficiency is requests/s divided by the ideal concurrency / latency.
 
-    python bench/bench_pipeline.py [--requests 2000] [--concurrency 64] [--latency 0.1]
+    python bench/bench_pipeline.py [--requests 2000] [--concurrency 64] [--latency 0.1] [--processes 2]
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import openai  # noqa: E402
 from agents.llm import Accounting  # noqa: E402
 from agents.llm.base import LLMRequest, RequestContext, Sampling  # noqa: E402
 from agents.llm.openai_backend import OpenAIModel  # noqa: E402
+from agents.llm.sharded import ShardedModel  # noqa: E402
 from agents.news import NewsItem  # noqa: E402
 from agents.persona import generate_personas  # noqa: E402
 from bench.loopback_server import serve  # noqa: E402
@@ -59,12 +61,18 @@ async def bare(url: str, reqs: list[LLMRequest], concurrency: int) -> float:
     return elapsed
 
 
-async def engine(url: str, reqs: list[LLMRequest], concurrency: int) -> float:
-    backend = Accounting(
-        OpenAIModel(
-            seed=1, model="m", api_key="x", base_urls=[url], concurrency=concurrency, max_retries=0
-        )
-    )
+async def engine(url: str, reqs: list[LLMRequest], concurrency: int, processes: int = 1) -> float:
+    settings = {
+        "seed": 1,
+        "model": "m",
+        "api_key": "x",
+        "base_urls": [url],
+        "concurrency": concurrency,
+        "max_retries": 0,
+    }
+    inner = ShardedModel(processes, **settings) if processes > 1 else OpenAIModel(**settings)
+    backend = Accounting(inner)
+    await backend.complete(reqs[: processes * 4])  # start the workers and their connections
     start = time.perf_counter()
     answers = await backend.complete(reqs)
     elapsed = time.perf_counter() - start
@@ -78,6 +86,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument(
+        "--processes", type=int, default=2, help="client processes for the sharded engine runs"
+    )
     args = parser.parse_args()
     ready = multiprocessing.Queue()
     server = multiprocessing.Process(target=serve, args=(args.latency, ready), daemon=True)
@@ -89,14 +100,19 @@ def main() -> None:
         f"{args.requests} requests, concurrency {args.concurrency}, latency "
         f"{args.latency * 1000:.0f} ms, ideal {ideal:.0f} req/s"
     )
-    for name, fn in (("bare", bare), ("engine", engine), ("bare", bare), ("engine", engine)):
+    runs = [("bare", bare, 1), ("engine", engine, 1)] * 2
+    runs += (
+        [(f"engine x{args.processes}", engine, args.processes)] * 2 if args.processes > 1 else []
+    )
+    for name, fn, processes in runs:
         cpu = time.process_time()
-        elapsed = asyncio.run(fn(url, reqs, args.concurrency))
+        extra = (processes,) if fn is engine else ()
+        elapsed = asyncio.run(fn(url, reqs, args.concurrency, *extra))
         cpu = time.process_time() - cpu
         rate = args.requests / elapsed
         print(
-            f"{name:>7}: {rate:7.1f} req/s  efficiency {rate / ideal:.2f}  "
-            f"client CPU {cpu / args.requests * 1000:.2f} ms/request"
+            f"{name:>10}: {rate:7.1f} req/s  efficiency {rate / ideal:.2f}  "
+            f"client CPU {cpu / args.requests * 1000:.2f} ms/request (this process)"
         )
     server.kill()
     os._exit(0)

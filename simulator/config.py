@@ -239,6 +239,9 @@ class LLMSettings(Strict):
     max_tokens: MaxTokens = MaxTokens()
     timeout_s: float = Field(60.0, gt=0, le=3600)
     concurrency: int = Field(32, ge=1, le=4096)
+    client_processes: int = Field(
+        1, ge=1, le=64, description="processes sending requests (for hundreds per second)"
+    )
     max_retries: int = Field(4, ge=0, le=20)
     requests_per_minute: int | None = Field(None, ge=1)
     tokens_per_minute: int | None = Field(None, ge=1)

@@ -85,18 +85,23 @@ def build_backend(scenario: Scenario, transcript: Path | None = None) -> Account
         if llm.backend == "mock":
             return surrogate_backend(scenario)
         urls = llm.base_url if isinstance(llm.base_url, list) else [llm.base_url]
-        backend: LanguageModel = create_backend(
-            "openai",
-            scenario.seed,
-            model=llm.model,
-            api_key=api_key(scenario),
-            base_urls=urls,
-            concurrency=llm.concurrency,
-            timeout_s=llm.timeout_s,
-            max_retries=llm.max_retries,
-            requests_per_minute=llm.requests_per_minute,
-            tokens_per_minute=llm.tokens_per_minute,
-        )
+        settings = {
+            "seed": scenario.seed,
+            "model": llm.model,
+            "api_key": api_key(scenario),
+            "base_urls": urls,
+            "concurrency": llm.concurrency,
+            "timeout_s": llm.timeout_s,
+            "max_retries": llm.max_retries,
+            "requests_per_minute": llm.requests_per_minute,
+            "tokens_per_minute": llm.tokens_per_minute,
+        }
+        if llm.client_processes > 1:
+            from agents.llm.sharded import ShardedModel
+
+            backend: LanguageModel = ShardedModel(llm.client_processes, **settings)
+        else:
+            backend = create_backend("openai", **settings)
     except (BackendUnavailable, ImportError) as exc:
         raise ScenarioError(f"llm.backend: {exc}") from None
     if llm.cache.mode != "off":

@@ -207,3 +207,16 @@ def test_prices_give_cost_and_cached_answers_are_free(tmp_path):
     assert total["cost_usd"] == pytest.approx(expected, abs=1e-6)
     assert total["cost_usd"] > 0
     assert replay.summary["llm"]["total"]["cost_usd"] == 0
+
+
+def test_several_client_processes_give_the_same_run(tmp_path):
+    with FakeOpenAI() as server:
+        one = run_scenario(scenario(tmp_path, server, out="one"), progress=False)
+        sc = scenario(tmp_path, server, out="two")
+        sc = sc.model_copy(update={"llm": sc.llm.model_copy(update={"client_processes": 2})})
+        sent = server.requests
+        two = run_scenario(sc, progress=False)
+        assert server.requests - sent == 72  # every request once, from two processes
+    for name in ("daily.csv", "agents.csv"):
+        assert (one.folder / name).read_bytes() == (two.folder / name).read_bytes()
+    assert two.summary["llm"]["total"]["requests"] == 72
