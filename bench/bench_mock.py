@@ -4,7 +4,7 @@ Each size runs in a fresh process (so peak RSS is that run's own) through the sa
 ``run_scenario`` a user runs: k=3 random contacts, 15 days, synchronous updates, agents.csv
 written, plots off. Prints one row per size; record the figures in docs/PERFORMANCE.md.
 
-    python bench/bench_mock.py [--sizes 1000 10000 100000] [--days 15] [--no-agents-csv]
+    python bench/bench_mock.py [--sizes 1000 10000 100000] [--days 15] [--no-agents-csv] [--lean]
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def one_run(size: int, days: int, agents_csv: bool) -> dict:
+def one_run(size: int, days: int, agents_csv: bool, lean: bool) -> dict:
     """Run one scenario in this process and return its figures."""
     sys.path.insert(0, str(ROOT))
     from simulator.config import parse_scenario
@@ -36,7 +36,15 @@ def one_run(size: int, days: int, agents_csv: bool) -> dict:
                 "population": {"size": size, "initial_believers": max(2, size // 100)},
                 "contacts": {"type": "random_contacts", "k": 3},
                 "agents": {"update": "synchronous"},
-                "outputs": {"dir": out, "plots": False, "agents_csv": agents_csv},
+                "outputs": {
+                    "dir": out,
+                    "plots": False,
+                    "agents_csv": agents_csv,
+                    "checkpoint": not lean,
+                },
+                # lean: the opinion dynamics only (as measured before engagement existed)
+                "engagement": {"enabled": not lean},
+                "early_warning": {"enabled": not lean},
             },
             ROOT,
         )
@@ -61,10 +69,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--days", type=int, default=15)
     parser.add_argument("--no-agents-csv", action="store_true")
+    parser.add_argument(
+        "--lean", action="store_true", help="no engagement, checkpoints or early warning"
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(one_run(args.child, args.days, not args.no_agents_csv)))
+        print(json.dumps(one_run(args.child, args.days, not args.no_agents_csv, args.lean)))
         return
     print(
         f"{'agents':>8} {'agent-days/s':>13} {'sim s':>8} {'wall s':>8} {'peak RSS MB':>12} "
@@ -74,6 +85,8 @@ def main() -> None:
         cmd = [sys.executable, __file__, "--child", str(size), "--days", str(args.days)]
         if args.no_agents_csv:
             cmd.append("--no-agents-csv")
+        if args.lean:
+            cmd.append("--lean")
         row = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
         print(
             f"{row['agents']:>8} {row['agent_days_per_s']:>13,.0f} {row['simulation_s']:>8.1f} "
