@@ -7,7 +7,8 @@ after a fixed latency. Two clients send the same number of opinion requests at t
   engine xN: the same with the batch spread over N client processes (llm.client_processes).
 Efficiency is requests/s divided by the ideal concurrency / latency.
 
-    python bench/bench_pipeline.py [--requests 2000] [--concurrency 64] [--latency 0.1] [--processes 2]
+    python bench/bench_pipeline.py [--requests 2000] [--concurrency 64] [--latency 0.1]
+                                   [--processes 2]
 """
 
 from __future__ import annotations
