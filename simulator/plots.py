@@ -255,3 +255,45 @@ def sweep_maps(
         f"{intervention} sweep (no intervention: {none_auc:.2f} believer-share-days)", fontsize=12
     )
     _save(fig, path)
+
+
+def engagement_curves(timeline: pd.DataFrame, summary: dict, path: Path) -> None:
+    """The narrative's engagement: likes, shares and comments per hour, and the running
+    total with the early-warning forecast when the summary has one."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.4), sharex=True)
+    days = timeline["hour"].to_numpy() / 24.0
+    colors = {"likes": "#4C72B0", "shares": "#C44E52", "comments": "#55A868"}
+    for column, color in colors.items():
+        per_hour = np.diff(np.concatenate([[0], timeline[column].to_numpy()]))
+        top.plot(days, per_hour, color=color, lw=1, label=column)
+    top.set_ylabel("events per hour")
+    top.set_title(
+        f"{summary['scenario']}: engagement with posts about the item (seed {summary['seed']})"
+    )
+    top.legend(loc="upper right", fontsize=9)
+    top.grid(alpha=0.3)
+    bottom.plot(
+        days, timeline["engagement"], color="black", lw=2, label="likes + shares + comments"
+    )
+    warning = summary.get("early_warning", {}).get("final_engagement")
+    if warning and warning.get("predicted") is not None:
+        k = summary["early_warning"]["observe_days"]
+        end = summary["early_warning"]["horizon_day"]
+        bottom.axvline(k, color="#888888", ls=":", lw=1)
+        bottom.errorbar(
+            [end],
+            [warning["predicted"]],
+            yerr=[
+                [warning["predicted"] - warning["low"]],
+                [warning["high"] - warning["predicted"]],
+            ],
+            fmt="D",
+            color="#DD8452",
+            capsize=4,
+            label=f"forecast from days 0-{k} (90% interval)",
+        )
+    bottom.set_xlabel("day")
+    bottom.set_ylabel("cumulative engagement")
+    bottom.legend(loc="upper left", fontsize=9)
+    bottom.grid(alpha=0.3)
+    _save(fig, path)

@@ -331,6 +331,15 @@ def draw_plots(folder: Path) -> list[Path]:
     if agents is not None:
         written.append(folder / "belief_breakdown.png")
         plots.belief_breakdown(agents, summary, written[-1])
+    timeline = folder / "engagement_timeline.csv"
+    if timeline.is_file():
+        try:
+            frame = pd.read_csv(timeline)
+        except (ValueError, OSError) as exc:
+            raise UserError(f"{timeline}: cannot read ({exc})") from None
+        if {"hour", "likes", "shares", "comments", "engagement"} <= set(frame.columns):
+            written.append(folder / "engagement.png")
+            plots.engagement_curves(frame, summary, written[-1])
     return written
 
 

@@ -87,6 +87,7 @@ def test_a_run_writes_engagement(run):
     assert timeline["engagement"].iloc[-1] == summary["engagement"]["total"]
     assert timeline["engagement"].is_monotonic_increasing
     assert summary["engagement"]["peak_per_hour"] >= 1
+    assert (folder / "engagement.png").stat().st_size > 10_000
 
 
 def test_early_warning_is_scored(run):
