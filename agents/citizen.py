@@ -82,11 +82,7 @@ class Citizen(mesa.Agent):
             clip_text(post, self.stm.max_chars), 1.0 if self.belief else -1.0, "peer", day, 1.0
         )
 
-    def hear(self, speakers: list[Citizen]) -> None:
-        """Put the latest posts of ``speakers`` into today's short-term memory."""
-        self.stm.hear([s.post_item for s in speakers])
-
-    def hear_items(self, items: list[MemoryItem]) -> None:
+    def hear(self, items: list[MemoryItem]) -> None:
         """Put ``items`` (posts as they reach this citizen) into today's short-term memory."""
         self.stm.hear(items)
 

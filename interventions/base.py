@@ -112,7 +112,8 @@ class World(Protocol):
 
     def forecast_engagement(self) -> float:
         """Forecast of the narrative's total engagement by the end of the run, from what has
-        happened so far (an exponential Hawkes process, simulator.forecast)."""
+        happened before today (an exponential Hawkes process, simulator.forecast); 0 when the
+        scenario turns engagement off."""
         ...
 
     # --- actions: each is recorded with its cost --------------------------------------------

@@ -90,8 +90,5 @@ class Prebunk(Intervention):
             self._deliver(world)
 
     def on_day_start(self, world: World) -> None:
-        p = self.params
-        first = p.start_day if p.start_day > 0 else p.every  # day 0 was on_run_start
-        in_window = world.day >= first and (p.until_day is None or world.day <= p.until_day)
-        if in_window and (world.day - p.start_day) % p.every == 0:
+        if self.params.due(world.day):  # day 0, if due, was on_run_start
             self._deliver(world)

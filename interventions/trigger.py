@@ -64,14 +64,3 @@ class ForecastTrigger(Intervention):
     def on_day_end(self, world: World) -> None:
         if self.triggered_on is not None:
             self.inner.on_day_end(world)
-
-    def get_state(self) -> dict[str, Any]:
-        state = {k: v for k, v in super().get_state().items() if k != "inner"}
-        state["inner"] = self.inner.get_state()
-        return state
-
-    def set_state(self, state: dict[str, Any]) -> None:
-        state = dict(state)
-        inner = state.pop("inner")
-        super().set_state({k: v for k, v in state.items() if k != "inner"})
-        self.inner.set_state(inner)

@@ -14,8 +14,6 @@ import pandas as pd
 from simulator import metrics
 from simulator.config import Scenario
 from simulator.engagement import EngagementLog
-from simulator.forecast.data import Observation
-from simulator.forecast.hawkes import HawkesForecaster
 
 
 def early_warning(
@@ -45,11 +43,8 @@ def early_warning(
     else:
         out["final_believers"] = {"predicted": None, "actual": actual, "abs_error": None}
     if engagement is not None:
-        hours = np.sort(np.frombuffer(engagement.event_hours, dtype=float))
-        window = 24.0 * k
-        observed = Observation(hours[hours <= window] * 3600.0, until=window * 3600.0)
-        forecast = HawkesForecaster().predict(observed, horizon=24.0 * last_day * 3600.0)
-        truth = int(hours.size)
+        forecast = engagement.forecast_total(24.0 * k, 24.0 * last_day)
+        truth = len(engagement.event_hours)
         out["final_engagement"] = {
             "predicted": round(forecast.point, 3),
             "low": round(forecast.low, 3),

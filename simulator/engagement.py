@@ -29,6 +29,9 @@ import numpy as np
 
 from agents.llm.mock import keyed_uniforms
 from agents.persona import Persona
+from simulator.forecast.base import Forecast
+from simulator.forecast.data import Observation
+from simulator.forecast.hawkes import HawkesForecaster
 from simulator.outputs import StreamedCsv
 
 EVENTS = ("like", "share", "comment")
@@ -103,15 +106,6 @@ class EngagementLog:
         """
         if not views:
             return
-        self._record(day, views, beliefs, audience_of)
-
-    def forget_old_posts(self, latest_post_day: dict[int, int] | list[int]) -> None:
-        """Drop the running totals of posts that are no longer their author's latest."""
-        self.totals = {
-            key: value for key, value in self.totals.items() if latest_post_day[key[0]] == key[1]
-        }
-
-    def _record(self, day, views, beliefs, audience_of) -> None:
         viewer = np.array([v[0] for v in views], dtype=np.int64)
         author = np.array([v[1] for v in views], dtype=np.int64)
         post_day = np.array([v[2] for v in views], dtype=np.int64)
@@ -140,6 +134,20 @@ class EngagementLog:
         rows.sort(key=lambda r: (r[4], r[1], r[0], r[5]))  # written in time order
         for agent, au, pd, _, hour, event in rows:
             self._add(agent, au, pd, hour, event)
+
+    def forget_old_posts(self, latest_post_day: list[int]) -> None:
+        """Drop the running totals of posts that are no longer their author's latest."""
+        self.totals = {
+            key: value for key, value in self.totals.items() if latest_post_day[key[0]] == key[1]
+        }
+
+    def forecast_total(self, seen_until_hour: float, horizon_hour: float) -> Forecast:
+        """Total engagement by ``horizon_hour``, forecast from the likes, shares and comments
+        up to ``seen_until_hour`` (an exponential Hawkes process, simulator.forecast)."""
+        hours = np.sort(np.frombuffer(self.event_hours, dtype=float))
+        seen = hours[hours <= seen_until_hour] * 3600.0
+        observed = Observation(seen, until=max(seen_until_hour, 1.0) * 3600.0)
+        return HawkesForecaster().predict(observed, horizon=horizon_hour * 3600.0)
 
     def _react(
         self,

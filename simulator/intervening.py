@@ -115,14 +115,19 @@ class InterventionHost:
         for iv, view in self.views:
             iv.on_day_start(view)
 
-    def heard_by(self, listener: int, speakers: Sequence[int]) -> list[MemoryItem]:
-        """What ``listener`` hears today from ``speakers``, after silencing, corrections and
-        the plug-ins' ``on_exposure``."""
+    def audible(self, listener: int, speakers: Sequence[int]) -> list[int]:
+        """The ``speakers`` whose posts reach ``listener`` today: none for a suspended
+        listener, and never a silenced speaker."""
         if self.deaf(listener):
             return []
-        citizens = self.model.citizens
-        heard = [citizens[j].post_item for j in speakers if not self.silenced(j)]
-        heard.extend(self.corrections.get(listener, ()))
+        return [j for j in speakers if not self.silenced(j)]
+
+    def heard_by(self, listener: int, posts: list[MemoryItem]) -> list[MemoryItem]:
+        """What ``listener`` hears today: the audible ``posts``, today's corrections for it,
+        through the plug-ins' ``on_exposure``; nothing for a suspended listener."""
+        if self.deaf(listener):
+            return []
+        heard = posts + self.corrections.get(listener, [])
         for iv, view in self.listening:
             heard = iv.on_exposure(view, listener, heard)
         return heard
@@ -256,13 +261,11 @@ class ModelWorld:
         return engagement.event_hours.tolist() if engagement is not None else []
 
     def forecast_engagement(self) -> float:
-        from simulator.forecast.data import Observation
-        from simulator.forecast.hawkes import HawkesForecaster
-
-        hours = np.sort(np.asarray(self.engagement_hours(), float))
-        now = 24.0 * (self.day - 1)  # this morning: the start of today
-        observed = Observation(hours[hours <= now] * 3600.0, until=max(now, 1.0) * 3600.0)
-        return HawkesForecaster().predict(observed, horizon=24.0 * self.days * 3600.0).point
+        engagement = self._host.model.engagement
+        if engagement is None:
+            return 0.0
+        # from what happened before this morning (the start of today) to the run's end
+        return engagement.forecast_total(24.0 * (self.day - 1), 24.0 * self.days).point
 
     def _max_chars(self) -> int:
         return self._host.model.config.agents.memory.max_item_chars

@@ -134,13 +134,11 @@ class OpinionModel(mesa.Model):
 
     def _expose(self, listener: Citizen, speakers: list[int]) -> None:
         listener.start_day()
-        citizens = self.citizens
-        if self.interventions.active:
-            listener.hear_items(self.interventions.heard_by(listener.index, speakers))
-            if self.engagement is not None and not self.interventions.deaf(listener.index):
-                speakers = [j for j in speakers if not self.interventions.silenced(j)]
-        else:
-            listener.hear([citizens[j] for j in speakers])
+        citizens, host = self.citizens, self.interventions
+        if host.active:
+            speakers = host.audible(listener.index, speakers)
+        posts = [citizens[j].post_item for j in speakers]
+        listener.hear(host.heard_by(listener.index, posts) if host.active else posts)
         if self.engagement is not None:
             views, me = self._views, listener.index
             for j in speakers:

@@ -258,10 +258,10 @@ def save_checkpoint(
     files: dict[str, int] = {}
     if writer:
         files["agents"] = writer.out.position()
-    if log.position() is not None:
-        files["interventions"] = log.position()
-    if engagement is not None and engagement.position() is not None:
-        files["engagement"] = engagement.position()
+    if (position := log.position()) is not None:
+        files["interventions"] = position
+    if engagement is not None and (position := engagement.position()) is not None:
+        files["engagement"] = position
     if transcript is not None and transcript.exists():
         files["transcript"] = transcript.stat().st_size  # the transcript flushes every batch
     write_checkpoint(

@@ -59,7 +59,7 @@ def test_hearing_shares_the_speakers_post_and_stance():
     a, b = make(False, n=2)
     b.apply("opinion", opinion(1), 1)
     a.start_day()
-    a.hear([b])
+    a.hear([b.post_item])
     assert a.stm.items[0].text == "post 1" and a.stm.items[0].stance == 1.0
 
 
@@ -74,7 +74,7 @@ def test_requests_snapshot_state():
 def test_state_round_trip(believes):
     a, b = make(believes, n=2)
     a.start_day()
-    a.hear([b])
+    a.hear([b.post_item])
     a.apply("summarise", LLMResponse({"summary": "s"}, ""), 1)
     a.apply("reflect", LLMResponse({"memory": "m"}, ""), 1)
     a.apply("opinion", opinion(0), 1)
