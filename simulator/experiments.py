@@ -119,27 +119,46 @@ def _with_interventions(base: Scenario, entries: list[dict], where: str) -> Scen
     return base.model_copy(update={"interventions": entries})
 
 
+def _plan_comparison(path: Path, out: Path | None):
+    """The validated spec, its base, the reference arm and every arm's scenario."""
+    spec, base = _load_spec(path, ComparisonSpec, out)
+    reference = spec.reference or next(iter(spec.arms))
+    if reference not in spec.arms:
+        raise ScenarioError(
+            f"reference: no arm called {reference!r} (allowed: {', '.join(spec.arms)})"
+        )
+    arms = {
+        name: _with_interventions(base, entries, f"arms.{name}")
+        for name, entries in spec.arms.items()
+    }
+    build_world(base)  # bad base files fail before any folder exists
+    return spec, base, reference, arms
+
+
+def _plan_sweep(path: Path, out: Path | None):
+    """The validated spec, its base, the grid's keys and every cell's scenario."""
+    spec, base = _load_spec(path, SweepSpec, out)
+    keys = list(spec.grid)
+    scenarios = {}
+    for cell in itertools.product(*(spec.grid[k] for k in keys)):
+        entry = {**spec.intervention, **dict(zip(keys, cell, strict=True))}
+        label = ",".join(f"{k}={v}" for k, v in zip(keys, cell, strict=True))
+        scenarios[cell] = _with_interventions(base, [entry], f"grid[{label}]")
+    build_world(base)
+    return spec, base, keys, scenarios
+
+
 def check_spec(path: Path) -> str:
     """Validate a compare or sweep spec with its base scenario and every arm or grid cell;
     returns a one-line description."""
     document = read_yaml(path, "spec")
     if isinstance(document, dict) and "grid" in document:
-        spec, base = _load_spec(path, SweepSpec, None)
-        for cell in itertools.product(*spec.grid.values()):
-            entry = {**spec.intervention, **dict(zip(spec.grid, cell, strict=True))}
-            _with_interventions(base, [entry], f"grid[{cell}]")
-        build_world(base)
-        cells = math.prod(len(v) for v in spec.grid.values())
-        return f"sweep {spec.name}: {cells} cells x {spec.replicates} seeds over {spec.base}"
-    spec, base = _load_spec(path, ComparisonSpec, None)
-    for name, entries in spec.arms.items():
-        _with_interventions(base, entries, f"arms.{name}")
-    if spec.reference is not None and spec.reference not in spec.arms:
-        raise ScenarioError(f"reference: no arm called {spec.reference!r}")
-    build_world(base)
-    return (
-        f"comparison {spec.name}: {len(spec.arms)} arms x {spec.replicates} seeds over {spec.base}"
-    )
+        spec, _, _, scenarios = _plan_sweep(path, None)
+        what = f"sweep {spec.name}: {len(scenarios)} cells"
+    else:
+        spec, _, _, arms = _plan_comparison(path, None)
+        what = f"comparison {spec.name}: {len(arms)} arms"
+    return f"{what} x {spec.replicates} seeds over {spec.base}"
 
 
 def interval(values: list[float]) -> tuple[float, float, float]:
@@ -220,17 +239,7 @@ def run_comparison(
 ) -> tuple[Path, pd.DataFrame]:
     """Run a comparison spec (results under ``out`` if given); returns the results folder and
     the comparison table."""
-    spec, base = _load_spec(path, ComparisonSpec, out)
-    reference = spec.reference or next(iter(spec.arms))
-    if reference not in spec.arms:
-        raise ScenarioError(
-            f"reference: no arm called {reference!r} (allowed: {', '.join(spec.arms)})"
-        )
-    arms = {
-        name: _with_interventions(base, entries, f"arms.{name}")
-        for name, entries in spec.arms.items()
-    }
-    build_world(base)  # bad base files fail before any folder exists
+    spec, base, reference, arms = _plan_comparison(path, out)
     folder = make_folder(spec.outputs_dir / new_run_id(spec.name))
     write_yaml(
         folder / "comparison.resolved.yaml",
@@ -280,16 +289,9 @@ def run_sweep(
 ) -> tuple[Path, pd.DataFrame]:
     """Run a sweep spec (results under ``out`` if given); returns the results folder and the
     sweep table."""
-    spec, base = _load_spec(path, SweepSpec, out)
-    keys = list(spec.grid)
-    cells = list(itertools.product(*(spec.grid[k] for k in keys)))
-    scenarios = {}
-    for cell in cells:
-        entry = {**spec.intervention, **dict(zip(keys, cell, strict=True))}
-        label = ",".join(f"{k}={v}" for k, v in zip(keys, cell, strict=True))
-        scenarios[cell] = _with_interventions(base, [entry], f"grid[{label}]")
+    spec, base, keys, scenarios = _plan_sweep(path, out)
+    cells = list(scenarios)
     reference = base.model_copy(update={"interventions": []})
-    build_world(base)
     folder = make_folder(spec.outputs_dir / new_run_id(spec.name))
     write_yaml(
         folder / "sweep.resolved.yaml",
