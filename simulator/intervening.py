@@ -134,6 +134,8 @@ class InterventionHost:
 
     def day_end(self) -> None:
         """Count today's believing posts, then ``on_day_end`` of every plug-in."""
+        if not self.views:  # the counts serve plug-ins only: skip the pass over everyone
+            return
         day = self.model.day
         for c in self.model.citizens:
             if c.belief and c.post_item.day == day:
