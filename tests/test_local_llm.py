@@ -25,16 +25,21 @@ def server_up(base_url: str) -> bool:
         return False
 
 
-def test_local_model_end_to_end(tmp_path: Path):
+def local_scenario(tmp_path: Path):
+    """scenarios/local_llm.yaml with its cache and results under ``tmp_path``; skips the test
+    when no model server answers."""
     base = load_scenario(ROOT / "scenarios" / "local_llm.yaml")
     if not server_up(base.llm.base_url):
         pytest.skip(f"no model server at {base.llm.base_url} (start one with `make llm-server`)")
     llm = base.llm.model_copy(
         update={"cache": base.llm.cache.model_copy(update={"path": tmp_path / "cache.sqlite"})}
     )
-    scenario = base.model_copy(
-        update={"llm": llm, "outputs": base.outputs.model_copy(update={"dir": tmp_path / "out"})}
-    )
+    outputs = base.outputs.model_copy(update={"dir": tmp_path / "out"})
+    return base.model_copy(update={"llm": llm, "outputs": outputs})
+
+
+def test_local_model_end_to_end(tmp_path: Path):
+    scenario = local_scenario(tmp_path)
     first = run_scenario(scenario, progress=False)
     total = first.summary["llm"]["total"]
     agent_days = scenario.population.size * scenario.days
@@ -80,19 +85,12 @@ MARKS = {
 
 @pytest.mark.parametrize("kind", sorted(DAY_ONE))
 def test_each_intervention_runs_against_the_local_model(tmp_path: Path, kind: str):
-    base = load_scenario(ROOT / "scenarios" / "local_llm.yaml")
-    if not server_up(base.llm.base_url):
-        pytest.skip(f"no model server at {base.llm.base_url} (start one with `make llm-server`)")
-    llm = base.llm.model_copy(
-        update={"cache": base.llm.cache.model_copy(update={"path": tmp_path / "cache.sqlite"})}
-    )
+    base = local_scenario(tmp_path)
     scenario = base.model_copy(
         update={
             "days": 2,
             "population": base.population.model_copy(update={"size": 4}),
             "interventions": [{"type": kind, **DAY_ONE[kind]}],
-            "llm": llm,
-            "outputs": base.outputs.model_copy(update={"dir": tmp_path / "out"}),
         }
     )
     result = run_scenario(scenario, progress=False)
