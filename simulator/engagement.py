@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.llm.mock import keyed_uniforms
+from agents.keyed_random import keyed_uniforms
 from agents.persona import Persona
 from simulator.forecast.base import Forecast
 from simulator.forecast.data import Observation

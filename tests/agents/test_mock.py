@@ -6,8 +6,9 @@ import dataclasses
 import numpy as np
 import pytest
 
+from agents.keyed_random import keyed_uniforms
 from agents.llm.base import LLMRequest, RequestContext, Sampling
-from agents.llm.mock import TOPIC_PROFILES, MockModel, keyed_uniforms
+from agents.llm.mock import TOPIC_PROFILES, MockModel
 from agents.memory import MemoryItem
 from agents.news import NewsItem
 from agents.persona import generate_personas
