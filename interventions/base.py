@@ -181,7 +181,6 @@ class Intervention:
     """
 
     Params: ClassVar[type[InterventionParams]] = InterventionParams
-    type_name: ClassVar[str] = ""  # the built-in name; set by the registry
 
     def __init__(self, params: InterventionParams):
         self.params = params

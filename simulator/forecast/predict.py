@@ -76,8 +76,7 @@ def forecast_file(
                 rows.append(
                     _row(post.post_id, kind, obs, model.predict(obs, horizon), truth, known)
                 )
-    frame = pd.DataFrame(rows)
-    return frame
+    return pd.DataFrame(rows)
 
 
 def _row(post, kind, obs, forecast, truth, known) -> dict:
