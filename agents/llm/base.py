@@ -27,7 +27,7 @@ class RequestContext:
     ``heard`` is today's short-term memory, ``summary`` today's summary of it (once made),
     ``memory`` the long-term memory, ``belief``/``confidence``/``previous_post`` the agent's
     own latest stance, ``nudges`` prompts placed before today's decision by an intervention
-    (source "nudge"; importance is their strength).
+    (source "nudge"; importance is their strength; only the opinion request reads them).
     """
 
     agent_id: int
