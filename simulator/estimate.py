@@ -1,12 +1,12 @@
 """Predicting what a scenario will cost before it runs against a paid or slow model.
 
-The scenario is played through once with the surrogate (same seed, same world), so every
-prompt the real run would send is rendered with the same layout and memory bounds; tokens are
-counted at about four characters per token (agents.prompts.estimate_tokens), which is close
-for English text with GPT-style tokenizers and not exact for any. The request count is exact
-for a run without failures; repair requests and retries come on top. Completion tokens are
-given twice: as long as the surrogate's answers (expected) and at each kind's ``max_tokens``
-(the most a run can be billed for).
+The scenario is played through once with the surrogate (same seed, same world), and the prompts
+of a fixed sample of agents (see agents.llm.accounting) are rendered with the layout and memory
+bounds a real run uses; tokens are counted at about four characters per token
+(agents.prompts.estimate_tokens), which is close for English text with GPT-style tokenizers and
+not exact for any. The request count is exact for a run without failures; repair requests and
+retries come on top. Completion tokens are given twice: as long as the surrogate's answers
+(expected) and at each kind's ``max_tokens`` (the most a run can be billed for).
 """
 
 from __future__ import annotations

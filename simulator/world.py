@@ -115,7 +115,7 @@ def build_backend(scenario: Scenario, transcript: Path | None = None) -> Account
             ) from None
     if transcript is not None:
         backend = Transcript(backend, transcript)
-    return Accounting(backend, prices(scenario))
+    return accounting(backend, scenario)
 
 
 def surrogate_backend(scenario: Scenario) -> Accounting:
@@ -128,7 +128,18 @@ def surrogate_backend(scenario: Scenario) -> Accounting:
             **TOPIC_PROFILES,
             scenario.news.topic: TopicProfile(scenario.news.appeal),
         }
-    return Accounting(create_backend("mock", scenario.seed, **settings), prices(scenario))
+    return accounting(create_backend("mock", scenario.seed, **settings), scenario)
+
+
+def accounting(backend: LanguageModel, scenario: Scenario) -> Accounting:
+    """The accounting wrapper around ``backend``.
+
+    Where the backend reports no usage, tokens are estimated from the prompts of every n-th
+    agent: every 16th, but at most about 64 agents, since in a big population rendering even
+    every 16th prompt cost more than the surrogate's decisions (measured at 10,000 agents).
+    """
+    every = max(16, scenario.population.size // 64)
+    return Accounting(backend, prices(scenario), sample_every=every)
 
 
 def prices(scenario: Scenario) -> Prices:

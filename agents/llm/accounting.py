@@ -3,10 +3,10 @@ request kind.
 
 Backends that report usage (a real server) are summed exactly. For backends that do not (the
 surrogate), tokens are estimated by ratio: the prompts and answers of a fixed subset of agents
-(every ``sample_every``-th agent id) are rendered and measured, and the mean per request is
-scaled to all requests of that kind. Rendering every prompt would cost more than the
-surrogate's decisions themselves; keying the subset on agent ids keeps the estimate the same
-whatever the batching (synchronous or sequential).
+(every ``sample_every``-th agent id; the runner picks it from the population size) are rendered
+and measured, and the mean per request is scaled to all requests of that kind. Rendering every
+prompt would cost more than the surrogate's decisions themselves; keying the subset on agent ids
+keeps the estimate the same whatever the batching (synchronous or sequential).
 
 Cost is tokens times the scenario's price table; answers served from the response cache cost
 nothing. For the surrogate the cost is that of the estimated tokens: what the same run would

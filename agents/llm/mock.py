@@ -21,11 +21,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from agents.keyed_random import keyed_uniforms
 from agents.llm.base import LLMRequest, LLMResponse, RequestContext
+from agents.persona import Persona
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +91,6 @@ class SurrogateParameters:
     nudge_gain: float = 1.5
 
 
-def _pick(options: Sequence[str], u: float) -> str:
-    return options[int(u * len(options))]
-
-
 _OPENERS_LOUD = (
     "Everyone needs to hear this:",
     "Okay, I have to say it.",
@@ -128,6 +126,18 @@ _SOCIAL_FOR = "{n} people I follow see it the same way."
 _SOCIAL_AGAINST = "Even the people pushing it could not back it up."
 
 
+class _PersonaProfile(NamedTuple):
+    """The surrogate's reading of one persona (cached per agent)."""
+
+    persona: Persona
+    susceptibility: float
+    bias: float  # confirmation bias: the discount on contradicting evidence
+    official_trust: float
+    openers: tuple[str, ...]  # loud or quiet, by extraversion
+    occupation: str  # "As a nurse, "
+    character: str  # "being trusting and curious"
+
+
 class MockModel:
     """Deterministic surrogate for a language model (backend name ``mock``)."""
 
@@ -142,7 +152,7 @@ class MockModel:
         self.seed = seed
         self.topics = dict(TOPIC_PROFILES if topics is None else topics)
         self.params = parameters or SurrogateParameters()
-        self._persona_cache: dict[int, tuple] = {}
+        self._persona_cache: dict[int, _PersonaProfile] = {}
         # memory_decay ** age for ages 0..63, looked up per memory item instead of computed
         # (older items weigh nothing: 0.8 ** 64 is below 1e-6)
         self._decay_by_age = [self.params.memory_decay**age for age in range(64)]
@@ -224,11 +234,11 @@ class MockModel:
         return responses
 
     # --- opinion: the decision ------------------------------------------------------------
-    def _traits(self, c: RequestContext) -> tuple[float, float, float]:
-        """(susceptibility, confirmation bias, official trust) of the persona, cached per agent."""
+    def _profile(self, c: RequestContext) -> _PersonaProfile:
+        """What the surrogate derives from a persona, worked out once per agent."""
         cached = self._persona_cache.get(c.agent_id)
-        if cached is not None and cached[0] is c.persona:
-            return cached[1]
+        if cached is not None and cached.persona is c.persona:
+            return cached
         pr, p = self.params, c.persona
         susceptibility = (
             pr.w_agreeableness * (p.agreeableness - 0.5)
@@ -237,12 +247,18 @@ class MockModel:
             + pr.w_education * (p.education_score - 0.5)
             - pr.w_instability * (p.emotional_stability - 0.5)
         )
-        bias = pr.bias_floor + pr.bias_span * (1.0 - p.openness)
-        # Trust in institutions rises with agreeableness: a suspicious mind discounts officials.
-        official = SOURCE_TRUST["official"] * (0.4 + 1.2 * p.agreeableness)
-        values = (susceptibility, bias, official)
-        self._persona_cache[c.agent_id] = (p, values)
-        return values
+        adjectives = p.adjectives()
+        profile = self._persona_cache[c.agent_id] = _PersonaProfile(
+            p,
+            susceptibility,
+            bias=pr.bias_floor + pr.bias_span * (1.0 - p.openness),
+            # Trust in institutions rises with agreeableness: a suspicious mind discounts them.
+            official_trust=SOURCE_TRUST["official"] * (0.4 + 1.2 * p.agreeableness),
+            openers=_OPENERS_LOUD if p.extraversion >= 0.5 else _OPENERS_QUIET,
+            occupation=f"As a {p.occupation}, ",
+            character=f"being {adjectives[4]} and {adjectives[0]}",
+        )
+        return profile
 
     def belief_probability(self, contexts: Sequence[RequestContext]) -> list[float]:
         """P(believe) for each context: the core of the surrogate."""
@@ -253,20 +269,22 @@ class MockModel:
         trust_of = SOURCE_TRUST.get
         out = []
         for c in contexts:
-            susceptibility, bias, official_trust = self._traits(c)
+            profile = self._profile(c)
+            bias, official_trust = profile.bias, profile.official_trust
             own = 1.0 if c.belief else -1.0
             key = (c.news.topic, c.day)
             appeal = appeal_cache.get(key)
             if appeal is None:
-                profile = self.topics.get(c.news.topic)
-                appeal = appeal_cache[key] = profile.at(c.day) if profile else 0.0
+                topic = self.topics.get(c.news.topic)
+                appeal = appeal_cache[key] = topic.at(c.day) if topic else 0.0
             # Evidence: trust- and recency-weighted mean stance of memory and today's summary,
             # with a prior of one unit of weight at stance 0 so that a lone item cannot rule,
             # and items that contradict the current belief discounted (confirmation bias).
             total, weight, day = 0.0, 1.0, c.day
             items = c.memory if c.summary is None else (*c.memory, c.summary)
             for m in items:
-                trust = official_trust if m.source == "official" else trust_of(m.source, 1.0)
+                source = m.source
+                trust = official_trust if source == "official" else trust_of(source, 1.0)
                 age = day - m.day
                 w = m.importance * trust * (decay[age] if age < 64 else 0.0)
                 contribution = w * m.stance
@@ -274,7 +292,7 @@ class MockModel:
                     contribution *= 1.0 - bias
                 total += contribution
                 weight += w
-            z = appeal + susceptibility + inertia * own + gain * total / weight
+            z = appeal + profile.susceptibility + inertia * own + gain * total / weight
             if c.nudges:  # a prompt to weigh accuracy pulls away from an unverified claim
                 strength = 0.0
                 for n in c.nudges:
@@ -286,10 +304,11 @@ class MockModel:
     def _opinion(self, contexts: Sequence[RequestContext]) -> list[LLMResponse]:
         p = self.belief_probability(contexts)
         u = self._uniforms(contexts, "opinion", 5).tolist()
+        write = self._write
         responses = []
         for c, p_i, u_i in zip(contexts, p, u, strict=True):
             belief = int(u_i[0] < p_i)
-            post, reasoning = self._write(c, belief, u_i)
+            post, reasoning = write(c, belief, u_i)
             fields = {
                 "belief": belief,
                 "confidence": round(p_i if belief else 1.0 - p_i, 3),
@@ -301,25 +320,32 @@ class MockModel:
 
     def _write(self, c: RequestContext, belief: int, u: list[float]) -> tuple[str, str]:
         """Post and reasoning whose wording follows persona, stance and what was heard."""
-        persona = c.persona
-        opener = _pick(_OPENERS_LOUD if persona.extraversion >= 0.5 else _OPENERS_QUIET, u[1])
+        profile = self._profile(c)
+        openers = profile.openers
+        opener = openers[int(u[1] * len(openers))]
         heard_for = 0
-        official = False
         for m in c.heard:
             heard_for += m.stance > 0
-            official = official or m.source == "official"
-        if not official:
-            official = any(m.source == "official" for m in c.memory)
         if belief:
             core = f"I'm convinced that {c.news.claim}."
-            reason = _pick(_REASONS_FOR, u[2])
+            reason = _REASONS_FOR[int(u[2] * len(_REASONS_FOR))]
             social = _SOCIAL_FOR.format(n=heard_for) if heard_for >= 2 else ""
         else:
             core = f"I don't buy that {c.news.claim}."
-            reason = _REASON_OFFICIAL if official and u[2] < 0.5 else _pick(_REASONS_AGAINST, u[2])
+            official = False
+            if u[2] < 0.5:  # only then would an official source be the reason
+                for m in (*c.heard, *c.memory):
+                    if m.source == "official":
+                        official = True
+                        break
+            reason = (
+                _REASON_OFFICIAL
+                if official
+                else _REASONS_AGAINST[int(u[2] * len(_REASONS_AGAINST))]
+            )
             social = _SOCIAL_AGAINST if heard_for and u[3] < 0.3 else ""
         if u[4] < 0.25:
-            core = f"As a {persona.occupation}, {core[0].lower()}{core[1:]}"
+            core = f"{profile.occupation}{core[0].lower()}{core[1:]}"
         post = f"{opener} {core} {reason} {social}" if social else f"{opener} {core} {reason}"
         if belief != c.belief:
             verb = "now believe" if belief else "no longer believe"
@@ -327,9 +353,5 @@ class MockModel:
             verb = "still believe" if belief else "still doubt"
         lean = c.summary.stance if c.summary else 0.0
         direction = "for" if lean > 0 else "against" if lean < 0 else "neither way on"
-        adjectives = persona.adjectives()
-        reasoning = (
-            f"Today's posts leaned {direction} the story; being {adjectives[4]} and "
-            f"{adjectives[0]}, I {verb} it."
-        )
+        reasoning = f"Today's posts leaned {direction} the story; {profile.character}, I {verb} it."
         return post, reasoning
