@@ -60,12 +60,13 @@ class ShortTermMemory:
     def __init__(self, capacity: int, max_chars: int):
         self.capacity = capacity
         self.max_chars = max_chars
-        self.items: list[MemoryItem] = []
+        # A tuple, replaced when items arrive, so a request context can share it (a snapshot).
+        self.items: tuple[MemoryItem, ...] = ()
         self.summary: MemoryItem | None = None
 
     def start_day(self) -> None:
         """Forget yesterday's posts and summary."""
-        self.items = []
+        self.items = ()
         self.summary = None
 
     def hear(self, items: list[MemoryItem]) -> int:
@@ -75,7 +76,7 @@ class ShortTermMemory:
         """
         room = self.capacity - len(self.items)
         kept = items[:room] if len(items) > room else items
-        self.items.extend(kept)
+        self.items = (*self.items, *kept) if self.items else tuple(kept)
         return len(kept)
 
     def net_stance(self) -> float:
@@ -94,11 +95,11 @@ class ShortTermMemory:
 
     def get_state(self) -> dict:
         """State for checkpoints."""
-        return {"items": list(self.items), "summary": self.summary}
+        return {"items": self.items, "summary": self.summary}
 
     def set_state(self, state: dict) -> None:
         """Restore what get_state returned."""
-        self.items = list(state["items"])
+        self.items = tuple(state["items"])
         self.summary = state["summary"]
 
 
@@ -119,7 +120,8 @@ class LongTermMemory:
         self.capacity = capacity
         self.max_chars = max_chars
         self.decay = decay
-        self.items: list[MemoryItem] = []
+        # A tuple, replaced on every change, so a request context can share it (a snapshot).
+        self.items: tuple[MemoryItem, ...] = ()
 
     def add(self, item: MemoryItem) -> None:
         """Store ``item`` (text clipped to ``max_chars``); forget the weakest if over capacity."""
@@ -131,8 +133,7 @@ class LongTermMemory:
                 item.day,
                 item.importance,
             )
-        items = self.items
-        items.append(item)
+        items = (*self.items, item)
         if len(items) > self.capacity:
             today, decay = item.day, self.decay
             weakest, lowest = 0, float("inf")
@@ -140,12 +141,13 @@ class LongTermMemory:
                 retention = items[i].importance * decay ** (today - items[i].day)
                 if retention < lowest:
                     weakest, lowest = i, retention
-            del items[weakest]
+            items = items[:weakest] + items[weakest + 1 :]
+        self.items = items
 
     def get_state(self) -> dict:
         """State for checkpoints."""
-        return {"items": list(self.items)}
+        return {"items": self.items}
 
     def set_state(self, state: dict) -> None:
         """Restore what get_state returned."""
-        self.items = list(state["items"])
+        self.items = tuple(state["items"])

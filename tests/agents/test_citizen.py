@@ -52,7 +52,7 @@ def test_failed_answers_keep_yesterday_and_are_counted():
     assert (c.belief, c.post) == before
     assert c.failed_today == 3
     assert c.stm.summary is not None  # replaced by a plain tally
-    assert c.ltm.items == []
+    assert c.ltm.items == ()
 
 
 def test_hearing_shares_the_speakers_post_and_stance():

@@ -18,7 +18,7 @@ def test_short_term_memory_is_bounded_and_daily():
     stm.hear([plain, labelled, item(1, -1.0, importance=1.0)])
     assert stm.net_stance() == pytest.approx((1.0 + 0.3 - 1.0) / 3)
     stm.start_day()
-    assert stm.items == [] and stm.net_stance() == 0.0
+    assert stm.items == () and stm.net_stance() == 0.0
 
 
 def test_long_term_memory_is_bounded_and_keeps_important_items():

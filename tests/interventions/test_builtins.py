@@ -92,7 +92,7 @@ def test_suspended_spreaders_are_not_heard():
     for c in m.citizens:
         assert not any(id(i) in silenced_posts for i in c.stm.items)
         if c.index in chosen:
-            assert c.stm.items == []  # suspended accounts hear nothing either
+            assert c.stm.items == ()  # suspended accounts hear nothing either
     m.close()
 
 
