@@ -2,7 +2,8 @@
 
 The server (bench/loopback_server.py: asyncio, in its own process) answers every request
 after a fixed latency. Two clients send the same number of opinion requests at the same concurrency:
-  bare:   AsyncOpenAI + semaphore + gather, nothing else (the ceiling of the openai client);
+  bare:   AsyncOpenAI + semaphore + gather, nothing else (the ceiling of the openai client,
+          called as the backend calls it: aiohttp transport, client.post);
   engine: OpenAIModel behind Accounting (prompt rendering, JSON-schema output, parsing);
   engine xN: the same with the batch spread over N client processes (llm.client_processes).
 Efficiency is requests/s divided by the ideal concurrency / latency.
@@ -24,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import httpx2  # noqa: E402
 import openai  # noqa: E402
 
 from agents.llm import Accounting  # noqa: E402
@@ -47,13 +49,23 @@ def requests(n: int) -> list[LLMRequest]:
 
 
 async def bare(url: str, reqs: list[LLMRequest], concurrency: int) -> float:
-    client = openai.AsyncOpenAI(api_key="x", base_url=url, max_retries=0, timeout=60)
+    client = openai.AsyncOpenAI(
+        api_key="x",
+        base_url=url,
+        max_retries=0,
+        timeout=60,
+        http_client=openai.DefaultAioHttpClient(),
+    )
     semaphore = asyncio.Semaphore(concurrency)
     messages = [r.messages() for r in reqs]  # rendered beforehand: the bare loop only sends
 
     async def one(m):
         async with semaphore:
-            await client.chat.completions.create(model="m", messages=m, max_tokens=128)
+            await client.post(
+                "/chat/completions",
+                cast_to=httpx2.Response,
+                body={"model": "m", "messages": m, "max_tokens": 128},
+            )
 
     start = time.perf_counter()
     await asyncio.gather(*(one(m) for m in messages))
