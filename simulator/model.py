@@ -23,7 +23,7 @@ import numpy as np
 
 from agents.citizen import Citizen
 from agents.llm.base import REQUEST_KINDS, LanguageModel, LLMRequest, LLMResponse, Sampling
-from agents.memory import LongTermMemory, ShortTermMemory
+from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory
 from agents.news import NewsItem
 from agents.persona import Persona
 from interventions.base import Intervention
@@ -32,6 +32,18 @@ from simulator.config import Scenario
 from simulator.engagement import EngagementLog
 from simulator.intervening import InterventionHost, InterventionLog
 from simulator.network import ContactStructure, GraphContacts
+
+
+class _LatestPosts:
+    """Each citizen's latest post as it is now, including posts made earlier today."""
+
+    __slots__ = ("citizens",)
+
+    def __init__(self, citizens: Sequence[Citizen]):
+        self.citizens = citizens
+
+    def __getitem__(self, j: int) -> MemoryItem:
+        return self.citizens[j].post_item
 
 
 def _reporter(column: str):
@@ -132,24 +144,27 @@ class OpinionModel(mesa.Model):
         )
         return [int(a) + (a >= sharer) for a in drawn]
 
-    def _expose(self, listener: Citizen, speakers: list[int]) -> None:
+    def _expose(self, listener: Citizen, speakers: list[int], latest: Sequence[MemoryItem]) -> None:
+        """``listener`` hears today's ``speakers``; ``latest[j]`` is agent j's latest post."""
         listener.start_day()
-        citizens, host = self.citizens, self.interventions
+        host = self.interventions
         if host.active:
             speakers = host.audible(listener.index, speakers)
-        posts = [citizens[j].post_item for j in speakers]
+        posts = [latest[j] for j in speakers]
         listener.hear(host.heard_by(listener.index, posts) if host.active else posts)
         if self.engagement is not None:
             views, me = self._views, listener.index
-            for j in speakers:
-                item = citizens[j].post_item
+            for item, j in zip(posts, speakers, strict=True):
                 views.append((me, j, item.day, item.stance))
 
     def _synchronous_day(self, speakers: Sequence[list[int]]) -> None:
         day = self.day
         citizens = self.citizens
+        # Everyone hears yesterday's posts: read each once here rather than through each
+        # speaker, three times a day, scattered over the population.
+        latest = [c.post_item for c in citizens]
         for listener, heard in zip(citizens, speakers, strict=True):
-            self._expose(listener, heard)
+            self._expose(listener, heard, latest)
         for kind in REQUEST_KINDS:
             sampling = self.sampling[kind]
             answers = self.ask([c.request(kind, day, sampling) for c in citizens])
@@ -159,7 +174,7 @@ class OpinionModel(mesa.Model):
     def _act_alone(self, citizen: Citizen, speakers: Sequence[list[int]]) -> None:
         """FPS order: hear the latest posts, then summarise, reflect and decide at once."""
         day = self.day
-        self._expose(citizen, speakers[citizen.index])
+        self._expose(citizen, speakers[citizen.index], _LatestPosts(self.citizens))
         for kind in REQUEST_KINDS:
             (answer,) = self.ask([citizen.request(kind, day, self.sampling[kind])])
             citizen.apply(kind, answer, day)

@@ -89,10 +89,13 @@ class Accounting:
         for req, resp in zip(requests, responses, strict=True):
             st = stats[req.kind]
             st.requests += 1
+            # Most answers (all of the surrogate's) have nothing else to count: test before
+            # touching the counters, as this runs three times per agent-day.
             if resp.error is not None:
                 st.failures += 1
-            st.retries += resp.retries
-            st.repairs += resp.repairs
+            if resp.retries or resp.repairs:
+                st.retries += resp.retries
+                st.repairs += resp.repairs
             if resp.latency_s:
                 st.latencies.append(resp.latency_s)
             usage = resp.usage
