@@ -2,11 +2,14 @@
 
 The server (bench/loopback_server.py: asyncio, in its own process) answers every request
 after a fixed latency. Two clients send the same number of opinion requests at the same concurrency:
-  bare:   AsyncOpenAI + semaphore + gather, nothing else (the ceiling of the openai client,
-          called as the backend calls it: aiohttp transport, client.post);
+  bare:   AsyncOpenAI + semaphore + gather, nothing else: the engine's request bodies, made
+          beforehand, sent as the backend sends them (aiohttp transport, client.post), and
+          the replies' JSON read (the ceiling of the openai client);
   engine: OpenAIModel behind Accounting (prompt rendering, JSON-schema output, parsing);
   engine xN: the same with the batch spread over N client processes (llm.client_processes).
-Efficiency is requests/s divided by the ideal concurrency / latency.
+Efficiency is requests/s divided by the ideal concurrency / latency. Before the runs it prints
+the engine's own CPU per request without the network: rendering the prompt and the body,
+reading the reply and parsing the answer, and the accounting.
 
     python bench/bench_pipeline.py [--requests 2000] [--concurrency 64] [--latency 0.1]
                                    [--processes 2]
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import multiprocessing
 import os
 import sys
@@ -29,12 +33,13 @@ import httpx2  # noqa: E402
 import openai  # noqa: E402
 
 from agents.llm import Accounting  # noqa: E402
-from agents.llm.base import LLMRequest, RequestContext, Sampling  # noqa: E402
-from agents.llm.openai_backend import OpenAIModel  # noqa: E402
+from agents.llm.base import LLMRequest, LLMResponse, RequestContext, Sampling, Usage  # noqa: E402
+from agents.llm.openai_backend import OpenAIModel, _content  # noqa: E402
+from agents.llm.parsing import parse_answer  # noqa: E402
 from agents.llm.sharded import ShardedModel  # noqa: E402
 from agents.news import NewsItem  # noqa: E402
 from agents.persona import generate_personas  # noqa: E402
-from bench.loopback_server import serve  # noqa: E402
+from bench.loopback_server import ANSWER, serve  # noqa: E402
 
 
 def requests(n: int) -> list[LLMRequest]:
@@ -57,18 +62,26 @@ async def bare(url: str, reqs: list[LLMRequest], concurrency: int) -> float:
         http_client=openai.DefaultAioHttpClient(),
     )
     semaphore = asyncio.Semaphore(concurrency)
-    messages = [r.messages() for r in reqs]  # rendered beforehand: the bare loop only sends
+    # The same bodies the engine sends, made beforehand: the bare loop only sends and reads.
+    bodies = [
+        {
+            "model": "m",
+            "messages": r.messages(),
+            "temperature": r.sampling.temperature,
+            "max_tokens": r.sampling.max_tokens,
+            "seed": 1,
+            "response_format": OpenAIModel._response_format(r, True),
+        }
+        for r in reqs
+    ]
 
-    async def one(m):
+    async def one(body):
         async with semaphore:
-            await client.post(
-                "/chat/completions",
-                cast_to=httpx2.Response,
-                body={"model": "m", "messages": m, "max_tokens": 128},
-            )
+            reply = await client.post("/chat/completions", cast_to=httpx2.Response, body=body)
+            reply.json()
 
     start = time.perf_counter()
-    await asyncio.gather(*(one(m) for m in messages))
+    await asyncio.gather(*(one(b) for b in bodies))
     elapsed = time.perf_counter() - start
     await client.close()
     return elapsed
@@ -94,6 +107,37 @@ async def engine(url: str, reqs: list[LLMRequest], concurrency: int, processes: 
     return elapsed
 
 
+def engine_work(reqs: list[LLMRequest]) -> float:
+    """Seconds of the engine's own CPU per request, the HTTP exchange left out."""
+    reply = ANSWER.decode()
+    start = time.process_time()
+    answers, bodies = [], []
+    for r in reqs:
+        bodies.append(  # what OpenAIModel._ask sends
+            {
+                "messages": r.messages(),
+                "max_tokens": r.sampling.max_tokens,
+                "response_format": OpenAIModel._response_format(r, True),
+            }
+        )
+        text = _content(json.loads(reply)["choices"])
+        answers.append(LLMResponse(parse_answer(r.kind, text), text, Usage(300, 20)))
+    asyncio.run(Accounting(_Replay(answers)).complete(reqs))
+    return (time.process_time() - start) / len(reqs)
+
+
+class _Replay:
+    """Stands in for the backend inside Accounting: returns answers made beforehand."""
+
+    name = "replay"
+
+    def __init__(self, answers: list[LLMResponse]):
+        self.answers = answers
+
+    async def complete(self, requests: list[LLMRequest]) -> list[LLMResponse]:
+        return self.answers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
@@ -109,6 +153,8 @@ def main() -> None:
     url = ready.get(timeout=30)
     ideal = args.concurrency / args.latency
     reqs = requests(args.requests)
+    own = engine_work(reqs)
+    print(f"engine's own work without the network: {own * 1000:.3f} ms CPU per request")
     print(
         f"{args.requests} requests, concurrency {args.concurrency}, latency "
         f"{args.latency * 1000:.0f} ms, ideal {ideal:.0f} req/s"
