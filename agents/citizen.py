@@ -10,7 +10,15 @@ from __future__ import annotations
 import mesa
 
 from agents.llm.base import LLMRequest, LLMResponse, RequestContext, RequestKind, Sampling
-from agents.memory import REFLECTION, LongTermMemory, MemoryItem, ShortTermMemory, clip_text
+from agents.memory import (
+    REFLECTION,
+    LongTermMemory,
+    MemoryItem,
+    ShortTermMemory,
+    clip_text,
+    from_records,
+    to_records,
+)
 from agents.news import NewsItem
 from agents.persona import Persona
 
@@ -167,9 +175,9 @@ class Citizen(mesa.Agent):
             "belief": self.belief,
             "confidence": self.confidence,
             "post": self.post,
-            "post_item": self.post_item,
+            "post_item": tuple(self.post_item),
             "reasoning": self.reasoning,
-            "nudges": self.nudges,
+            "nudges": to_records(self.nudges),
             "state": self.state,
             "believed_yesterday": self.believed_yesterday,
             "stm": self.stm.get_state(),
@@ -178,16 +186,9 @@ class Citizen(mesa.Agent):
 
     def set_state(self, state: dict) -> None:
         """Restore what get_state returned."""
-        for key in (
-            "belief",
-            "confidence",
-            "reasoning",
-            "state",
-            "believed_yesterday",
-            "nudges",
-            "post",
-            "post_item",
-        ):
+        for key in ("belief", "confidence", "reasoning", "state", "believed_yesterday", "post"):
             setattr(self, key, state[key])
+        self.post_item = MemoryItem._make(state["post_item"])
+        self.nudges = from_records(state["nudges"])
         self.stm.set_state(state["stm"])
         self.ltm.set_state(state["ltm"])

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from simulator.errors import UserError
 
-VERSION = 1
+VERSION = 2  # 2: memory items saved as plain tuples
 
 
 def write_checkpoint(path: Path, state: dict) -> None:
