@@ -170,7 +170,8 @@ class Citizen(mesa.Agent):
 
     # --- checkpoints ------------------------------------------------------------------------
     def get_state(self) -> dict:
-        """Everything that changes during a run."""
+        """Everything that changes during a run and outlives the day (checkpoints are taken at
+        the end of a day; today's short-term memory is emptied before it is read again)."""
         return {
             "belief": self.belief,
             "confidence": self.confidence,
@@ -180,7 +181,6 @@ class Citizen(mesa.Agent):
             "nudges": to_records(self.nudges),
             "state": self.state,
             "believed_yesterday": self.believed_yesterday,
-            "stm": self.stm.get_state(),
             "ltm": self.ltm.get_state(),
         }
 
@@ -190,5 +190,4 @@ class Citizen(mesa.Agent):
             setattr(self, key, state[key])
         self.post_item = MemoryItem._make(state["post_item"])
         self.nudges = from_records(state["nudges"])
-        self.stm.set_state(state["stm"])
         self.ltm.set_state(state["ltm"])

@@ -104,20 +104,6 @@ class ShortTermMemory:
             total += item.importance * item.stance
         return total / len(items)
 
-    def get_state(self) -> dict:
-        """State for checkpoints."""
-        summary = self.summary
-        return {
-            "items": to_records(self.items),
-            "summary": None if summary is None else tuple(summary),
-        }
-
-    def set_state(self, state: dict) -> None:
-        """Restore what get_state returned."""
-        self.items = from_records(state["items"])
-        summary = state["summary"]
-        self.summary = None if summary is None else MemoryItem._make(summary)
-
 
 class LongTermMemory:
     """A bounded store of reflections and notices, oldest and least important forgotten first.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from simulator.errors import UserError
 
-VERSION = 2  # 2: memory items saved as plain tuples
+VERSION = 2  # 2: memory items saved as plain tuples, no short-term memory
 
 
 def write_checkpoint(path: Path, state: dict) -> None:
