@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from simulator.outputs import csv_field
 
 # Text with the characters that need quoting, mixed with plain ones.
-texts = st.text(alphabet=st.sampled_from(list('ab ,"\n\r\'é…;')), max_size=30)
+texts = st.text(alphabet=st.sampled_from(list("ab ,\"\n\r'é…;")), max_size=30)
 
 
 @given(st.lists(texts, min_size=2, max_size=5))
