@@ -104,6 +104,8 @@ def main() -> None:
             f"{max(r['peak_rss_mb'] for r in rows):>12.0f} {row['agents_csv_mb']:>14.1f}",
             flush=True,
         )
+        if len(rates) > 1:
+            print(f"{'':>8} every run: {', '.join(f'{r:,.0f}' for r in rates)}", flush=True)
 
 
 if __name__ == "__main__":
