@@ -25,7 +25,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from agents.llm import Accounting
-from agents.persona import TRAITS
+from agents.persona import TRAITS, Persona
+from interventions.base import Intervention
 from simulator import metrics
 from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
 from simulator.config import Scenario, parse_scenario, read_yaml
@@ -34,6 +35,7 @@ from simulator.engagement import DEFAULT_PROFILE, EngagementLog, EngagementRates
 from simulator.errors import UserError
 from simulator.intervening import InterventionLog
 from simulator.model import OpinionModel
+from simulator.network import ContactStructure
 from simulator.outputs import (
     AgentDayWriter,
     make_folder,
@@ -84,8 +86,8 @@ def run_scenario(
 ) -> RunResult:
     """Run one scenario with its own seed; write everything into ``folder`` (new).
     ``on_day(day)`` is called after every completed day (benchmarks sample memory there)."""
-    build_world(scenario)  # bad input fails before any folder exists
-    build_interventions(scenario)
+    # Bad input fails here, before any folder exists; the run then uses what was built.
+    world, interventions = build_world(scenario), build_interventions(scenario)
     if folder is None:
         folder = scenario.outputs.dir / new_run_id(scenario.name, scenario.seed)
     make_folder(folder)
@@ -95,7 +97,7 @@ def run_scenario(
         "This run has not finished (or was interrupted). Continue it from its last complete "
         f"day with:\n\n    python run.py resume {folder}\n",
     )
-    return _execute_safely(scenario, folder, progress, None, on_day)
+    return _execute_safely(scenario, folder, world, interventions, progress, None, on_day)
 
 
 def resume_run(folder: Path, progress: bool = True) -> RunResult:
@@ -113,19 +115,22 @@ def resume_run(folder: Path, progress: bool = True) -> RunResult:
             f"{folder}: no checkpoint yet (the run stopped during day 1); start it again with "
             "python run.py run"
         )
-    return _execute_safely(scenario, folder, progress, state, None)
+    world, interventions = build_world(scenario), build_interventions(scenario)
+    return _execute_safely(scenario, folder, world, interventions, progress, state, None)
 
 
 def _execute_safely(
     scenario: Scenario,
     folder: Path,
+    world: tuple[list[Persona], ContactStructure],
+    interventions: list[Intervention],
     progress: bool,
     state: dict | None,
     on_day: Callable[[int], None] | None,
 ) -> RunResult:
     """Run, turning a failed write (a full disk, a vanished folder) into a clear error."""
     try:
-        return _execute(scenario, folder, progress, state, on_day)
+        return _execute(scenario, folder, world, interventions, progress, state, on_day)
     except OSError as exc:
         raise UserError(
             f"cannot write the results in {folder} ({exc.strerror or exc}); the days completed "
@@ -136,12 +141,13 @@ def _execute_safely(
 def _execute(
     scenario: Scenario,
     folder: Path,
+    world: tuple[list[Persona], ContactStructure],
+    interventions: list[Intervention],
     progress: bool,
     state: dict | None,
-    on_day: Callable[[int], None] | None = None,
+    on_day: Callable[[int], None] | None,
 ) -> RunResult:
-    personas, contacts = build_world(scenario)
-    interventions = build_interventions(scenario)
+    personas, contacts = world
     files = state["files"] if state else {}
     transcript = folder / "transcript.jsonl" if scenario.llm.backend != "mock" else None
     if transcript is not None and "transcript" in files:
@@ -364,7 +370,7 @@ def _read_run_files(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame | No
         raise UserError(
             f"{folder}: not a finished run folder ({Path(exc.filename).name} is missing)"
         ) from None
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+    except (ValueError, OSError) as exc:  # UnicodeDecodeError is a ValueError
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise UserError(f"{folder}: cannot read run files ({first})") from None
     if not isinstance(summary, dict) or any(k not in summary for k in SUMMARY_KEYS):
