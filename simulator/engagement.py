@@ -41,7 +41,7 @@ DEFAULT_PROFILE = (
     1, 0.6, 0.4, 0.3, 0.3, 0.5, 1.2, 2.5, 3.5, 3.5, 3.2, 3.4,
     4.0, 3.8, 3.3, 3.2, 3.4, 3.8, 4.3, 5.0, 5.5, 5.2, 4.0, 2.2,
 )  # fmt: skip
-_VIEW_KIND, _REACT_KIND, _AUDIENCE_KIND = 21, 22, 23
+_VIEW_KIND, _REACT_KIND = 21, 22
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from simulator import metrics
 from simulator.config import Scenario
 from simulator.engagement import EngagementLog
 from simulator.intervening import InterventionHost, InterventionLog
-from simulator.network import ContactStructure, GraphContacts
+from simulator.network import ContactStructure
 
 
 class _LatestPosts:
@@ -133,16 +133,8 @@ class OpinionModel(mesa.Model):
         self._record_day()
 
     def _audience(self, sharer: int) -> list[int]:
-        """Who sees a post ``sharer`` shares: its neighbours, or k random others."""
-        contacts = self.contacts
-        if isinstance(contacts, GraphContacts):
-            return contacts.neighbours[sharer]
-        n = len(self.citizens)
-        k = min(getattr(contacts, "k", 3), n - 1)
-        drawn = np.random.default_rng([self.config.seed, self.day, sharer, 0xE1]).choice(
-            n - 1, size=k, replace=False
-        )
-        return [int(a) + (a >= sharer) for a in drawn]
+        """Who sees a post ``sharer`` shares today."""
+        return self.contacts.share_audience(sharer, self.config.seed, self.day)
 
     def _expose(self, listener: Citizen, speakers: list[int], latest: Sequence[MemoryItem]) -> None:
         """``listener`` hears today's ``speakers``; ``latest[j]`` is agent j's latest post."""

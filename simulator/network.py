@@ -32,6 +32,10 @@ class ContactStructure(Protocol):
         """For each listener index, the indices of the agents it hears today."""
         ...
 
+    def share_audience(self, sharer: int, seed: int, day: int) -> list[int]:
+        """Who sees a post that ``sharer`` shares on ``day`` (simulator/engagement.py)."""
+        ...
+
 
 class RandomMixing:
     """Each listener hears ``k`` distinct random others (never itself)."""
@@ -55,6 +59,13 @@ class RandomMixing:
         draws += draws >= np.arange(n)[:, None]
         return draws.tolist()  # plain ints: indexing lists with numpy scalars is slow
 
+    def share_audience(self, sharer: int, seed: int, day: int) -> list[int]:
+        """``k`` distinct random others, from a stream of the sharer's own for the day (so
+        engagement never touches the model's draws)."""
+        rng = np.random.default_rng([seed, day, sharer, 0xE1])
+        drawn = rng.choice(self.n - 1, size=self.k, replace=False)
+        return [int(a) + (a >= sharer) for a in drawn]
+
 
 class GraphContacts:
     """Listeners hear their neighbours on a fixed graph, up to ``per_day`` sampled a day."""
@@ -71,6 +82,10 @@ class GraphContacts:
             nb if len(nb) <= limit else rng.choice(nb, size=limit, replace=False).tolist()
             for nb in self.neighbours
         ]
+
+    def share_audience(self, sharer: int, seed: int, day: int) -> list[int]:
+        """The sharer's neighbours."""
+        return self.neighbours[sharer]
 
 
 def read_edge_list(path: Path, n: int) -> nx.Graph:
