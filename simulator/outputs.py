@@ -90,8 +90,8 @@ class StreamedCsv:
     (``resume_at``) cuts the partial file back to that length, dropping rows of a day that did
     not finish, and appends from there.
 
-    With ``compress``, every ``write_rows`` call is one gzip member (a valid .gz file is any
-    sequence of members), so the file can still be cut back at a checkpoint.
+    With ``compress``, every ``write_rows`` or ``write_lines`` call is one gzip member (a valid
+    .gz file is any sequence of members), so the file can still be cut back at a checkpoint.
     """
 
     def __init__(
@@ -104,34 +104,22 @@ class StreamedCsv:
         self.final = path
         self.partial = path.with_name(f"{path.name}.partial")
         self.compress = compress
+        if resume_at is not None:
+            if not self.partial.exists() and self.final.exists():
+                os.replace(self.final, self.partial)  # completed, but the run's end failed
+            try:
+                with self.partial.open("r+b") as f:
+                    f.truncate(resume_at)
+            except OSError as exc:
+                raise UserError(f"cannot resume {self.partial}: {exc.strerror or exc}") from None
+        mode = "w" if resume_at is None else "a"
         if compress:
-            if resume_at is None:
-                self._file = self.partial.open("wb")
-                self.write_rows([header])
-            else:
-                self._reopen(resume_at, "ab")
-            return
-        if resume_at is None:
-            self._file = self.partial.open("w", newline="", encoding="utf-8")
-            self.writer = csv.writer(self._file, lineterminator="\n")
-            self.writer.writerow(header)
-        else:
-            self._reopen(resume_at, "a")
-            self.writer = csv.writer(self._file, lineterminator="\n")
-
-    def _reopen(self, resume_at: int, mode: str) -> None:
-        """Cut the partial file back to ``resume_at`` bytes and open it for appending."""
-        if not self.partial.exists() and self.final.exists():
-            os.replace(self.final, self.partial)  # completed, but the run's end failed
-        try:
-            with self.partial.open("r+b") as f:
-                f.truncate(resume_at)
-        except OSError as exc:
-            raise UserError(f"cannot resume {self.partial}: {exc.strerror or exc}") from None
-        if "b" in mode:
-            self._file = self.partial.open(mode)
+            self._file = self.partial.open(mode + "b")
         else:
             self._file = self.partial.open(mode, newline="", encoding="utf-8")
+            self.writer = csv.writer(self._file, lineterminator="\n")
+        if resume_at is None:
+            self.write_rows([header])
 
     def write_rows(self, rows: Iterable[Sequence]) -> None:
         """Append rows (one gzip member when compressing)."""
@@ -202,5 +190,5 @@ class AgentDayWriter:
         self.out.write_lines("".join(lines))
 
     def close(self, complete: bool) -> None:
-        """Close the file; rename it to agents.csv when the run completes."""
+        """Close the file; rename it into place when the run completed."""
         self.out.close(complete)
