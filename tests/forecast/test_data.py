@@ -1,5 +1,7 @@
 """Reading engagement data, imputing events between snapshots, durations."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -46,7 +48,7 @@ def test_snapshots_csv(tmp_path):
 def test_bad_snapshots_say_where(tmp_path, text, words):
     path = tmp_path / "bad.csv"
     path.write_text(text)
-    with pytest.raises(UserError, match=words.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(UserError, match=re.escape(words)):
         read_snapshots(path)
 
 

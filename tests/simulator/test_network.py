@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -80,7 +82,7 @@ def test_edge_list(tmp_path):
 def test_bad_edge_lists(tmp_path, text, expected):
     path = tmp_path / "e.txt"
     path.write_text(text)
-    with pytest.raises(ScenarioError, match=expected.replace(".", r"\.")):
+    with pytest.raises(ScenarioError, match=re.escape(expected)):
         build_contacts(EdgeList(type="edge_list", path=path), 4, 0, 10)
 
 
