@@ -1,10 +1,10 @@
 """Spreading a batch over several client processes (``llm.client_processes``).
 
 The openai client costs 1 to 2 ms of CPU per request (bench/bench_pipeline.py), so one process
-tops out at several hundred requests per second whatever the server could take. Here each worker process
-runs its own ``OpenAIModel`` on a persistent event loop; a batch is dealt out round-robin,
-the workers answer their shares concurrently, and the answers come back in request order.
-Concurrency and rate limits are divided between the workers. The API key travels to the
+tops out at several hundred requests per second whatever the server could take. Here each
+worker process runs its own ``OpenAIModel`` on a persistent event loop; a batch is dealt out
+round-robin, the workers answer their shares concurrently, and the answers come back in request
+order. Concurrency and rate limits are divided between the workers. The API key travels to the
 workers through a pipe, never through a file.
 """
 
