@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, Literal, Protocol
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from agents.memory import MemoryItem
 from agents.persona import Persona
@@ -204,6 +204,15 @@ class Intervention:
     def on_day_end(self, world: World) -> None:
         """Every day, after the S/I/R states switched."""
 
+    def schedule_problem(self, days: int) -> tuple[str, str] | None:
+        """Why this intervention could never act in a run of ``days`` days, as (parameter,
+        message), or None. The engine refuses such a scenario rather than run an arm that
+        silently equals no intervention. By default: a ``start_day`` after the last day."""
+        start = getattr(self.params, "start_day", None)
+        if isinstance(start, int) and start > days:
+            return "start_day", after_last_day(start, days)
+        return None
+
     def get_state(self) -> dict[str, Any]:
         """What changes during a run (for checkpoints)."""
         return {k: v for k, v in vars(self).items() if k != "params"}
@@ -213,6 +222,26 @@ class Intervention:
         vars(self).update(state)
 
 
+def after_last_day(value: int, days: int) -> str:
+    """The message for a day parameter past a run of ``days`` days."""
+    return (
+        f"{value} is after the run's last day {days} (days); it would never act "
+        f"(allowed: at most {days})"
+    )
+
+
+def check_day_order(until_day: int | None, info: ValidationInfo) -> int | None:
+    """Refuse an ``until_day`` before ``start_day`` (such an intervention never acts); a
+    pydantic field validator for ``until_day``."""
+    start_day = info.data.get("start_day")
+    if until_day is not None and start_day is not None and until_day < start_day:
+        raise ValueError(
+            f"before start_day {start_day}, so it would never act "
+            f"(allowed: {start_day} or later, or null)"
+        )
+    return until_day
+
+
 class ScheduledParams(InterventionParams):
     """Parameters of a recurring intervention: it acts from ``start_day`` every ``every`` days
     until ``until_day`` (inclusive; null: to the end of the run)."""
@@ -220,6 +249,8 @@ class ScheduledParams(InterventionParams):
     start_day: int = Field(1, ge=1, le=3650, description="first day it acts")
     every: int = Field(1, ge=1, le=3650, description="days between rounds")
     until_day: int | None = Field(None, ge=1, le=3650, description="last day it may act")
+
+    _days_in_order = field_validator("until_day")(check_day_order)
 
     def due(self, day: int) -> bool:
         """Whether a round falls on ``day``."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from interventions.base import Intervention, InterventionParams, World
+from interventions.base import Intervention, InterventionParams, World, check_day_order
 from interventions.targeting import top_k
+
+REFERENCE_WEIGHT = 1.5  # the default, at which cost_per_message is quoted
 
 
 class CounterMessaging(Intervention):
@@ -15,7 +17,8 @@ class CounterMessaging(Intervention):
 
     Messengers are ranked by degree centrality plus trustworthiness (agreeableness and
     conscientiousness, each in 0..1); a messenger who comes to believe the claim stops.
-    Cost: ``cost_per_message`` per correction posted.
+    Cost: ``cost_per_message`` per correction posted, quoted at the default weight 1.5 and
+    scaled by ``weight`` / 1.5 (a weightier correction is a better researched one).
     """
 
     class Params(InterventionParams):
@@ -30,6 +33,8 @@ class CounterMessaging(Intervention):
             max_length=1000,
         )
         cost_per_message: float = Field(1.0, ge=0)
+
+        _days_in_order = field_validator("until_day")(check_day_order)
 
     def __init__(self, params: InterventionParams):
         super().__init__(params)
@@ -49,13 +54,12 @@ class CounterMessaging(Intervention):
             self.messengers = top_k(world, scores, p.k, doubters)
         beliefs = world.beliefs()
         text = p.message.format(claim=world.claim)
+        cost = p.cost_per_message * (p.weight / REFERENCE_WEIGHT)  # exactly 1x at the default
         for agent in self.messengers:
             if beliefs[agent]:
                 continue
             audience = world.neighbours(agent) or self._random_audience(world, agent)
-            world.post_message(
-                agent, text, audience, stance=-1.0, weight=p.weight, cost=p.cost_per_message
-            )
+            world.post_message(agent, text, audience, stance=-1.0, weight=p.weight, cost=cost)
 
     def _random_audience(self, world: World, agent: int) -> list[int]:
         size = min(self.params.audience_size, world.size - 1)

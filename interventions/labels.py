@@ -6,19 +6,29 @@ from pydantic import Field
 
 from interventions.base import Intervention, InterventionParams, World
 
+REFERENCE_CREDIBILITY = 0.7  # the default, at which cost_per_label is quoted
+
 
 class FactCheckLabel(Intervention):
-    """Posts that repeat the claim carry a label once fact-checkers catch up.
+    """Posts that repeat the claim carry a label once fact-checkers catch up with the account.
 
-    From ``start_day``, a believing post published on day d carries the label from day
-    d + ``delay_days`` on; its listeners hear the post with the label appended and its weight
-    discounted by ``credibility``. Cost: ``cost_of_check`` once (the fact-check itself) plus
-    ``cost_per_label`` per labelled post.
+    Posts last a day (each agent's latest post replaces the one before), so the delay is
+    counted from when an account began repeating the claim: an account that has published a
+    believing post every day since day s has its believing posts labelled from day
+    s + ``delay_days`` on (from ``start_day``). With the default delay of 1, yesterday's
+    believing posts are labelled today; with 2, only those of accounts that also posted
+    believing the day before; a non-believing post ends the run of days. Listeners hear a
+    labelled post with the label appended and its weight discounted by ``credibility``.
+    Cost: ``cost_of_check`` once (the fact-check itself) plus, per labelled post,
+    ``cost_per_label`` x ``credibility`` / 0.7: costs are quoted at the default
+    credibility, and more trusted labels (a better-known checker, more review) cost more.
     """
 
     class Params(InterventionParams):
         start_day: int = Field(1, ge=1, le=3650, description="first day labels appear")
-        delay_days: int = Field(1, ge=1, le=3650, description="days from post to label")
+        delay_days: int = Field(
+            1, ge=1, le=3650, description="days an account repeats the claim before its label"
+        )
         credibility: float = Field(0.7, ge=0, le=1, description="how far readers trust labels")
         label: str = Field(
             "Fact-check: independent fact-checkers found this claim false.",
@@ -31,15 +41,24 @@ class FactCheckLabel(Intervention):
     def __init__(self, params: InterventionParams):
         super().__init__(params)
         self.checked = False
+        self.claiming_since: dict[int, int] = {}  # agent -> first day of its believing posts
 
     def on_day_start(self, world: World) -> None:
         p = self.params
+        since = self.claiming_since
+        # Followed from day 1 whatever start_day is, so a run of days begun earlier counts.
+        for agent in range(world.size):
+            post = world.post(agent)
+            if post.stance > 0:
+                since.setdefault(agent, post.day)
+            else:
+                since.pop(agent, None)
         if world.day < p.start_day:
             return
         if not self.checked:
             self.checked = True
             world.record("fact_check", (), p.cost_of_check, "claim rated false")
+        cost = p.cost_per_label * (p.credibility / REFERENCE_CREDIBILITY)  # exact at the default
         for agent in range(world.size):
-            post = world.post(agent)
-            if post.stance > 0 and world.day - post.day >= p.delay_days:
-                world.label_post(agent, p.label, p.credibility, cost=p.cost_per_label)
+            if agent in since and world.day - since[agent] >= p.delay_days:
+                world.label_post(agent, p.label, p.credibility, cost=cost)

@@ -14,7 +14,8 @@ class OfficialDebunk(Intervention):
 
     Each reached agent gets the message in long-term memory (source ``official``, stance -1,
     importance ``trust``). Cost: ``cost_per_round`` for each broadcast plus
-    ``cost_per_agent`` for each agent reached.
+    ``cost_per_agent`` for each agent reached, both quoted at full trust (1.0) and scaled by
+    ``trust`` (a less trusted messenger is cheaper to field).
     """
 
     class Params(ScheduledParams):
@@ -37,14 +38,14 @@ class OfficialDebunk(Intervention):
         if not p.due(world.day):
             return
         reached = target_group(world, p.target, p.reach)
-        world.record("broadcast", (), p.cost_per_round, f"{len(reached)} agents")
+        world.record("broadcast", (), p.cost_per_round * p.trust, f"{len(reached)} agents")
         world.deliver_notice(
             reached,
             p.message.format(claim=world.claim),
             source=p.source,
             stance=-1.0,
             importance=p.trust,
-            cost_each=p.cost_per_agent,
+            cost_each=p.cost_per_agent * p.trust,
         )
 
 
@@ -54,7 +55,8 @@ class Prebunk(Intervention):
     A notice (source ``prebunk``) explaining how stories like this one mislead, with stance
     ``-strength``; by default delivered before day 1 and boosted every 4 days (like any
     memory it fades with age and is forgotten in time). Cost: ``cost_per_round`` plus
-    ``cost_per_agent`` per agent reached.
+    ``cost_per_agent`` per agent reached, both quoted at full strength (1.0) and scaled by
+    ``strength``.
     """
 
     class Params(ScheduledParams):
@@ -75,14 +77,14 @@ class Prebunk(Intervention):
     def _deliver(self, world: World) -> None:
         p = self.params
         reached = target_group(world, p.target, p.reach)
-        world.record("campaign", (), p.cost_per_round, f"{len(reached)} agents")
+        world.record("campaign", (), p.cost_per_round * p.strength, f"{len(reached)} agents")
         world.deliver_notice(
             reached,
             p.message.format(claim=world.claim),
             source="prebunk",
             stance=-p.strength,
             importance=1.0,
-            cost_each=p.cost_per_agent,
+            cost_each=p.cost_per_agent * p.strength,
         )
 
     def on_run_start(self, world: World) -> None:

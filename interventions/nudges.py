@@ -7,13 +7,17 @@ from pydantic import Field
 from interventions.base import Intervention, ScheduledParams, World
 from interventions.targeting import Target, target_group
 
+REFERENCE_STRENGTH = 0.3  # the default, at which the costs are quoted
+
 
 class AccuracyNudge(Intervention):
     """On a schedule, a share of agents is prompted to think about accuracy before deciding.
 
     The prompt goes before the agent's next decision only (for a real model, a line in the
     opinion prompt; for the surrogate, a pull of ``strength`` towards doubt). Cost:
-    ``cost_per_round`` plus ``cost_per_nudge`` per agent nudged.
+    ``cost_per_round`` plus ``cost_per_nudge`` per agent nudged, both quoted at the default
+    strength 0.3 and scaled by ``strength`` / 0.3 (a stronger nudge is a more insistent,
+    better tested prompt), so frequency (``every``), reach and strength all enter the cost.
     """
 
     class Params(ScheduledParams):
@@ -33,5 +37,6 @@ class AccuracyNudge(Intervention):
         if not p.due(world.day):
             return
         reached = target_group(world, p.target, p.reach)
-        world.record("round", (), p.cost_per_round, f"{len(reached)} agents")
-        world.nudge(reached, p.message, strength=p.strength, cost_each=p.cost_per_nudge)
+        scale = p.strength / REFERENCE_STRENGTH  # exactly 1 at the default
+        world.record("round", (), p.cost_per_round * scale, f"{len(reached)} agents")
+        world.nudge(reached, p.message, strength=p.strength, cost_each=p.cost_per_nudge * scale)

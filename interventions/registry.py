@@ -119,12 +119,17 @@ def build(spec: Any) -> Intervention:
     return cls(params)
 
 
-def build_all(specs: list[Any]) -> list[Intervention]:
-    """Every entry of a scenario's ``interventions`` list; errors name the entry's index."""
+def build_all(specs: list[Any], days: int | None = None) -> list[Intervention]:
+    """Every entry of a scenario's ``interventions`` list; errors name the entry's index.
+    With ``days``, an intervention that could never act in a run that long is an error."""
     built = []
     for i, spec in enumerate(specs):
         try:
-            built.append(build(spec))
+            intervention = build(spec)
+            problem = intervention.schedule_problem(days) if days is not None else None
+            if problem is not None:
+                raise InterventionSpecError(*problem)
+            built.append(intervention)
         except InterventionSpecError as exc:
             path = f"interventions.{i}" + (f".{exc.field}" if exc.field else "")
             raise InterventionSpecError(path, exc.message) from None

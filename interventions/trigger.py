@@ -44,6 +44,14 @@ class ForecastTrigger(Intervention):
         self.triggered_on: int | None = None
         self.forecasts: list[tuple[int, float]] = []
 
+    def schedule_problem(self, days: int) -> tuple[str, str] | None:
+        if self.params.observe_days >= days:
+            return "observe_days", (
+                f"{self.params.observe_days} leaves no day to forecast and act on in a run of "
+                f"{days} days (allowed: at most {days - 1})"
+            )
+        return None
+
     def on_day_start(self, world: World) -> None:
         p = self.params
         if self.triggered_on is None and world.day > p.observe_days:

@@ -216,8 +216,8 @@ def _cmd_resume(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from simulator.config import read_yaml
     from simulator.world import build_world
+    from simulator.yaml_reader import read_yaml
 
     document = read_yaml(args.scenario)
     if isinstance(document, dict) and "base" in document:  # a compare or sweep spec

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -21,10 +20,9 @@ from pydantic import (
 )
 
 from simulator.errors import ScenarioError
+from simulator.yaml_reader import read_yaml
 
 TOPICS = ("political", "science", "terrorism", "urban_legend", "natural_disaster", "finance")
-MAX_SCENARIO_BYTES = 1_000_000
-MAX_ALIASES = 50
 
 
 class Strict(BaseModel):
@@ -406,7 +404,7 @@ def parse_scenario(document: Any, base_dir: Path) -> Scenario:
         scenario = Scenario.model_validate(document)
     except ValidationError as exc:
         raise ScenarioError(format_validation_error(exc)) from None
-    _check_interventions(scenario.interventions)
+    _check_interventions(scenario.interventions, scenario.days)
     personas = scenario.population.personas
     if isinstance(personas, PersonaFile):
         personas.path = _existing(base_dir, personas.path, "population.personas.path")
@@ -415,11 +413,11 @@ def parse_scenario(document: Any, base_dir: Path) -> Scenario:
     return scenario
 
 
-def _check_interventions(entries: list[dict[str, Any]]) -> None:
+def _check_interventions(entries: list[dict[str, Any]], days: int) -> None:
     from interventions.registry import InterventionSpecError, build_all
 
     try:
-        build_all(entries)
+        build_all(entries, days)
     except InterventionSpecError as exc:
         raise ScenarioError(f"{exc.field}: {exc.message}") from None
 
@@ -429,42 +427,6 @@ def _existing(base_dir: Path, path: Path, field: str) -> Path:
     if not full.is_file():
         raise ScenarioError(f"{field}: file not found: {str(path)!r}")
     return full.resolve()
-
-
-def read_yaml(path: str | Path, what: str = "scenario") -> Any:
-    """The YAML document in ``path``, loaded safely; every problem becomes a one-line
-    ScenarioError starting with ``what``."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError(f"{what} file not found: {str(path)!r}") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{what} path is a directory, not a file: {str(path)!r}") from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read {what} file {str(path)!r}: {exc.strerror}") from None
-    if len(raw) > MAX_SCENARIO_BYTES:
-        raise ScenarioError(
-            f"{what}: file is {len(raw)} bytes (allowed: at most {MAX_SCENARIO_BYTES})"
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{what}: {str(path)!r} is not UTF-8 text") from None
-    try:
-        # An alias repeats a whole subtree; a few nested ones expand to billions of nodes
-        # when validated ("billion laughs"), so documents may hold only a few.
-        aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text))
-        if aliases > MAX_ALIASES:
-            raise ScenarioError(
-                f"{what}: {aliases} YAML aliases (*name) (allowed: at most {MAX_ALIASES})"
-            )
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(f"{what}: invalid YAML{where}: {problem}") from None
 
 
 def load_scenario(path: str | Path) -> Scenario:

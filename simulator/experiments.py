@@ -20,11 +20,12 @@ import pandas as pd
 from pydantic import Field, ValidationError, field_validator
 from scipy import stats
 
-from simulator.config import Scenario, Strict, format_validation_error, load_scenario, read_yaml
+from simulator.config import Scenario, Strict, format_validation_error, load_scenario
 from simulator.errors import ScenarioError
 from simulator.outputs import make_folder, new_run_id, write_json, write_table, write_yaml
 from simulator.runner import run_many
 from simulator.world import build_world
+from simulator.yaml_reader import read_yaml
 
 OUTCOMES = ("peak_believers", "peak_day", "final_believer_share", "auc_believer_share")
 ARM_NAME = r"^[A-Za-z0-9_.-]{1,60}$"
@@ -112,7 +113,7 @@ def _with_interventions(base: Scenario, entries: list[dict], where: str) -> Scen
     from interventions.registry import InterventionSpecError, build_all
 
     try:
-        build_all(entries)
+        build_all(entries, base.days)
     except InterventionSpecError as exc:
         field = exc.field.removeprefix("interventions.")
         raise ScenarioError(f"{where}.{field}: {exc.message}") from None

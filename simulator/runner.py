@@ -29,7 +29,7 @@ from agents.persona import TRAITS, Persona
 from interventions.base import Intervention
 from simulator import metrics
 from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
-from simulator.config import Scenario, parse_scenario, read_yaml
+from simulator.config import Scenario, parse_scenario
 from simulator.early_warning import early_warning
 from simulator.engagement import DEFAULT_PROFILE, EngagementLog, EngagementRates
 from simulator.errors import UserError
@@ -46,6 +46,7 @@ from simulator.outputs import (
     write_yaml,
 )
 from simulator.world import build_backend, build_interventions, build_world
+from simulator.yaml_reader import read_yaml
 
 
 @dataclass

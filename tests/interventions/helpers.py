@@ -7,6 +7,7 @@ from pathlib import Path
 from simulator.config import parse_scenario
 from simulator.intervening import InterventionLog
 from simulator.model import OpinionModel
+from simulator.runner import engagement_log
 from simulator.world import build_interventions, build_world, surrogate_backend
 
 
@@ -26,8 +27,14 @@ def scenario(interventions: list[dict], **changes):
     return parse_scenario(doc, Path("."))
 
 
-def model(interventions: list[dict], folder: Path | None = None, **changes) -> OpinionModel:
-    """An OpinionModel with the surrogate and these interventions (log in ``folder``)."""
+def model(
+    interventions: list[dict],
+    folder: Path | None = None,
+    engagement: bool = False,
+    **changes,
+) -> OpinionModel:
+    """An OpinionModel with the surrogate and these interventions (log in ``folder``), with
+    the engagement simulation if asked for."""
     sc = scenario(interventions, **changes)
     personas, contacts = build_world(sc)
     return OpinionModel(
@@ -37,6 +44,7 @@ def model(interventions: list[dict], folder: Path | None = None, **changes) -> O
         surrogate_backend(sc),
         build_interventions(sc),
         InterventionLog(folder),
+        engagement_log(sc, personas, folder) if engagement else None,
     )
 
 
