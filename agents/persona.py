@@ -11,6 +11,7 @@ Personas are generated reproducibly from a seed or loaded from a CSV/JSONL file.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -397,29 +398,48 @@ def generate_personas(n: int, seed: int) -> list[Persona]:
 def load_personas(path: Path) -> list[Persona]:
     """Read personas from a CSV (with a header row) or a JSON Lines file.
 
-    Raises PersonaFileError naming the row and field of the first bad entry.
+    Raises PersonaFileError naming the row and field of the first bad entry, the column a CSV
+    header lacks, or the line of a file that is not UTF-8.
     """
+    kind = path.suffix.lower()
+    if kind not in (".csv", ".jsonl", ".ndjson"):
+        raise PersonaFileError(f"{path}: unknown persona file type (allowed: .csv, .jsonl)")
     try:
-        if path.suffix.lower() == ".csv":
-            with path.open(newline="", encoding="utf-8") as f:
-                rows = list(csv.DictReader(f))
-        elif path.suffix.lower() in (".jsonl", ".ndjson"):
-            rows = []
-            with path.open(encoding="utf-8") as f:
-                for lineno, line in enumerate(f, start=1):
-                    if line.strip():
-                        try:
-                            rows.append(json.loads(line))
-                        except json.JSONDecodeError as exc:
-                            raise PersonaFileError(
-                                f"{path}: line {lineno} is not valid JSON ({exc.msg})"
-                            ) from None
-        else:
-            raise PersonaFileError(f"{path}: unknown persona file type (allowed: .csv, .jsonl)")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         raise PersonaFileError(f"{path}: cannot read persona file ({exc})") from None
-    except csv.Error as exc:
-        raise PersonaFileError(f"{path}: malformed CSV ({exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PersonaFileError(
+            f"{path}: line {line} is not UTF-8 text (byte {raw[exc.start]:#04x}); save the "
+            "file as UTF-8"
+        ) from None
+    if kind == ".csv":
+        try:
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            header = reader.fieldnames or []
+            needed = [n for n, f in PersonaRecord.model_fields.items() if f.is_required()]
+            missing = [name for name in needed if name not in header]
+            if missing:
+                raise PersonaFileError(
+                    f"{path}: the header row lacks the column(s) {', '.join(missing)} "
+                    f"(needed: {', '.join(needed)}; optional: occupation)"
+                )
+            rows = list(reader)
+        except csv.Error as exc:
+            raise PersonaFileError(f"{path}: malformed CSV ({exc})") from None
+    else:
+        rows = []
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise PersonaFileError(
+                        f"{path}: line {lineno} is not valid JSON ({exc.msg})"
+                    ) from None
     personas = []
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):

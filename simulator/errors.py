@@ -7,3 +7,8 @@ class UserError(Exception):
 
 class ScenarioError(UserError):
     """An invalid scenario: the message names the field path, the bad value and what is allowed."""
+
+
+class InputWarning(UserWarning):
+    """Input that is accepted but not used as written (a self-loop in an edge list, say): the
+    command line prints it as one ``warning:`` line on stderr and carries on."""

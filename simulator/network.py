@@ -8,6 +8,7 @@ A new structure is one more builder in ``build_contacts``.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Protocol
 
@@ -22,7 +23,7 @@ from simulator.config import (
     RandomContacts,
     WattsStrogatz,
 )
-from simulator.errors import ScenarioError
+from simulator.errors import InputWarning, ScenarioError
 
 
 class ContactStructure(Protocol):
@@ -89,12 +90,14 @@ class GraphContacts:
 
 
 def read_edge_list(path: Path, n: int) -> nx.Graph:
-    """An undirected graph on nodes 0..n-1 from a file of 'a b' lines ('#' starts a comment)."""
+    """An undirected graph on nodes 0..n-1 from a file of 'a b' lines ('#' starts a comment).
+    Self-loops ('a a') are dropped with one InputWarning naming their lines."""
     graph = nx.empty_graph(n)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"contacts.path: cannot read edge list {str(path)!r} ({exc})") from None
+    self_loops: list[int] = []
     for lineno, line in enumerate(lines, start=1):
         fields = line.split("#", 1)[0].split()
         if not fields:
@@ -114,8 +117,18 @@ def read_edge_list(path: Path, n: int) -> nx.Graph:
                     f"contacts.path: line {lineno} of {path.name} names agent {node}, but the "
                     f"population has agents 0..{n - 1}"
                 )
-        if a != b:
+        if a == b:
+            self_loops.append(lineno)
+        else:
             graph.add_edge(a, b)
+    if self_loops:
+        lines_named = ", ".join(map(str, self_loops[:5])) + (", ..." if len(self_loops) > 5 else "")
+        warnings.warn(
+            f"contacts.path: {len(self_loops)} self-loop(s) in {path.name} ignored (an agent "
+            f"does not hear itself; lines {lines_named})",
+            InputWarning,
+            stacklevel=2,
+        )
     return graph
 
 

@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import platform
 import time
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
 from simulator.config import Scenario, parse_scenario
 from simulator.early_warning import early_warning
 from simulator.engagement import DEFAULT_PROFILE, EngagementLog, EngagementRates
-from simulator.errors import UserError
+from simulator.errors import InputWarning, UserError
 from simulator.intervening import InterventionLog
 from simulator.model import OpinionModel
 from simulator.network import ContactStructure
@@ -390,6 +391,8 @@ def _read_run_files(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame | No
 
 
 def _run_quietly(scenario: Scenario, folder: Path) -> dict:
+    # The parent already validated the scenario and showed its input warnings once.
+    warnings.simplefilter("ignore", InputWarning)
     return run_scenario(scenario, folder, progress=False).summary
 
 

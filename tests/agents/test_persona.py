@@ -89,3 +89,35 @@ def test_unknown_persona_file_type(tmp_path):
     path.write_text("x")
     with pytest.raises(PersonaFileError, match="unknown persona file type"):
         load_personas(path)
+
+
+def test_csv_header_without_a_column_is_named_as_the_header(tmp_path):
+    row = _row()
+    del row["age"], row["openness"]
+    path = tmp_path / "p.csv"
+    path.write_text(",".join(row) + "\n" + ",".join(str(v) for v in row.values()) + "\n")
+    with pytest.raises(PersonaFileError) as info:
+        load_personas(path)
+    message = str(info.value)
+    assert "the header row lacks the column(s) age, openness" in message
+    assert "row 1" not in message
+
+
+def test_a_file_that_is_not_utf8_names_the_line_and_the_fix(tmp_path):
+    path = tmp_path / "p.csv"
+    header = ",".join(_row())
+    good = ",".join(str(v) for v in _row().values())
+    latin1 = ",".join(str(v) for v in _row(name="José").values()).encode("latin-1")
+    path.write_bytes(f"{header}\n{good}\n".encode() + latin1 + b"\n")
+    with pytest.raises(PersonaFileError) as info:
+        load_personas(path)
+    message = str(info.value)
+    assert "line 3 is not UTF-8 text" in message and "save the file as UTF-8" in message
+    assert "position" not in message
+
+
+def test_a_utf8_file_with_a_byte_order_mark_reads(tmp_path):
+    path = tmp_path / "p.csv"
+    text = ",".join(_row()) + "\n" + ",".join(str(v) for v in _row().values()) + "\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert load_personas(path)[0].name == "Ada"

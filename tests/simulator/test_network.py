@@ -11,8 +11,9 @@ from simulator.config import (
     RandomContacts,
     WattsStrogatz,
 )
-from simulator.errors import ScenarioError
+from simulator.errors import InputWarning, ScenarioError
 from simulator.network import RandomMixing, build_contacts
+from tests.conftest import run_cli, write_scenario
 
 
 @pytest.mark.parametrize("n", [4, 30, 1000])
@@ -66,8 +67,26 @@ def test_random_contacts_spec():
 def test_edge_list(tmp_path):
     path = tmp_path / "e.txt"
     path.write_text("# a comment\n0 1\n1 2  # trailing\n\n2 2\n")
-    contacts = build_contacts(EdgeList(type="edge_list", path=path), 4, 0, 10)
+    with pytest.warns(InputWarning, match=r"1 self-loop\(s\) in e.txt ignored .*lines 5\)"):
+        contacts = build_contacts(EdgeList(type="edge_list", path=path), 4, 0, 10)
     assert contacts.neighbours == [[1], [0, 2], [1], []]
+
+
+def test_self_loops_are_one_warning_line_on_the_command_line(tmp_path):
+    (tmp_path / "e.txt").write_text("0 1\n1 1\n2 0\n3 3\n")
+    path = write_scenario(
+        tmp_path,
+        {
+            "population": {"size": 4, "initial_believers": 1},
+            "contacts": {"type": "edge_list", "path": "e.txt"},
+        },
+    )
+    result = run_cli("check", str(path))
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "warning: contacts.path: 2 self-loop(s) in e.txt ignored (an agent does not hear "
+        "itself; lines 2, 4)"
+    ]
 
 
 @pytest.mark.parametrize(
