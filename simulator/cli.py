@@ -7,7 +7,7 @@
     python run.py compare scenarios/compare_interventions.yaml
     python run.py sweep scenarios/sweep_debunk.yaml
     python run.py forecast SNAPSHOTS.csv --observe 1h --horizon final
-    python run.py forecast-eval                      # the forecasters on real cascades
+    python run.py forecast-eval --data CASCADES_DIR  # the forecasters on real cascades
     python run.py plot RESULTS_DIR
     python run.py resume RESULTS_DIR                 # continue an interrupted run
 
@@ -35,7 +35,6 @@ COMMANDS = (
     "forecast-eval",
     "plot",
 )
-SEISMIC_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "seismic-dev"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -124,7 +123,10 @@ def _parser() -> argparse.ArgumentParser:
         "forecast-eval", help="cross-validate every forecaster on real cascades (1h, 6h, 24h)"
     )
     evaluate.add_argument(
-        "--data", type=Path, default=SEISMIC_DATA, help=f"cascade folder (default {SEISMIC_DATA})"
+        "--data",
+        type=Path,
+        metavar="DIR",
+        help="folder of SEISMIC-format RT*.txt retweet cascades to evaluate on (required)",
     )
     evaluate.add_argument("--folds", type=int, default=5)
     evaluate.add_argument("--out", type=Path, metavar="DIR", help="results root (default results)")
@@ -348,6 +350,11 @@ def _cmd_forecast_eval(args: argparse.Namespace) -> int:
     from simulator.forecast.evaluate import cross_validate
     from simulator.outputs import make_folder, new_run_id, write_table
 
+    if args.data is None:
+        raise UserError(
+            "forecast-eval needs --data DIR: a folder of SEISMIC-format RT*.txt retweet "
+            "cascades (a header line, then '<seconds> <followers>' rows)"
+        )
     if not args.data.is_dir():
         raise UserError(f"--data: cascade folder not found: {str(args.data)!r}")
     if not 2 <= args.folds <= 50:

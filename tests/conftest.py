@@ -10,6 +10,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+# The 50 development cascades beside the checkout (never copied into the repository).
+SEISMIC_DATA = ROOT.parent / "shared" / "data" / "seismic-dev"
 
 
 def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -271,3 +271,12 @@ def test_budget_stops_cleanly_after_the_last_affordable_day(tmp_path, small_scen
     # the days run are the same days as in the full run
     full_daily = pd.read_csv(only_run_folder(tmp_path / "full") / "daily.csv")
     assert pd.read_csv(folder / "daily.csv").equals(full_daily.head(5))
+
+
+def test_forecast_eval_without_data_says_what_it_needs(tmp_path):
+    result = run_cli("forecast-eval", cwd=tmp_path)  # a clone anywhere: no relative default
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: forecast-eval needs --data DIR: a folder of SEISMIC-format RT*.txt retweet "
+        "cascades (a header line, then '<seconds> <followers>' rows)"
+    ]

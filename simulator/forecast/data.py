@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from simulator.errors import UserError
+from simulator.errors import InputWarning, UserError
 
 ENGAGEMENT_TYPES = ("likes", "shares", "comments")
 
@@ -127,9 +128,14 @@ class Snapshots:
 
 
 def read_snapshots(path: Path) -> list[Snapshots]:
-    """A snapshots CSV: post_id, time (seconds), likes, shares, comments[, followers]."""
+    """A snapshots CSV: post_id, time (seconds), likes, shares, comments[, followers].
+
+    Counts are cumulative, so one that falls from one snapshot to the next is an error naming
+    its line; rows out of time order are sorted, with one InputWarning saying so.
+    """
     try:
-        frame = pd.read_csv(path)
+        # As text, so errors quote what the file says and post ids keep their leading zeros.
+        frame = pd.read_csv(path, dtype=str)
     except FileNotFoundError:
         raise UserError(f"snapshots file not found: {str(path)!r}") from None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -142,24 +148,50 @@ def read_snapshots(path: Path) -> list[Snapshots]:
         )
     if frame.empty:
         raise UserError(f"{path}: no rows")
+    frame["line"] = np.arange(len(frame)) + 2  # the header is line 1
     for column in ("time", *ENGAGEMENT_TYPES):
         values = pd.to_numeric(frame[column], errors="coerce")
         bad = values.isna() | (values < 0) | ~np.isfinite(values)
         if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            written = frame[column].iloc[i]
+            shown = "(empty)" if pd.isna(written) else str(written)[:40]
             raise UserError(
-                f"{path}: line {row}, column {column}: {frame[column].iloc[row - 2]!r} "
-                "(allowed: a number >= 0)"
+                f"{path}: line {i + 2}, column {column}: {shown} (allowed: a number >= 0)"
             )
         frame[column] = values
-    posts = []
+    if "followers" in frame:
+        frame["followers"] = pd.to_numeric(frame["followers"], errors="coerce")
+    posts, reordered = [], []
     for post_id, rows in frame.groupby("post_id", sort=False):
-        rows = rows.sort_values("time", kind="stable")
-        counts = {k: np.maximum.accumulate(rows[k].to_numpy(float)) for k in ENGAGEMENT_TYPES}
+        in_order = rows.sort_values("time", kind="stable")
+        if not in_order.index.equals(rows.index):
+            reordered.append(str(post_id))
+        for kind in ENGAGEMENT_TYPES:
+            counts = in_order[kind].to_numpy(float)
+            falls = np.flatnonzero(np.diff(counts) < 0)
+            if falls.size:
+                i = int(falls[0])
+                before, after = in_order.iloc[i], in_order.iloc[i + 1]
+                raise UserError(
+                    f"{path}: line {after['line']}, column {kind}: {after[kind]:g} at time "
+                    f"{after['time']:g} is less than {before[kind]:g} at time "
+                    f"{before['time']:g} (line {before['line']}) for post {post_id}; counts "
+                    "are cumulative and cannot decrease"
+                )
+        counts = {k: in_order[k].to_numpy(float) for k in ENGAGEMENT_TYPES}
         followers = None
-        if "followers" in rows and pd.notna(rows["followers"].iloc[0]):
-            followers = float(rows["followers"].iloc[0])
-        posts.append(Snapshots(str(post_id), rows["time"].to_numpy(float), counts, followers))
+        if "followers" in in_order and pd.notna(in_order["followers"].iloc[0]):
+            followers = float(in_order["followers"].iloc[0])
+        posts.append(Snapshots(str(post_id), in_order["time"].to_numpy(float), counts, followers))
+    if reordered:
+        shown = ", ".join(reordered[:3]) + (", ..." if len(reordered) > 3 else "")
+        warnings.warn(
+            f"{path}: rows of {len(reordered)} post(s) were not in time order ({shown}); "
+            "read them sorted by time",
+            InputWarning,
+            stacklevel=2,
+        )
     return posts
 
 

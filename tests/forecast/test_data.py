@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from simulator.errors import UserError
+from simulator.errors import InputWarning, UserError
 from simulator.forecast.data import (
     events_from_snapshots,
     parse_duration,
@@ -29,7 +29,8 @@ def test_snapshots_csv(tmp_path):
         "post_id,time,likes,shares,comments,followers\n"
         "a,3600,10,2,1,500\na,60,3,1,0,500\nb,120,5,5,5,\n"
     )
-    posts = {p.post_id: p for p in read_snapshots(path)}
+    with pytest.warns(InputWarning, match=r"rows of 1 post\(s\) were not in time order \(a\)"):
+        posts = {p.post_id: p for p in read_snapshots(path)}
     assert list(posts["a"].times) == [60.0, 3600.0]  # sorted by time
     assert posts["a"].followers == 500 and posts["b"].followers is None
     obs = posts["a"].observe("likes", 1800.0)
@@ -43,6 +44,16 @@ def test_snapshots_csv(tmp_path):
         ("post_id,time,likes,shares,comments\na,-5,1,1,1\n", "line 2, column time"),
         ("post_id,time,likes,shares,comments\na,5,x,1,1\n", "line 2, column likes"),
         ("post_id,time,likes,shares,comments\n", "no rows"),
+        # a number as written, never numpy's repr (np.int64(-5))
+        ("post_id,time,likes,shares,comments\na,5,-5,1,1\n", "line 2, column likes: -5 (allowed"),
+        (
+            "post_id,time,likes,shares,comments\na,60,5,0,0\na,90,4,1,0\n",
+            "line 3, column likes: 4 at time 90 is less than 5 at time 60 (line 2) for post a",
+        ),
+        (  # found after sorting by time
+            "post_id,time,likes,shares,comments\na,90,0,9,0\na,30,0,2,0\na,60,0,1,0\n",
+            "line 4, column shares: 1 at time 60 is less than 2 at time 30 (line 3)",
+        ),
     ],
 )
 def test_bad_snapshots_say_where(tmp_path, text, words):

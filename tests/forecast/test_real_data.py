@@ -2,7 +2,7 @@
 
 import pytest
 
-from simulator.cli import SEISMIC_DATA
+from tests.conftest import SEISMIC_DATA
 from simulator.forecast.data import read_seismic_dir
 from simulator.forecast.evaluate import cross_validate
 
