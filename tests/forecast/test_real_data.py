@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.conftest import SEISMIC_DATA
 from simulator.forecast.data import read_seismic_dir
 from simulator.forecast.evaluate import cross_validate
+from tests.conftest import SEISMIC_DATA
 
 pytestmark = pytest.mark.skipif(
     not SEISMIC_DATA.is_dir(), reason=f"real cascades not found at {SEISMIC_DATA}"
