@@ -22,7 +22,7 @@ import sys
 import warnings
 from pathlib import Path
 
-from simulator.errors import InputWarning, UserError
+from simulator.errors import InputWarning, Interrupted, UserError
 
 COMMANDS = (
     "run",
@@ -412,9 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(
-            "interrupted (a run keeps its last complete day: python run.py resume FOLDER)",
-            file=sys.stderr,
-        )
+    except Interrupted as exc:
+        print(str(exc), file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:  # before any results folder existed
+        print("interrupted", file=sys.stderr)
         return 130

@@ -12,3 +12,8 @@ class ScenarioError(UserError):
 class InputWarning(UserWarning):
     """Input that is accepted but not used as written (a self-loop in an edge list, say): the
     command line prints it as one ``warning:`` line on stderr and carries on."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a command that writes results: the one line says what was kept and
+    where (the actual folder) and how to go on. Exit code 130."""

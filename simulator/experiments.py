@@ -252,7 +252,7 @@ def run_comparison(
         for arm, scenario in arms.items()
         for s in seeds
     ]
-    done = run_many(jobs, workers, f"{spec.name}: arms x seeds", progress)
+    done = run_many(jobs, workers, f"{spec.name}: arms x seeds", progress, folder)
     by_arm = {arm: done[i * len(seeds) : (i + 1) * len(seeds)] for i, arm in enumerate(arms)}
     reference_auc = [s["curve"]["auc_believer_share"] for s in by_arm[reference]]
     rows = []
@@ -311,7 +311,7 @@ def run_sweep(
         for cell, sc in scenarios.items()
         for s in seeds
     ]
-    done = run_many(jobs, workers, f"{spec.name}: cells x seeds", progress)
+    done = run_many(jobs, workers, f"{spec.name}: cells x seeds", progress, folder)
     n = len(seeds)
     reference_auc = [s["curve"]["auc_believer_share"] for s in done[:n]]
     rows = []

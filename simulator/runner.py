@@ -33,7 +33,7 @@ from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
 from simulator.config import Scenario, parse_scenario
 from simulator.early_warning import early_warning
 from simulator.engagement import DEFAULT_PROFILE, EngagementLog, EngagementRates
-from simulator.errors import InputWarning, UserError
+from simulator.errors import InputWarning, Interrupted, UserError
 from simulator.intervening import InterventionLog
 from simulator.model import OpinionModel
 from simulator.network import ContactStructure
@@ -130,9 +130,24 @@ def _execute_safely(
     state: dict | None,
     on_day: Callable[[int], None] | None,
 ) -> RunResult:
-    """Run, turning a failed write (a full disk, a vanished folder) into a clear error."""
+    """Run, turning a failed write (a full disk, a vanished folder) into a clear error and
+    Ctrl-C into a line that names the folder and how to continue it."""
     try:
         return _execute(scenario, folder, world, interventions, progress, state, on_day)
+    except KeyboardInterrupt:
+        if (folder / CHECKPOINT).is_file():
+            raise Interrupted(
+                f"interrupted: {folder} keeps the run up to its last complete day; continue "
+                f"it with: python run.py resume {folder}"
+            ) from None
+        why = (
+            "checkpoints are off (outputs.checkpoint: false)"
+            if not scenario.outputs.checkpoint
+            else "no day was complete yet"
+        )
+        raise Interrupted(
+            f"interrupted: {folder} cannot be resumed ({why}); start the run again"
+        ) from None
     except OSError as exc:
         raise UserError(
             f"cannot write the results in {folder} ({exc.strerror or exc}); the days completed "
@@ -397,13 +412,30 @@ def _run_quietly(scenario: Scenario, folder: Path) -> dict:
 
 
 def run_many(
-    jobs: list[tuple[Scenario, Path]], workers: int, desc: str, progress: bool = True
+    jobs: list[tuple[Scenario, Path]],
+    workers: int,
+    desc: str,
+    progress: bool = True,
+    parent: Path | None = None,
 ) -> list[dict]:
     """Run each (scenario, folder) job in one of ``workers`` processes; summaries in job order.
 
     Every job's outputs depend only on its scenario, so results are the same for any number
-    of workers.
+    of workers. Ctrl-C raises ``Interrupted`` naming ``parent``, the folder of all the jobs.
     """
+    try:
+        return _run_all(jobs, workers, desc, progress)
+    except KeyboardInterrupt:
+        where = parent or (jobs[0][1].parent if jobs else Path("."))
+        raise Interrupted(
+            f"interrupted: the runs finished so far are kept in {where} (a run folder with "
+            "INCOMPLETE.txt can be continued with: python run.py resume FOLDER)"
+        ) from None
+
+
+def _run_all(
+    jobs: list[tuple[Scenario, Path]], workers: int, desc: str, progress: bool
+) -> list[dict]:
     summaries: list[dict | None] = [None] * len(jobs)
     # spawn, not fork: forking a process that has threads (BLAS, tqdm) can deadlock.
     context = multiprocessing.get_context("spawn")
@@ -429,7 +461,7 @@ def run_replicates(
     write_yaml(parent / "scenario.resolved.yaml", scenario.resolved())
     seeds = [scenario.seed + i for i in range(replicates)]
     jobs = [(scenario.model_copy(update={"seed": s}), parent / f"seed-{s}") for s in seeds]
-    done = run_many(jobs, workers, f"{scenario.name} replicates", progress)
+    done = run_many(jobs, workers, f"{scenario.name} replicates", progress, parent)
     summaries = dict(zip(seeds, done, strict=True))
     from simulator import plots
 

@@ -231,3 +231,57 @@ def test_resumed_real_model_run_does_not_pay_twice(tmp_path, monkeypatch):
     assert resumed.summary["llm"]["total"]["requests"] == logical
     for name in ("daily.csv", "agents.csv"):
         assert (folder / name).read_bytes() == (whole.folder / name).read_bytes(), name
+
+
+def interrupt_when(path, ready, *args):
+    """Start ``run.py`` on ``path``, send Ctrl-C (SIGINT to its process group) once
+    ``ready()`` is true; returns the finished process and its stderr."""
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), *args, str(path), "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not ready():
+        time.sleep(0.01)
+    assert proc.poll() is None, f"finished before the interrupt: {proc.stderr.read()}"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    return proc, err
+
+
+def test_ctrl_c_names_the_folder_to_resume(tmp_path):
+    out = tmp_path / "out"
+    path = write_scenario(tmp_path, {**SCENARIO, "outputs": {"dir": str(out), "plots": False}})
+
+    def one_day_saved():
+        runs = list(out.glob("*")) if out.exists() else []
+        return bool(runs) and checkpoint_day(runs[0]) >= 2
+
+    proc, err = interrupt_when(path, one_day_saved)
+    (folder,) = out.iterdir()
+    assert proc.returncode == 130
+    assert err.strip().splitlines() == [
+        f"interrupted: {folder} keeps the run up to its last complete day; continue it with: "
+        f"python run.py resume {folder}"
+    ]
+    resumed = run_cli("resume", str(folder), "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+
+
+def test_ctrl_c_in_replicates_names_their_folder(tmp_path):
+    out = tmp_path / "out"
+    doc = {**SCENARIO, "population": {"size": 600, "initial_believers": 10}, "days": 30}
+    path = write_scenario(tmp_path, {**doc, "outputs": {"dir": str(out), "plots": False}})
+
+    def a_replicate_started():
+        return out.exists() and any(out.glob("*/seed-*/checkpoint.pkl"))
+
+    proc, err = interrupt_when(path, a_replicate_started, "run", "--replicates", "2")
+    (parent,) = out.iterdir()
+    assert proc.returncode == 130
+    wanted = f"interrupted: the runs finished so far are kept in {parent} "
+    assert any(line.startswith(wanted) for line in err.splitlines()), err
