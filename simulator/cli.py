@@ -186,8 +186,15 @@ def _print_run(result) -> None:
         f"{summary['population']} ({c['final_believer_share']:.0%}); "
         f"area under the believer-share curve {c['auc_believer_share']:.2f}"
     )
-    if fit["beta"] is not None:
-        print(f"SIS fit: beta={fit['beta']:.3f} gamma={fit['gamma']:.3f} r2={fit['r2']}")
+    if fit.get("identified"):
+        lo_b, hi_b = fit["beta_ci95"]
+        lo_g, hi_g = fit["gamma_ci95"]
+        print(
+            f"SIS fit: beta={fit['beta']:.3f} (95% CI {lo_b:.3f}-{hi_b:.3f}) "
+            f"gamma={fit['gamma']:.3f} ({lo_g:.3f}-{hi_g:.3f}) r2={fit['r2']}"
+        )
+    elif fit.get("note"):
+        print(f"SIS fit: {fit['note']}")
     print(_llm_line(llm["total"]))
     if summary.get("governance_cost"):
         print(f"interventions: governance cost {summary['governance_cost']:.1f}")

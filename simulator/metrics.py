@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from scipy import stats
 from scipy.optimize import least_squares
 
 from agents.citizen import INFECTED, RECOVERED, SUSCEPTIBLE, Citizen
@@ -81,25 +82,46 @@ def sis_curve(t: np.ndarray, beta: float, gamma: float, i0: float, n: int) -> np
     return i0 * r * growth / (r + beta * i0 / n * (growth - 1))
 
 
+SIS_BOUND = 20.0  # per day; a fit that reaches it has run off along a ridge
+MAX_RELATIVE_HALF_WIDTH = 0.5  # of beta, for the 95% interval of beta and of gamma
+
+
 def fit_sis(days: Sequence[int], infected: Sequence[float], population: int) -> dict:
     """Least-squares fit of the SIS curve to the daily count of believers.
 
     Recovered agents can believe again, so S and R together are the susceptible pool, as in
-    the FPS analysis. Returns beta, gamma, the implied R0 = beta/gamma, RMSE and R^2; all None
-    when the curve cannot be fitted (no believers at the start).
+    the FPS analysis. A curve does not always determine beta and gamma: a flat or noisy one
+    is fitted as well by a whole ridge of (beta, gamma) pairs. So the fit reports 95%
+    intervals from its covariance (s^2 (J^T J)^-1, t quantile with n - 2 degrees of freedom)
+    and counts as identified only when both intervals are within +-50% of beta and neither
+    estimate reached the bound of 20 per day. Returns beta, gamma, the implied R0 =
+    beta/gamma and their intervals (None unless identified), RMSE, R^2, ``identified`` and a
+    ``note`` saying why not.
     """
+    empty = {
+        "beta": None,
+        "gamma": None,
+        "r0": None,
+        "beta_ci95": None,
+        "gamma_ci95": None,
+        "rmse": None,
+        "r2": None,
+        "identified": False,
+    }
     t = np.asarray(days, dtype=float) - days[0]
     y = np.asarray(infected, dtype=float)
     i0 = y[0]
-    if i0 <= 0 or len(y) < 3:
-        return {"beta": None, "gamma": None, "r0": None, "rmse": None, "r2": None}
+    if i0 <= 0:
+        return {**empty, "note": "not identifiable: no believers at the start"}
+    if len(y) < 4:
+        return {**empty, "note": "not identifiable: fewer than 4 days to fit 2 parameters"}
 
     def residuals(theta: np.ndarray) -> np.ndarray:
         return sis_curve(t, theta[0], theta[1], i0, population) - y
 
     best = None
     for beta0, gamma0 in ((0.5, 0.2), (1.0, 0.5), (0.2, 0.4), (2.0, 1.0)):
-        fit = least_squares(residuals, x0=[beta0, gamma0], bounds=([0, 0], [20, 20]))
+        fit = least_squares(residuals, x0=[beta0, gamma0], bounds=([0, 0], [SIS_BOUND] * 2))
         if best is None or fit.cost < best.cost:
             best = fit
     beta, gamma = (float(v) for v in best.x)
@@ -107,10 +129,33 @@ def fit_sis(days: Sequence[int], infected: Sequence[float], population: int) -> 
     ss_tot = float(np.sum((y - y.mean()) ** 2))
     rmse = float(math.sqrt(np.mean(res**2)))
     r2 = 1 - float(np.sum(res**2)) / ss_tot if ss_tot > 0 else None
-    return {
-        "beta": round(beta, 6),
-        "gamma": round(gamma, 6),
-        "r0": round(beta / gamma, 6) if gamma > 1e-9 else None,
-        "rmse": round(rmse, 6),
-        "r2": round(r2, 6) if r2 is not None else None,
-    }
+    dof = len(y) - 2
+    information = best.jac.T @ best.jac
+    with np.errstate(all="ignore"):
+        if np.linalg.cond(information) < 1e12:
+            covariance = np.linalg.inv(information) * float(np.sum(res**2)) / dof
+            spread = np.sqrt(np.clip(np.diag(covariance), 0, None))
+            half = [float(h) for h in stats.t.ppf(0.975, dof) * spread]
+        else:
+            half = [math.inf, math.inf]
+    fitted = {"rmse": round(rmse, 6), "r2": round(r2, 6) if r2 is not None else None}
+    limit = MAX_RELATIVE_HALF_WIDTH * beta
+    if max(beta, gamma) >= SIS_BOUND * 0.999:
+        note = f"not identifiable: the fit ran to the bound of {SIS_BOUND:g} per day"
+    elif not (half[0] <= limit and half[1] <= limit):  # inf and nan fail too
+        note = (
+            f"not identifiable: 95% intervals beta {beta:.3g} +- {half[0]:.3g}, gamma "
+            f"{gamma:.3g} +- {half[1]:.3g} (allowed: within +-50% of beta)"
+        )
+    else:
+        return {
+            "beta": round(beta, 6),
+            "gamma": round(gamma, 6),
+            "r0": round(beta / gamma, 6) if gamma > 1e-9 else None,
+            "beta_ci95": [round(max(beta - half[0], 0.0), 6), round(beta + half[0], 6)],
+            "gamma_ci95": [round(max(gamma - half[1], 0.0), 6), round(gamma + half[1], 6)],
+            **fitted,
+            "identified": True,
+            "note": None,
+        }
+    return {**empty, **fitted, "note": note}

@@ -62,6 +62,8 @@ def attitude_curves(daily: pd.DataFrame, summary: dict, path: Path) -> None:
             color="#8C1B1F",
             label=f"SIS fit to believers (β={fit['beta']:.2f}, γ={fit['gamma']:.2f}{r2})",
         )
+    elif fit.get("note"):  # say so rather than draw a curve the data do not determine
+        ax.plot([], [], ls="--", lw=1.4, color="#8C1B1F", label="SIS fit: not identifiable")
     ax.set_xlabel("Day")
     ax.set_ylabel(f"Agents (population {n})")
     ax.set_ylim(0, n * 1.02)
