@@ -11,7 +11,8 @@
     python run.py plot RESULTS_DIR
     python run.py resume RESULTS_DIR                 # continue an interrupted run
 
-Problems with the input print one line on stderr and exit with code 2.
+Problems with the input print one line on stderr and exit with code 2; a run whose model
+requests failed too often (llm.max_failed_share) finishes, says so, and exits with code 3.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import warnings
 from pathlib import Path
 
 from simulator.errors import InputWarning, Interrupted, UserError
+
+UNRELIABLE = 3  # the exit code of a run with too many failed model requests
 
 COMMANDS = (
     "run",
@@ -43,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Murmur: simulate how a false news item spreads through a population of "
         "language-model agents.",
         epilog="A bare scenario path means 'run'. "
-        "Exit codes: 0 done, 2 bad input, 130 interrupted.",
+        "Exit codes: 0 done, 2 bad input, 3 done but unreliable (too many failed model "
+        "requests: llm.max_failed_share), 130 interrupted.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run a scenario and write a results folder")
@@ -160,7 +164,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     scenario = _load(args.scenario, args.seed, args.out)
     progress = not args.quiet
     if args.replicates == 1:
-        _print_run(run_scenario(scenario, progress=progress))
+        return _print_run(run_scenario(scenario, progress=progress))
     else:
         result = run_replicates(
             scenario, args.replicates, min(args.workers, args.replicates), progress
@@ -172,14 +176,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
             f"(sd {sd['peak_believers']:.1f}), final share {m['final_believer_share']:.0%} "
             f"(sd {sd['final_believer_share']:.0%})"
         )
+        if summary_unreliable := result.summary.get("unreliable_seeds"):
+            print(
+                f"UNRELIABLE: {len(summary_unreliable)} of {args.replicates} replicates had too "
+                f"many failed model requests (seeds {', '.join(map(str, summary_unreliable))}; "
+                "see their summary.json)"
+            )
+            return UNRELIABLE
     return 0
 
 
-def _print_run(result) -> None:
-    """Where a run went and what it found, in a few lines."""
+def _print_run(result) -> int:
+    """Where a run went and what it found, in a few lines; returns the exit code (3 for a
+    run whose results cannot be trusted)."""
     summary = result.summary
     c, fit, llm = summary["curve"], summary["sis_fit"], summary["llm"]
     print(f"results: {result.folder}")
+    if summary["status"] != "ok":
+        print(f"UNRELIABLE: {summary['status_reason']}")
     print(
         f"believers: {c['initial_believers']:.0f} on day 0, peak {c['peak_believers']:.0f} "
         f"on day {c['peak_day']}, final {c['final_believers']:.0f} of "
@@ -200,6 +214,7 @@ def _print_run(result) -> None:
         print(f"interventions: governance cost {summary['governance_cost']:.1f}")
     if summary["stopped_early"]:
         print(f"stopped early after day {summary['days_run']}: {summary['stopped_early']}")
+    return UNRELIABLE if summary["status"] != "ok" else 0
 
 
 def _llm_line(total: dict) -> str:
@@ -221,8 +236,7 @@ def _cmd_resume(args: argparse.Namespace) -> int:
     from simulator.runner import resume_run
 
     result = resume_run(args.results, progress=not args.quiet)
-    _print_run(result)
-    return 0
+    return _print_run(result)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -308,7 +322,19 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 f"{row.final_believers_observed:>27.1f}{row.final_believers_forecast:>10.1f}"
             )
         print("forecasts: made from each run's first days (early_warning.observe_days)")
-    return 0
+    return _unreliable_runs(table)
+
+
+def _unreliable_runs(table) -> int:
+    """Say so, and return exit code 3, when any run of a compare or sweep was unreliable."""
+    count = int(table["unreliable_runs"].sum())
+    if not count:
+        return 0
+    print(
+        f"UNRELIABLE: {count} run(s) had too many failed model requests "
+        "(llm.max_failed_share; column unreliable_runs, and each run's summary.json)"
+    )
+    return UNRELIABLE
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -327,7 +353,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             f"{cells}{row['auc_reduction']:>11.2f}{row['share_of_max_effect']:>8.0%}"
             f"{row['governance_cost']:>10.1f}{row['final_believer_share']:>8.0%}"
         )
-    return 0
+    return _unreliable_runs(table)
 
 
 def _cmd_forecast(args: argparse.Namespace) -> int:

@@ -246,6 +246,13 @@ class LLMSettings(Strict):
     cache: CacheSettings = CacheSettings()
     prices: Prices = Prices()
     budget_usd: float | None = Field(None, gt=0)
+    max_failed_share: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="a run whose share of failed model requests is larger is marked "
+        "unreliable (summary status, plots) and ends with exit code 3",
+    )
 
     @model_validator(mode="after")
     def _openai_needs_model(self) -> LLMSettings:

@@ -182,6 +182,7 @@ def _arm_row(summaries: list[dict], reference_auc: list[float] | None) -> dict[s
         row[f"{key}_hi"] = hi
     costs = [s["governance_cost"] for s in summaries]
     row["governance_cost"] = float(np.mean(costs))
+    row["unreliable_runs"] = sum(s["status"] != "ok" for s in summaries)
     row.update(_forecast_columns(summaries))
     if reference_auc is not None:
         # paired by seed: the same seeds, so differences cancel shared noise

@@ -15,6 +15,7 @@ matplotlib.use("Agg")  # files only; never needs a display
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 from agents.persona import EDUCATION_LEVELS, TRAITS
@@ -33,6 +34,28 @@ STATE_STYLE = {
     "infected": ("Infected (believes)", "#C44E52"),
     "recovered": ("Recovered (stopped believing)", "#55A868"),
 }
+
+
+def _mark_unreliable(fig: plt.Figure, summary: dict) -> None:
+    """Across every panel of a run whose model requests failed too often, say so: its curves
+    show agents keeping their earlier beliefs, not decisions."""
+    if summary.get("status", "ok") == "ok":
+        return
+    reason = str(summary.get("status_reason") or "too many failed model requests")
+    for ax in fig.axes:
+        ax.text(
+            0.5,
+            0.5,
+            f"UNRELIABLE: {reason.split(' (')[0]}\n(agents kept their earlier beliefs)",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=11,
+            color="#B00020",
+            wrap=True,
+            bbox={"facecolor": "white", "edgecolor": "#B00020", "alpha": 0.85},
+            zorder=10,
+        )
 
 
 def _save(fig: plt.Figure, path: Path) -> None:
@@ -63,8 +86,10 @@ def attitude_curves(daily: pd.DataFrame, summary: dict, path: Path) -> None:
             label=f"SIS fit to believers (β={fit['beta']:.2f}, γ={fit['gamma']:.2f}{r2})",
         )
     elif fit.get("note"):  # say so rather than draw a curve the data do not determine
-        ax.plot([], [], ls="--", lw=1.4, color="#8C1B1F", label="SIS fit: not identifiable")
+        label = f"SIS fit: {fit['note'].split(':')[0]}"  # "not identifiable", "not fitted"
+        ax.plot([], [], ls="--", lw=1.4, color="#8C1B1F", label=label)
     ax.set_xlabel("Day")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no day 0.5 on short runs
     ax.set_ylabel(f"Agents (population {n})")
     ax.set_ylim(0, n * 1.02)
     ax.set_xlim(daily["day"].iloc[0], daily["day"].iloc[-1])
@@ -75,6 +100,7 @@ def attitude_curves(daily: pd.DataFrame, summary: dict, path: Path) -> None:
     )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8.5, loc="best", framealpha=0.9)
+    _mark_unreliable(fig, summary)
     _save(fig, path)
 
 
@@ -122,6 +148,7 @@ def belief_breakdown(agents: pd.DataFrame, summary: dict, path: Path) -> None:
         f"({len(last)} agents, seed {summary['seed']})",
         fontsize=11,
     )
+    _mark_unreliable(fig, summary)
     _save(fig, path)
 
 
@@ -298,4 +325,5 @@ def engagement_curves(timeline: pd.DataFrame, summary: dict, path: Path) -> None
     bottom.set_ylabel("cumulative engagement")
     bottom.legend(loc="upper left", fontsize=9)
     bottom.grid(alpha=0.3)
+    _mark_unreliable(fig, summary)
     _save(fig, path)

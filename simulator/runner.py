@@ -315,6 +315,31 @@ def engagement_log(
     return EngagementLog(personas, scenario.seed, rates, folder, profile, resume_at)
 
 
+NOT_FITTED = {
+    "beta": None,
+    "gamma": None,
+    "r0": None,
+    "beta_ci95": None,
+    "gamma_ci95": None,
+    "rmse": None,
+    "r2": None,
+    "identified": False,
+    "note": "not fitted: the run is unreliable (see status_reason)",
+}
+
+
+def unreliable(total: dict, max_failed_share: float) -> str | None:
+    """Why a run's results cannot be trusted (too many failed model requests), or None."""
+    requests, failures = total["requests"], total["failures"]
+    if not requests or failures / requests <= max_failed_share:
+        return None
+    return (
+        f"{failures / requests:.0%} of model requests failed ({failures} of {requests}; "
+        f"allowed: llm.max_failed_share {max_failed_share:g}); agents whose requests failed "
+        "kept their earlier beliefs, so the curves do not show the model's decisions"
+    )
+
+
 def run_summary(
     scenario: Scenario,
     daily: pd.DataFrame,
@@ -327,7 +352,12 @@ def run_summary(
     n = scenario.population.size
     days_run = int(daily["day"].iloc[-1])
     agent_days = n * days_run
+    llm = backend.summary()
+    problem = unreliable(llm["total"], scenario.llm.max_failed_share)
+    days, believers = daily["day"].tolist(), daily["infected"].tolist()
     return {
+        "status": "unreliable" if problem else "ok",
+        "status_reason": problem,
         "scenario": scenario.name,
         "run_id": folder.name,
         "seed": scenario.seed,
@@ -338,9 +368,9 @@ def run_summary(
         "topic": scenario.news.topic,
         "update": scenario.agents.update,
         "backend": scenario.llm.backend,
-        "curve": metrics.curve_summary(daily["day"].tolist(), daily["infected"].tolist(), n),
-        "sis_fit": metrics.fit_sis(daily["day"].tolist(), daily["infected"].tolist(), n),
-        "llm": backend.summary(),
+        "curve": metrics.curve_summary(days, believers, n),
+        "sis_fit": metrics.fit_sis(days, believers, n) if not problem else NOT_FITTED,
+        "llm": llm,
         "runtime_seconds": round(elapsed, 3),
         "agent_days_per_second": round(agent_days / elapsed, 1) if elapsed > 0 else None,
         "versions": versions(),
@@ -482,7 +512,10 @@ def run_replicates(
     table = pd.DataFrame(rows)
     write_table(parent / "replicates.csv", table)
     curve_keys = ["peak_believers", "peak_day", "final_believer_share", "auc_believer_share"]
+    unreliable_seeds = [s for s in seeds if summaries[s]["status"] != "ok"]
     summary = {
+        "status": "unreliable" if unreliable_seeds else "ok",
+        "unreliable_seeds": unreliable_seeds,
         "scenario": scenario.name,
         "replicates": replicates,
         "seeds": seeds,

@@ -34,7 +34,8 @@ def answer_for(kind: str, digest: int) -> dict:
 
 
 class FakeOpenAI:
-    """Run with ``with FakeOpenAI(fault_share=0.3) as server: server.base_url``."""
+    """Run with ``with FakeOpenAI(fault_share=0.3) as server: server.base_url``;
+    ``always_status=500`` makes a server on which every request fails."""
 
     def __init__(
         self,
@@ -42,7 +43,9 @@ class FakeOpenAI:
         slow_seconds: float = 1.5,
         latency: float = 0.0,
         reject_json_schema: bool = False,
+        always_status: int | None = None,
     ):
+        self.always_status = always_status  # answer every request with this HTTP error
         self.reject_json_schema = reject_json_schema  # as llama.cpp's server does, with a 500
         self.fault_share = fault_share
         self.latency = latency
@@ -99,6 +102,10 @@ class FakeOpenAI:
         messages = body["messages"]
         identity = json.dumps(messages[:2], sort_keys=True)
         digest = int(hashlib.sha256(identity.encode()).hexdigest()[:12], 16)
+        if self.always_status is not None:
+            message = {"error": {"message": f"always {self.always_status}"}}
+            self._send(handler, self.always_status, message)
+            return
         fmt = body.get("response_format") or {}
         if self.reject_json_schema and fmt.get("type") == "json_schema":
             self._send(

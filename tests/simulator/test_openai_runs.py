@@ -220,3 +220,52 @@ def test_several_client_processes_give_the_same_run(tmp_path):
     for name in ("daily.csv", "agents.csv"):
         assert (one.folder / name).read_bytes() == (two.folder / name).read_bytes()
     assert two.summary["llm"]["total"]["requests"] == 72
+
+
+def test_a_run_whose_requests_all_failed_says_so_and_exits_3(tmp_path):
+    import json
+
+    from simulator.cli import main
+
+    with FakeOpenAI(always_status=500) as server:
+        sc = scenario(tmp_path, server)
+        doc = sc.resolved()
+        doc["llm"]["max_retries"] = 0
+        doc["outputs"]["plots"] = True
+        path = tmp_path / "dead.yaml"
+        path.write_text(json.dumps(doc))  # JSON is YAML
+        code = main(["run", str(path), "--quiet"])
+    assert code == 3
+    (folder,) = (tmp_path / "out").iterdir()
+    text = (folder / "summary.json").read_text()
+    summary = json.loads(text)
+    assert list(summary)[:2] == ["status", "status_reason"]  # at the top of the file
+    assert summary["status"] == "unreliable"
+    assert summary["status_reason"].startswith("100% of model requests failed (72 of 72;")
+    assert summary["sis_fit"]["beta"] is None and summary["sis_fit"]["note"].startswith(
+        "not fitted"
+    )
+    assert (folder / "attitude_curves.png").is_file()
+
+
+def test_the_printed_summary_of_an_unreliable_run_leads_with_it(tmp_path, capsys):
+    from simulator.cli import _print_run
+    from simulator.runner import RunResult
+
+    with FakeOpenAI(always_status=503) as server:
+        sc = scenario(tmp_path, server)
+        sc = sc.model_copy(update={"llm": sc.llm.model_copy(update={"max_retries": 0})})
+        result = run_scenario(sc, progress=False)
+    assert _print_run(RunResult(result.folder, result.summary)) == 3
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("UNRELIABLE: 100% of model requests failed")
+
+
+def test_isolated_failures_below_the_share_keep_a_run_reliable(tmp_path):
+    with FakeOpenAI(fault_share=1.0) as server:
+        sc = scenario(tmp_path, server)
+        llm = sc.llm.model_copy(update={"max_retries": 0, "max_failed_share": 0.9})
+        result = run_scenario(sc.model_copy(update={"llm": llm}), progress=False)
+    total = result.summary["llm"]["total"]
+    assert 0 < total["failures"] / total["requests"] <= 0.9
+    assert result.summary["status"] == "ok" and result.summary["status_reason"] is None
