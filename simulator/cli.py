@@ -135,7 +135,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--folds", type=int, default=5)
     evaluate.add_argument("--out", type=Path, metavar="DIR", help="results root (default results)")
     plot = sub.add_parser("plot", help="redraw the plots of a results folder from its files")
-    plot.add_argument("results", type=Path, help="a run's results folder")
+    plot.add_argument(
+        "results", type=Path, help="a run, replicates, comparison or sweep results folder"
+    )
     return parser
 
 
@@ -402,10 +404,8 @@ def _cmd_forecast_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from simulator.runner import draw_plots
+    from simulator.results import draw_plots
 
-    if not args.results.is_dir():
-        raise UserError(f"results folder not found: {str(args.results)!r}")
     for path in draw_plots(args.results):
         print(path)
     return 0

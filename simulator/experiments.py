@@ -23,6 +23,7 @@ from scipy import stats
 from simulator.config import Scenario, Strict, format_validation_error, load_scenario
 from simulator.errors import ScenarioError
 from simulator.outputs import make_folder, new_run_id, write_json, write_table, write_yaml
+from simulator.results import draw_comparison_plots, draw_sweep_plots
 from simulator.runner import run_many
 from simulator.world import build_world
 from simulator.yaml_reader import read_yaml
@@ -272,17 +273,11 @@ def run_comparison(
         table["governance_cost"].tolist(), table["auc_reduction"].tolist()
     )
     write_table(folder / "comparison.csv", table)
-    from simulator import plots
-
-    curves = {
-        arm: [pd.read_csv(folder / arm / f"seed-{s}" / "daily.csv") for s in seeds] for arm in arms
-    }
-    plots.arm_curves(curves, base.population.size, spec.name, folder / "comparison.png")
-    plots.cost_effect(table, reference, spec.name, folder / "cost_effect.png")
     write_json(
         folder / "summary.json",
         {"name": spec.name, "reference": reference, "seeds": seeds, "arms": rows},
     )
+    draw_comparison_plots(folder)
     return folder, table
 
 
@@ -323,13 +318,9 @@ def run_sweep(
     none_auc = float(np.mean(reference_auc))
     table["share_of_max_effect"] = table["auc_reduction"] / table["auc_reduction"].max()
     write_table(folder / "sweep.csv", table)
-    from simulator import plots
-
-    plots.sweep_maps(
-        table, keys, spec.intervention.get("type", "?"), none_auc, folder / "sweep.png"
-    )
     write_json(
         folder / "summary.json",
         {"name": spec.name, "grid": spec.grid, "seeds": seeds, "no_intervention_auc": none_auc},
     )
+    draw_sweep_plots(folder)
     return folder, table

@@ -9,7 +9,6 @@ byte-identical daily.csv and agents.csv.
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import platform
 import time
@@ -26,7 +25,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from agents.llm import Accounting
-from agents.persona import TRAITS, Persona
+from agents.persona import Persona
 from interventions.base import Intervention
 from simulator import metrics
 from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
@@ -46,6 +45,7 @@ from simulator.outputs import (
     write_table,
     write_yaml,
 )
+from simulator.results import draw_replicate_plots, draw_run_plots
 from simulator.world import build_backend, build_interventions, build_world
 from simulator.yaml_reader import read_yaml
 
@@ -263,7 +263,7 @@ def _execute(
         summary["early_warning"] = early_warning(scenario, daily, engagement)
     write_json(folder / "summary.json", summary)
     if scenario.outputs.plots:
-        draw_plots(folder)
+        draw_run_plots(folder)
     (folder / CHECKPOINT).unlink(missing_ok=True)
     (folder / INCOMPLETE).unlink(missing_ok=True)
     return RunResult(folder, summary)
@@ -377,64 +377,6 @@ def run_summary(
     }
 
 
-def draw_plots(folder: Path) -> list[Path]:
-    """(Re)draw a run's plots from its saved files; returns the files written."""
-    from simulator import plots  # matplotlib and scipy.stats load only when drawing
-
-    summary, daily, agents = _read_run_files(folder)
-    written = [folder / "attitude_curves.png"]
-    plots.attitude_curves(daily, summary, written[0])
-    if agents is not None:
-        written.append(folder / "belief_breakdown.png")
-        plots.belief_breakdown(agents, summary, written[-1])
-    timeline = folder / "engagement_timeline.csv"
-    if timeline.is_file():
-        try:
-            frame = pd.read_csv(timeline)
-        except (ValueError, OSError) as exc:
-            raise UserError(f"{timeline}: cannot read ({exc})") from None
-        if {"hour", "likes", "shares", "comments", "engagement"} <= set(frame.columns):
-            written.append(folder / "engagement.png")
-            plots.engagement_curves(frame, summary, written[-1])
-    return written
-
-
-SUMMARY_KEYS = ("scenario", "population", "seed", "topic", "sis_fit")
-
-
-def _read_run_files(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame | None]:
-    """summary.json, daily.csv and (if there) agents.csv, checked for what the plots need;
-    anything missing or malformed becomes a one-line UserError."""
-    try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-        daily = pd.read_csv(folder / "daily.csv")
-        agents = None
-        for name in ("agents.csv", "agents.csv.gz"):
-            if (folder / name).is_file():
-                columns = ["day", "belief", "education", *TRAITS]
-                agents = pd.read_csv(folder / name, usecols=columns)
-    except FileNotFoundError as exc:
-        raise UserError(
-            f"{folder}: not a finished run folder ({Path(exc.filename).name} is missing)"
-        ) from None
-    except (ValueError, OSError) as exc:  # UnicodeDecodeError is a ValueError
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise UserError(f"{folder}: cannot read run files ({first})") from None
-    if not isinstance(summary, dict) or any(k not in summary for k in SUMMARY_KEYS):
-        raise UserError(
-            f"{folder}/summary.json: not a run summary (needs {', '.join(SUMMARY_KEYS)})"
-        )
-    missing = [c for c in metrics.DAILY_COLUMNS if c not in daily.columns]
-    if missing or daily.empty:
-        raise UserError(
-            f"{folder}/daily.csv: missing column(s) {', '.join(missing) or '(no rows)'}"
-        )
-    numeric = daily[list(metrics.DAILY_COLUMNS)].apply(pd.to_numeric, errors="coerce")
-    if numeric.isna().any().any():
-        raise UserError(f"{folder}/daily.csv: non-numeric values")
-    return summary, numeric, agents
-
-
 def _run_quietly(scenario: Scenario, folder: Path) -> dict:
     # The parent already validated the scenario and showed its input warnings once.
     warnings.simplefilter("ignore", InputWarning)
@@ -493,13 +435,6 @@ def run_replicates(
     jobs = [(scenario.model_copy(update={"seed": s}), parent / f"seed-{s}") for s in seeds]
     done = run_many(jobs, workers, f"{scenario.name} replicates", progress, parent)
     summaries = dict(zip(seeds, done, strict=True))
-    from simulator import plots
-
-    dailies = [pd.read_csv(parent / f"seed-{s}" / "daily.csv") for s in seeds]
-    band = plots.replicate_curves(
-        dailies, scenario.name, scenario.population.size, parent / "attitude_curves.png"
-    )
-    write_table(parent / "replicates_band.csv", band)
     rows = [
         {
             "seed": s,
@@ -527,4 +462,5 @@ def run_replicates(
         "versions": versions(),
     }
     write_json(parent / "summary.json", summary)
+    write_table(parent / "replicates_band.csv", draw_replicate_plots(parent))
     return RunResult(parent, summary)

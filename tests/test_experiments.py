@@ -125,3 +125,40 @@ def test_a_run_records_its_interventions(tmp_path, small_scenario):
     assert by_name["official_debunk"]["actions"]["notice"]["count"] == 2 * 12
     resolved = yaml.safe_load((folder / "scenario.resolved.yaml").read_text())
     assert resolved["interventions"][0]["type"] == "official_debunk"
+
+
+def redrawn(folder, names):
+    """Delete the folder's plots, redraw them with ``run.py plot`` and say what came back."""
+    drawn = {name: (folder / name).read_bytes() for name in names}
+    for name in names:
+        (folder / name).unlink()
+    result = run_cli("plot", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert sorted(result.stdout.split()) == sorted(str(folder / n) for n in names)
+    return {name: (folder / name).read_bytes() == drawn[name] for name in names}
+
+
+def test_plot_redraws_comparison_and_sweep_folders(tmp_path, base_file):
+    spec = compare_spec(tmp_path, base_file, replicates=2)
+    assert run_cli("compare", str(spec), "--out", str(tmp_path / "c"), "--quiet").returncode == 0
+    same = redrawn(only_folder(tmp_path / "c"), ["comparison.png", "cost_effect.png"])
+    assert all(same.values()), same
+    sweep = write_scenario(
+        tmp_path,
+        {
+            "base": base_file.name,
+            "replicates": 2,
+            "intervention": {"type": "official_debunk"},
+            "grid": {"every": [1, 2]},
+        },
+        "sweep.yaml",
+    )
+    assert run_cli("sweep", str(sweep), "--out", str(tmp_path / "s"), "--quiet").returncode == 0
+    assert all(redrawn(only_folder(tmp_path / "s"), ["sweep.png"]).values())
+
+
+def test_plot_redraws_a_replicates_folder(tmp_path, base_file):
+    out = tmp_path / "r"
+    result = run_cli("run", str(base_file), "--replicates", "2", "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert all(redrawn(only_folder(out), ["attitude_curves.png"]).values())
