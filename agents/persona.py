@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -362,8 +363,14 @@ class PersonaFileError(ValueError):
     """A persona file that cannot be read; the message names the file, row and field."""
 
 
-def generate_personas(n: int, seed: int) -> list[Persona]:
-    """Draw ``n`` personas reproducibly from ``seed``.
+PROGRESS_EVERY = 10_000
+
+
+def generate_personas(
+    n: int, seed: int, progress: Callable[[int], object] | None = None
+) -> list[Persona]:
+    """Draw ``n`` personas reproducibly from ``seed``; ``progress(k)`` is told of every
+    ``PROGRESS_EVERY`` personas made.
 
     The personas use their own random stream, so changing other parts of a scenario (the
     contact structure, say) never changes who the agents are.
@@ -379,6 +386,8 @@ def generate_personas(n: int, seed: int) -> list[Persona]:
     name_pools = (_FEMALE_NAMES, _MALE_NAMES, _UNISEX_NAMES)
     personas = []
     for i in range(n):
+        if progress is not None and i % PROGRESS_EVERY == PROGRESS_EVERY - 1:
+            progress(PROGRESS_EVERY)
         pool = name_pools[genders[i]]
         level = EDUCATION_LEVELS[education[i]]
         jobs = _OCCUPATIONS[_OCCUPATION_TIER[level]]
@@ -392,6 +401,8 @@ def generate_personas(n: int, seed: int) -> list[Persona]:
                 **{t: float(v) for t, v in zip(TRAITS, traits[i], strict=True)},
             )
         )
+    if progress is not None and n % PROGRESS_EVERY:
+        progress(n % PROGRESS_EVERY)
     return personas
 
 

@@ -242,6 +242,7 @@ def _cmd_resume(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from simulator.resources import require_memory
     from simulator.world import build_world
     from simulator.yaml_reader import read_yaml
 
@@ -252,18 +253,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"ok: {args.scenario} ({check_spec(args.scenario)})")
         return 0
     scenario = _load(args.scenario)
+    needs = require_memory(scenario)  # before building a world that would not fit
     build_world(scenario)
     print(
         f"ok: {args.scenario} ({scenario.name}: {scenario.population.size} agents, "
         f"{scenario.days} days, {scenario.contacts.type}, backend {scenario.llm.backend})"
     )
+    print(f"expected: {needs.describe()}")
     return 0
 
 
 def _cmd_estimate(args: argparse.Namespace) -> int:
     from simulator.estimate import estimate
+    from simulator.resources import require_memory
 
     scenario = _load(args.scenario)
+    # The estimate plays the scenario once, so it needs what a run needs.
+    print(f"expected for a run: {require_memory(scenario).describe()}", flush=True)
     figures = estimate(scenario, progress=not args.quiet)
     llm = scenario.llm
     print(

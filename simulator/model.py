@@ -16,7 +16,7 @@ act one at a time in random order and hear the latest posts, including today's.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import mesa
 import numpy as np
@@ -25,7 +25,7 @@ from agents.citizen import Citizen
 from agents.llm.base import REQUEST_KINDS, LanguageModel, LLMRequest, LLMResponse, Sampling
 from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory
 from agents.news import NewsItem
-from agents.persona import Persona
+from agents.persona import PROGRESS_EVERY, Persona
 from interventions.base import Intervention
 from simulator import metrics
 from simulator.config import Scenario
@@ -67,6 +67,7 @@ class OpinionModel(mesa.Model):
         intervention_log: InterventionLog | None = None,
         engagement: EngagementLog | None = None,
         restore: dict | None = None,
+        progress: Callable[[int], object] | None = None,
     ):
         super().__init__(rng=scenario.seed)
         self.config = scenario  # Mesa reserves `scenario`
@@ -83,18 +84,22 @@ class OpinionModel(mesa.Model):
         believers = set(
             self.rng.choice(n, size=scenario.population.initial_believers, replace=False).tolist()
         )
-        self.citizens: list[Citizen] = [
-            Citizen(
-                self,
-                i,
-                persona,
-                self.news,
-                believes=i in believers,
-                short_term=ShortTermMemory(mem.short_term_capacity, mem.max_item_chars),
-                long_term=LongTermMemory(mem.long_term_capacity, mem.max_item_chars),
+        self.citizens: list[Citizen] = []
+        for start in range(0, n, PROGRESS_EVERY):  # in chunks, for ``progress`` on big runs
+            self.citizens.extend(
+                Citizen(
+                    self,
+                    i,
+                    personas[i],
+                    self.news,
+                    believes=i in believers,
+                    short_term=ShortTermMemory(mem.short_term_capacity, mem.max_item_chars),
+                    long_term=LongTermMemory(mem.long_term_capacity, mem.max_item_chars),
+                )
+                for i in range(start, min(start + PROGRESS_EVERY, n))
             )
-            for i, persona in enumerate(personas)
-        ]
+            if progress is not None:
+                progress(min(PROGRESS_EVERY, n - start))
         self.interventions = InterventionHost(
             self, interventions, scenario.seed, intervention_log or InterventionLog(None)
         )

@@ -45,6 +45,7 @@ from simulator.outputs import (
     write_table,
     write_yaml,
 )
+from simulator.resources import require_memory
 from simulator.results import draw_replicate_plots, draw_run_plots
 from simulator.world import build_backend, build_interventions, build_world
 from simulator.yaml_reader import read_yaml
@@ -80,6 +81,16 @@ INCOMPLETE = "INCOMPLETE.txt"
 CHECKPOINT = "checkpoint.pkl"
 
 
+BUILD_PROGRESS_FROM = 50_000  # agents; smaller populations are built in about a second
+
+
+def building(scenario: Scenario, what: str, progress: bool) -> tqdm:
+    """A progress bar for building a big population's ``what`` (personas, agents)."""
+    n = scenario.population.size
+    shown = progress and n >= BUILD_PROGRESS_FROM
+    return tqdm(total=n, desc=f"building {what}", unit="agent", disable=not shown, leave=False)
+
+
 def run_scenario(
     scenario: Scenario,
     folder: Path | None = None,
@@ -88,8 +99,12 @@ def run_scenario(
 ) -> RunResult:
     """Run one scenario with its own seed; write everything into ``folder`` (new).
     ``on_day(day)`` is called after every completed day (benchmarks sample memory there)."""
-    # Bad input fails here, before any folder exists; the run then uses what was built.
-    world, interventions = build_world(scenario), build_interventions(scenario)
+    # Bad input (or a population too big for this machine) fails here, before any folder
+    # exists; the run then uses what was built.
+    require_memory(scenario)
+    with building(scenario, "personas", progress) as bar:
+        world = build_world(scenario, bar.update)
+    interventions = build_interventions(scenario)
     if folder is None:
         folder = scenario.outputs.dir / new_run_id(scenario.name, scenario.seed)
     make_folder(folder)
@@ -117,7 +132,10 @@ def resume_run(folder: Path, progress: bool = True) -> RunResult:
             f"{folder}: no checkpoint yet (the run stopped during day 1); start it again with "
             "python run.py run"
         )
-    world, interventions = build_world(scenario), build_interventions(scenario)
+    require_memory(scenario)
+    with building(scenario, "personas", progress) as bar:
+        world = build_world(scenario, bar.update)
+    interventions = build_interventions(scenario)
     return _execute_safely(scenario, folder, world, interventions, progress, state, None)
 
 
@@ -173,16 +191,18 @@ def _execute(
     backend = build_backend(scenario, transcript)
     log = InterventionLog(folder if interventions else None, files.get("interventions"))
     engagement = engagement_log(scenario, personas, folder, files.get("engagement"))
-    model = OpinionModel(
-        scenario,
-        personas,
-        contacts,
-        backend,
-        interventions,
-        log,
-        engagement,
-        restore=state["model"] if state else None,
-    )
+    with building(scenario, "agents", progress) as bar:
+        model = OpinionModel(
+            scenario,
+            personas,
+            contacts,
+            backend,
+            interventions,
+            log,
+            engagement,
+            restore=state["model"] if state else None,
+            progress=bar.update,
+        )
     writer = (
         AgentDayWriter(folder, files.get("agents"), scenario.outputs.agents_format == "csv.gz")
         if scenario.outputs.agents_csv
@@ -428,6 +448,7 @@ def run_replicates(
     scenario: Scenario, replicates: int, workers: int, progress: bool = True
 ) -> RunResult:
     """Run seeds seed..seed+replicates-1 in ``workers`` processes; plot mean and 95% band."""
+    require_memory(scenario, min(workers, replicates))  # before anything is built
     build_world(scenario)  # fail on bad input before any folder or process exists
     parent = make_folder(scenario.outputs.dir / new_run_id(f"{scenario.name}-x{replicates}"))
     write_yaml(parent / "scenario.resolved.yaml", scenario.resolved())

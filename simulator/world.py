@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from agents.llm import Accounting, BackendUnavailable, LanguageModel, create_backend
@@ -21,8 +22,11 @@ from simulator.errors import ScenarioError
 from simulator.network import ContactStructure, build_contacts
 
 
-def build_personas(scenario: Scenario) -> list[Persona]:
-    """The population's personas: generated from the seed or read from the persona file."""
+def build_personas(
+    scenario: Scenario, progress: Callable[[int], object] | None = None
+) -> list[Persona]:
+    """The population's personas: generated from the seed (telling ``progress`` how many
+    are made) or read from the persona file."""
     pop = scenario.population
     if isinstance(pop.personas, PersonaFile):
         try:
@@ -35,12 +39,15 @@ def build_personas(scenario: Scenario) -> list[Persona]:
                 f"{len(personas)} (allowed: at most {len(personas)}, or add personas)"
             )
         return personas[: pop.size]
-    return generate_personas(pop.size, scenario.seed)
+    return generate_personas(pop.size, scenario.seed, progress)
 
 
-def build_world(scenario: Scenario) -> tuple[list[Persona], ContactStructure]:
-    """Personas and contacts; raises ScenarioError for bad input files. Used by ``check`` too."""
-    personas = build_personas(scenario)
+def build_world(
+    scenario: Scenario, progress: Callable[[int], object] | None = None
+) -> tuple[list[Persona], ContactStructure]:
+    """Personas and contacts; raises ScenarioError for bad input files. Used by ``check`` too.
+    ``progress(k)`` hears of every k personas made."""
+    personas = build_personas(scenario, progress)
     contacts = build_contacts(
         scenario.contacts,
         len(personas),

@@ -1,0 +1,101 @@
+"""How much memory and time a scenario will take, and whether it fits this machine.
+
+A linear model of peak resident memory and wall time, fitted to default runs of the surrogate
+on the 2-core machine of docs/PERFORMANCE.md ("Memory and time a run needs"): a fixed base
+(Python, numpy, pandas, Mesa) plus a cost per agent (persona, memories, Mesa agent, the
+day's requests) and a little per agent and day (the daily records). It errs on the high side
+by about 10% so that a run it lets start does not run out of memory. ``check`` and
+``estimate`` print it; a run refuses, before allocating anything, a population that would
+not fit into the memory this machine has available.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from simulator.config import Scenario
+from simulator.errors import ScenarioError
+
+BASE_BYTES = 160e6
+BYTES_PER_AGENT = 7_000.0
+BYTES_PER_AGENT_DAY = 10.0
+BUILD_SECONDS_PER_AGENT = 70e-6  # personas, contacts and Mesa agents
+AGENT_DAYS_PER_SECOND = {"synchronous": 11_000.0, "sequential": 1_600.0}
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Expected peak memory (bytes) and wall time (seconds; None when a model server sets
+    it) of ``runs`` runs of a scenario at once."""
+
+    memory: float
+    seconds: float | None
+    runs: int = 1
+
+    def describe(self) -> str:
+        """One line for people."""
+        each = " in all" if self.runs > 1 else ""
+        memory = f"about {_size(self.memory)} of memory{each}"
+        if self.seconds is None:
+            return f"{memory}; the time is set by the model server (3 requests per agent-day)"
+        return f"{memory} and about {_duration(self.seconds)} on a 2-core machine"
+
+
+def footprint(scenario: Scenario, runs: int = 1) -> Footprint:
+    """The expected footprint of ``runs`` runs of ``scenario`` side by side."""
+    n, days = scenario.population.size, scenario.days
+    memory = BASE_BYTES + n * (BYTES_PER_AGENT + BYTES_PER_AGENT_DAY * days)
+    seconds = None
+    if scenario.llm.backend == "mock":
+        rate = AGENT_DAYS_PER_SECOND[scenario.agents.update]
+        seconds = n * BUILD_SECONDS_PER_AGENT + n * days / rate
+    return Footprint(memory * runs, seconds, runs)
+
+
+def available_memory() -> float | None:
+    """Bytes of memory available to a new process here (Linux ``MemAvailable``, else the
+    physical memory), or None where neither can be read."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return float(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def require_memory(scenario: Scenario, runs: int = 1) -> Footprint:
+    """The footprint, or a ScenarioError naming ``population.size`` when it will not fit in
+    the memory available here."""
+    needed = footprint(scenario, runs)
+    available = available_memory()
+    if available is not None and needed.memory > available:
+        per_agent = BYTES_PER_AGENT + BYTES_PER_AGENT_DAY * scenario.days
+        largest = max(0, (available / runs - BASE_BYTES) / per_agent)
+        largest = int(float(f"{largest:.2g}"))  # "about": two significant figures
+        side_by_side = f" for {runs} runs side by side (--workers)" if runs > 1 else ""
+        raise ScenarioError(
+            f"population.size: {scenario.population.size:,} agents need {needed.describe()}"
+            f"{side_by_side}, but this machine has {_size(available)} available (allowed "
+            f"here: at most about {largest:,} agents{' per run' if runs > 1 else ''})"
+        )
+    return needed
+
+
+def _size(n_bytes: float) -> str:
+    if n_bytes >= 1e9:
+        return f"{n_bytes / 1e9:.1f} GB"
+    return f"{n_bytes / 1e6:.0f} MB"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(seconds, 1):.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
