@@ -23,6 +23,7 @@ from scipy import stats
 from simulator.config import Scenario, Strict, format_validation_error, load_scenario
 from simulator.errors import ScenarioError
 from simulator.outputs import make_folder, new_run_id, write_json, write_table, write_yaml
+from simulator.resources import require_memory
 from simulator.results import draw_comparison_plots, draw_sweep_plots
 from simulator.runner import run_many
 from simulator.world import build_world
@@ -133,6 +134,7 @@ def _plan_comparison(path: Path, out: Path | None):
         name: _with_interventions(base, entries, f"arms.{name}")
         for name, entries in spec.arms.items()
     }
+    require_memory(base)  # before building a population that would not fit
     build_world(base)  # bad base files fail before any folder exists
     return spec, base, reference, arms
 
@@ -146,6 +148,7 @@ def _plan_sweep(path: Path, out: Path | None):
         entry = {**spec.intervention, **dict(zip(keys, cell, strict=True))}
         label = ",".join(f"{k}={v}" for k, v in zip(keys, cell, strict=True))
         scenarios[cell] = _with_interventions(base, [entry], f"grid[{label}]")
+    require_memory(base)
     build_world(base)
     return spec, base, keys, scenarios
 
@@ -243,6 +246,7 @@ def run_comparison(
     """Run a comparison spec (results under ``out`` if given); returns the results folder and
     the comparison table."""
     spec, base, reference, arms = _plan_comparison(path, out)
+    require_memory(base, min(workers, len(arms) * spec.replicates))
     folder = make_folder(spec.outputs_dir / new_run_id(spec.name))
     write_yaml(
         folder / "comparison.resolved.yaml",
@@ -287,6 +291,7 @@ def run_sweep(
     """Run a sweep spec (results under ``out`` if given); returns the results folder and the
     sweep table."""
     spec, base, keys, scenarios = _plan_sweep(path, out)
+    require_memory(base, min(workers, (len(scenarios) + 1) * spec.replicates))
     cells = list(scenarios)
     reference = base.model_copy(update={"interventions": []})
     folder = make_folder(spec.outputs_dir / new_run_id(spec.name))
