@@ -238,7 +238,9 @@ def test_estimate_predicts_requests_tokens_and_cost(tmp_path, small_scenario):
     doc = {**priced(small_scenario), "outputs": {"dir": str(tmp_path / "results")}}
     result = run_cli("estimate", str(write_scenario(tmp_path, doc)), "--quiet")
     assert result.returncode == 0, result.stderr
-    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[2:6]}
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("expected for a run: about ")  # memory and time
+    rows = {line.split()[0]: line.split() for line in lines[3:7]}
     assert set(rows) == {"summarise", "reflect", "opinion", "total"}
     assert int(rows["total"][1].replace(",", "")) == 3 * 12 * 4  # requests: exact
     prompt, completion, ceiling = (int(x.replace(",", "")) for x in rows["total"][2:5])
