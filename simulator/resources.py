@@ -1,10 +1,11 @@
 """How much memory and time a scenario will take, and whether it fits this machine.
 
 A linear model of peak resident memory and wall time, fitted to default runs of the surrogate
-on the 2-core machine of docs/PERFORMANCE.md ("Memory and time a run needs"): a fixed base
-(Python, numpy, pandas, Mesa) plus a cost per agent (persona, memories, Mesa agent, the
-day's requests) and a little per agent and day (the daily records). It errs on the high side
-by about 10% so that a run it lets start does not run out of memory. ``check`` and
+on the 2-core machine of docs/PERFORMANCE.md ("Memory and time a run needs", measured with
+bench/bench_footprint.py): a fixed base (Python, numpy, pandas, Mesa) plus a cost per agent
+(persona, memories, Mesa agent, the day's requests) that grows while long-term memories fill
+and slowly after. Memory carries a 20% margin per agent, so that a run it lets start does not
+run out; the time is a rough guide (this machine's speed varies by up to 1.8x). ``check`` and
 ``estimate`` print it; a run refuses, before allocating anything, a population that would
 not fit into the memory this machine has available.
 """
@@ -17,11 +18,17 @@ from dataclasses import dataclass
 from simulator.config import Scenario
 from simulator.errors import ScenarioError
 
-BASE_BYTES = 160e6
-BYTES_PER_AGENT = 7_000.0
-BYTES_PER_AGENT_DAY = 10.0
+BASE_BYTES = 180e6
+SAFETY = 1.2  # over the measured per-agent figures: a run admitted must fit
+BYTES_PER_AGENT = 5_500.0
+# Long-term memories fill during the first days (to long_term_capacity items), then memory
+# grows only slowly (the daily records): per agent and day, before and after day 12.
+BYTES_PER_AGENT_DAY_FILLING = 125.0
+BYTES_PER_AGENT_DAY_LATER = 15.0
+FILLING_DAYS = 12
+BASE_SECONDS = 4.0  # starting Python, importing the stack, writing the summary
 BUILD_SECONDS_PER_AGENT = 70e-6  # personas, contacts and Mesa agents
-AGENT_DAYS_PER_SECOND = {"synchronous": 11_000.0, "sequential": 1_600.0}
+AGENT_DAYS_PER_SECOND = {"synchronous": 8_000.0, "sequential": 1_600.0}
 
 
 @dataclass(frozen=True)
@@ -45,12 +52,19 @@ class Footprint:
 def footprint(scenario: Scenario, runs: int = 1) -> Footprint:
     """The expected footprint of ``runs`` runs of ``scenario`` side by side."""
     n, days = scenario.population.size, scenario.days
-    memory = BASE_BYTES + n * (BYTES_PER_AGENT + BYTES_PER_AGENT_DAY * days)
+    memory = BASE_BYTES + n * bytes_per_agent(days)
     seconds = None
     if scenario.llm.backend == "mock":
         rate = AGENT_DAYS_PER_SECOND[scenario.agents.update]
-        seconds = n * BUILD_SECONDS_PER_AGENT + n * days / rate
+        seconds = BASE_SECONDS + n * BUILD_SECONDS_PER_AGENT + n * days / rate
     return Footprint(memory * runs, seconds, runs)
+
+
+def bytes_per_agent(days: int) -> float:
+    """Peak memory per agent of a run of ``days`` days, with the safety margin."""
+    filling = BYTES_PER_AGENT_DAY_FILLING * min(days, FILLING_DAYS)
+    later = BYTES_PER_AGENT_DAY_LATER * max(0, days - FILLING_DAYS)
+    return SAFETY * (BYTES_PER_AGENT + filling + later)
 
 
 def available_memory() -> float | None:
@@ -75,8 +89,7 @@ def require_memory(scenario: Scenario, runs: int = 1) -> Footprint:
     needed = footprint(scenario, runs)
     available = available_memory()
     if available is not None and needed.memory > available:
-        per_agent = BYTES_PER_AGENT + BYTES_PER_AGENT_DAY * scenario.days
-        largest = max(0, (available / runs - BASE_BYTES) / per_agent)
+        largest = max(0, (available / runs - BASE_BYTES) / bytes_per_agent(scenario.days))
         largest = int(float(f"{largest:.2g}"))  # "about": two significant figures
         side_by_side = f" for {runs} runs side by side (--workers)" if runs > 1 else ""
         raise ScenarioError(
