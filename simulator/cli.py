@@ -157,13 +157,18 @@ def _load(path: Path, seed: int | None = None, out: Path | None = None):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from simulator.runner import run_replicates, run_scenario
+    from simulator.world import check_endpoints
 
     if args.replicates < 1:
         raise UserError(f"--replicates: {args.replicates} (allowed: 1 or more)")
     if args.workers < 1:
         raise UserError(f"--workers: {args.workers} (allowed: 1 or more)")
     scenario = _load(args.scenario, args.seed, args.out)
+    # The runner checks the model's endpoints too; asking here first, before the simulation
+    # stack is imported (about 3 s), says a wrong URL, key or model in about a second.
+    check_endpoints(scenario)
+    from simulator.runner import run_replicates, run_scenario
+
     progress = not args.quiet
     if args.replicates == 1:
         return _print_run(run_scenario(scenario, progress=progress))

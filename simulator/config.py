@@ -246,6 +246,13 @@ class LLMSettings(Strict):
     cache: CacheSettings = CacheSettings()
     prices: Prices = Prices()
     budget_usd: float | None = Field(None, gt=0)
+    stop_failed_share: float | None = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="stop the run after a day on which at least this share of the model "
+        "requests failed (1: a day on which all failed; null: never); the run can be resumed",
+    )
     max_failed_share: float = Field(
         0.1,
         ge=0,

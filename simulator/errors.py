@@ -17,3 +17,8 @@ class InputWarning(UserWarning):
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C during a command that writes results: the one line says what was kept and
     where (the actual folder) and how to go on. Exit code 130."""
+
+
+class ModelUnavailable(UserError):
+    """The language model failed every request of a day (or the share the scenario allows):
+    the run stopped after the last good day, resumable. Exit code 2."""

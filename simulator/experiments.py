@@ -26,7 +26,7 @@ from simulator.outputs import make_folder, new_run_id, write_json, write_table, 
 from simulator.resources import require_memory
 from simulator.results import draw_comparison_plots, draw_sweep_plots
 from simulator.runner import run_many
-from simulator.world import build_world
+from simulator.world import build_world, check_endpoints
 from simulator.yaml_reader import read_yaml
 
 OUTCOMES = ("peak_believers", "peak_day", "final_believer_share", "auc_believer_share")
@@ -247,6 +247,7 @@ def run_comparison(
     the comparison table."""
     spec, base, reference, arms = _plan_comparison(path, out)
     require_memory(base, min(workers, len(arms) * spec.replicates))
+    check_endpoints(base)
     folder = make_folder(spec.outputs_dir / new_run_id(spec.name))
     write_yaml(
         folder / "comparison.resolved.yaml",
@@ -292,6 +293,7 @@ def run_sweep(
     sweep table."""
     spec, base, keys, scenarios = _plan_sweep(path, out)
     require_memory(base, min(workers, (len(scenarios) + 1) * spec.replicates))
+    check_endpoints(base)
     cells = list(scenarios)
     reference = base.model_copy(update={"interventions": []})
     folder = make_folder(spec.outputs_dir / new_run_id(spec.name))

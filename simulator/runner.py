@@ -32,7 +32,7 @@ from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
 from simulator.config import Scenario, parse_scenario
 from simulator.early_warning import early_warning
 from simulator.engagement import DEFAULT_PROFILE, EngagementLog, EngagementRates
-from simulator.errors import InputWarning, Interrupted, UserError
+from simulator.errors import InputWarning, Interrupted, ModelUnavailable, UserError
 from simulator.intervening import InterventionLog
 from simulator.model import OpinionModel
 from simulator.network import ContactStructure
@@ -47,7 +47,7 @@ from simulator.outputs import (
 )
 from simulator.resources import require_memory
 from simulator.results import draw_replicate_plots, draw_run_plots
-from simulator.world import build_backend, build_interventions, build_world
+from simulator.world import build_backend, build_interventions, build_world, check_endpoints
 from simulator.yaml_reader import read_yaml
 
 
@@ -105,6 +105,7 @@ def run_scenario(
     with building(scenario, "personas", progress) as bar:
         world = build_world(scenario, bar.update)
     interventions = build_interventions(scenario)
+    check_endpoints(scenario)
     if folder is None:
         folder = scenario.outputs.dir / new_run_id(scenario.name, scenario.seed)
     make_folder(folder)
@@ -136,6 +137,7 @@ def resume_run(folder: Path, progress: bool = True) -> RunResult:
     with building(scenario, "personas", progress) as bar:
         world = build_world(scenario, bar.update)
     interventions = build_interventions(scenario)
+    check_endpoints(scenario)
     return _execute_safely(scenario, folder, world, interventions, progress, state, None)
 
 
@@ -238,7 +240,10 @@ def _execute(
             leave=False,
         ) as bar:
             while model.day < scenario.days:
+                asked = backend.counts()
                 model.step()
+                # Before the day is written or saved: a resumed run asks for it again.
+                _stop_if_the_day_failed(scenario, backend, asked, model.day, folder)
                 if writer:
                     writer.write_day(model.day, model.citizens)
                 bar.set_postfix(believers=model.today["infected"], refresh=False)
@@ -287,6 +292,30 @@ def _execute(
     (folder / CHECKPOINT).unlink(missing_ok=True)
     (folder / INCOMPLETE).unlink(missing_ok=True)
     return RunResult(folder, summary)
+
+
+def _stop_if_the_day_failed(
+    scenario: Scenario, backend: Accounting, asked: tuple[int, int], day: int, folder: Path
+) -> None:
+    """Stop the run (ModelUnavailable) after a day on which at least ``llm.stop_failed_share``
+    of the model requests failed: the model is down or refusing, and every further day would
+    only repeat the agents' earlier beliefs."""
+    share = scenario.llm.stop_failed_share
+    requests, failures = (now - then for now, then in zip(backend.counts(), asked, strict=True))
+    if share is None or not requests or failures / requests < share:
+        return
+    if (folder / CHECKPOINT).is_file():
+        then = (
+            f"{folder} keeps days 0-{day - 1}: once the server answers, continue with: "
+            f"python run.py resume {folder}"
+        )
+    else:
+        then = "no earlier day was saved: start the run again once the server answers"
+    raise ModelUnavailable(
+        f"llm: {failures} of {requests} model requests failed on day {day} (at least "
+        f"llm.stop_failed_share {share:g}; last error: {backend.last_error}); the run stopped "
+        f"and {then}"
+    )
 
 
 def save_checkpoint(
@@ -450,6 +479,7 @@ def run_replicates(
     """Run seeds seed..seed+replicates-1 in ``workers`` processes; plot mean and 95% band."""
     require_memory(scenario, min(workers, replicates))  # before anything is built
     build_world(scenario)  # fail on bad input before any folder or process exists
+    check_endpoints(scenario)
     parent = make_folder(scenario.outputs.dir / new_run_id(f"{scenario.name}-x{replicates}"))
     write_yaml(parent / "scenario.resolved.yaml", scenario.resolved())
     seeds = [scenario.seed + i for i in range(replicates)]

@@ -6,6 +6,7 @@ Mesa or the plotting stack.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 from collections.abc import Callable
@@ -79,6 +80,32 @@ def api_key(scenario: Scenario) -> str:
             "api_key_env: null for a server that needs no key)"
         )
     return key
+
+
+_PROBLEM_FIELD = {"base_url": "llm.base_url", "api_key": "llm.api_key_env", "model": "llm.model"}
+
+
+def check_endpoints(scenario: Scenario) -> None:
+    """For the openai backend, ask every endpoint once whether it can serve the run (reached,
+    key accepted, model served); a ScenarioError naming the field otherwise. Runs before
+    anything is written, so a typo in a URL, key or model name is said in seconds."""
+    llm = scenario.llm
+    if llm.backend != "openai":
+        return
+    from agents.llm.openai_backend import probe_endpoint
+
+    key = api_key(scenario)
+    urls = llm.base_url if isinstance(llm.base_url, list) else [llm.base_url]
+
+    async def probe_all():
+        return await asyncio.gather(
+            *(probe_endpoint(url, key, llm.model or "", llm.timeout_s) for url in urls)
+        )
+
+    for problem in asyncio.run(probe_all()):
+        if problem is not None:
+            where = f" (read from ${llm.api_key_env})" if problem.what == "api_key" else ""
+            raise ScenarioError(f"{_PROBLEM_FIELD[problem.what]}: {problem.message}{where}")
 
 
 def build_backend(scenario: Scenario, transcript: Path | None = None) -> Accounting:

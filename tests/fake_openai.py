@@ -44,8 +44,15 @@ class FakeOpenAI:
         latency: float = 0.0,
         reject_json_schema: bool = False,
         always_status: int | None = None,
+        models: tuple[str, ...] = ("fake-model",),
+        unknown_model_status: int | None = None,
+        required_key: str | None = None,
     ):
         self.always_status = always_status  # answer every request with this HTTP error
+        self.models = models  # what GET /models lists
+        self.unknown_model_status = unknown_model_status  # e.g. 404 for a model not listed
+        self.required_key = required_key  # refuse other keys with 401, as a provider does
+        self.fail_after: int | None = None  # from this many chat requests on, answer 500
         self.reject_json_schema = reject_json_schema  # as llama.cpp's server does, with a 500
         self.fault_share = fault_share
         self.latency = latency
@@ -66,7 +73,18 @@ class FakeOpenAI:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if not server._authorised(self):
+                    return
                 server._handle(self, body)
+
+            def do_GET(self):
+                if not server._authorised(self):
+                    return
+                if self.path.rstrip("/").endswith("/models"):
+                    data = [{"id": m, "object": "model", "owned_by": "test"} for m in server.models]
+                    server._send(self, 200, {"object": "list", "data": data})
+                else:
+                    server._send(self, 404, {"error": {"message": f"no route {self.path}"}})
 
         class Server(ThreadingHTTPServer):
             request_queue_size = 256  # many clients connect at once
@@ -94,11 +112,31 @@ class FakeOpenAI:
             self.injected[fault] += 1
             return fault
 
+    def _authorised(self, handler: BaseHTTPRequestHandler) -> bool:
+        """Whether the request carries the required key (a 401 went back if not)."""
+        if self.required_key is None:
+            return True
+        if handler.headers.get("Authorization", "") == f"Bearer {self.required_key}":
+            return True
+        given = handler.headers.get("Authorization", "").removeprefix("Bearer ")
+        # as OpenAI does: the message shows part of the key it refused
+        message = f"Incorrect API key provided: {given[:3]}***{given[-4:]}"
+        self._send(handler, 401, {"error": {"message": message, "code": "invalid_api_key"}})
+        return False
+
     def _handle(self, handler: BaseHTTPRequestHandler, body: dict) -> None:
         with self._lock:
             self.requests += 1
             self.arrivals.append(time.monotonic())
             self.authorizations.add(handler.headers.get("Authorization", ""))
+            failing = self.fail_after is not None and self.requests > self.fail_after
+        if failing:
+            self._send(handler, 500, {"error": {"message": "the server is down"}})
+            return
+        if self.unknown_model_status and body.get("model") not in self.models:
+            message = {"error": {"message": f"The model `{body.get('model')}` does not exist"}}
+            self._send(handler, self.unknown_model_status, message)
+            return
         messages = body["messages"]
         identity = json.dumps(messages[:2], sort_keys=True)
         digest = int(hashlib.sha256(identity.encode()).hexdigest()[:12], 16)

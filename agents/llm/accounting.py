@@ -81,6 +81,7 @@ class Accounting:
         self.prices = prices or Prices()
         self.sample_every = sample_every
         self.stats = {kind: KindStats() for kind in REQUEST_KINDS}
+        self.last_error: str | None = None  # of the latest failed answer, for messages
 
     async def complete(self, requests: Sequence[LLMRequest]) -> list[LLMResponse]:
         """Forward to the wrapped backend and count what came back."""
@@ -93,6 +94,7 @@ class Accounting:
             # touching the counters, as this runs three times per agent-day.
             if resp.error is not None:
                 st.failures += 1
+                self.last_error = resp.error
             if resp.retries or resp.repairs:
                 st.retries += resp.retries
                 st.repairs += resp.repairs
@@ -116,6 +118,11 @@ class Accounting:
                 )
                 st.sampled_completion_tokens += estimate_tokens(resp.raw or json.dumps(resp.fields))
         return responses
+
+    def counts(self) -> tuple[int, int]:
+        """Requests and failed requests so far, over every kind."""
+        stats = self.stats.values()
+        return sum(st.requests for st in stats), sum(st.failures for st in stats)
 
     def _cost(self, st: KindStats) -> float:
         prompt, completion = st.estimated_tokens()

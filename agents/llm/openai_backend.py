@@ -15,8 +15,10 @@ an exception, so one bad call never stops a day.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2
@@ -202,6 +204,96 @@ class OpenAIModel:
         """Close the HTTP connections."""
         for client in self.clients:
             await client.close()
+
+
+PROBE_TIMEOUT_S = 3.0  # reaching a server and listing its models is quick, or it is down
+_KEYLIKE = re.compile(r"\b(sk|key)-[A-Za-z0-9_*.-]+")
+
+
+@dataclass(frozen=True)
+class EndpointProblem:
+    """Why an endpoint cannot serve a run: ``what`` is ``base_url``, ``api_key`` or
+    ``model``; ``message`` says what the server answered (never the key)."""
+
+    what: str
+    message: str
+
+
+async def probe_endpoint(
+    base_url: str | None, api_key: str, model: str, timeout_s: float
+) -> EndpointProblem | None:
+    """Check once, before a run, that ``base_url`` speaks the OpenAI API, accepts the key and
+    serves ``model``: the models list, and, for a model it does not list, one request of one
+    token (servers such as llama.cpp's answer for any model name). None when all is well.
+
+    The openai client's own errors tell the cases apart; no retries, and a short timeout for
+    the list, so that a wrong URL is reported in seconds rather than after every retry.
+    """
+    where = base_url or "the openai package's default endpoint"
+    client = openai.AsyncOpenAI(
+        api_key=api_key,
+        base_url=base_url,
+        timeout=min(timeout_s, PROBE_TIMEOUT_S),
+        max_retries=0,
+    )
+
+    def said(exc: Exception) -> str:
+        return _KEYLIKE.sub("***", _brief(exc).replace(api_key, "***"))
+
+    try:
+        try:
+            listed = [m.id async for m in client.models.list()]
+        except openai.APIConnectionError as exc:  # refused, unknown host, timeout
+            cause = exc.__cause__ or exc
+            return EndpointProblem("base_url", f"cannot reach {where} ({said(cause)})")
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+            return EndpointProblem(
+                "api_key", f"{where} refused the key ({exc.status_code}: {said(exc)})"
+            )
+        except openai.NotFoundError:
+            listed = None  # a server without GET /models: the request below tells
+        except openai.APIStatusError as exc:
+            return EndpointProblem(
+                "base_url", f"{where} answered GET /models with {exc.status_code}: {said(exc)}"
+            )
+        except (openai.APIResponseValidationError, ValueError, TypeError, AttributeError) as exc:
+            return EndpointProblem(
+                "base_url",
+                f"{where} does not speak the OpenAI API (GET /models gave no model list: "
+                f"{said(exc)})",
+            )
+        if listed is not None and model in listed:
+            return None
+        try:
+            await client.with_options(timeout=timeout_s).post(
+                "/chat/completions",
+                cast_to=httpx2.Response,
+                body={
+                    "model": model,
+                    "messages": [{"role": "user", "content": "Reply with OK."}],
+                    "max_tokens": 1,
+                },
+            )
+        except openai.APIConnectionError as exc:
+            cause = exc.__cause__ or exc
+            return EndpointProblem("base_url", f"cannot reach {where} ({said(cause)})")
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
+            return EndpointProblem(
+                "api_key", f"{where} refused the key ({exc.status_code}: {said(exc)})"
+            )
+        except (openai.NotFoundError, openai.BadRequestError) as exc:
+            lists = f"; it lists: {', '.join(listed[:8])}" if listed else ""
+            return EndpointProblem(
+                "model", f"{where} does not serve {model!r} ({exc.status_code}: {said(exc)}{lists})"
+            )
+        except openai.APIStatusError as exc:
+            return EndpointProblem(
+                "base_url",
+                f"{where} answered a one-token request with {exc.status_code}: {said(exc)}",
+            )
+        return None
+    finally:
+        await client.close()
 
 
 def _content(choices: list) -> str:

@@ -231,6 +231,7 @@ def test_a_run_whose_requests_all_failed_says_so_and_exits_3(tmp_path):
         sc = scenario(tmp_path, server)
         doc = sc.resolved()
         doc["llm"]["max_retries"] = 0
+        doc["llm"]["stop_failed_share"] = None  # run on to the end, to see it marked
         doc["outputs"]["plots"] = True
         path = tmp_path / "dead.yaml"
         path.write_text(json.dumps(doc))  # JSON is YAML
@@ -254,7 +255,8 @@ def test_the_printed_summary_of_an_unreliable_run_leads_with_it(tmp_path, capsys
 
     with FakeOpenAI(always_status=503) as server:
         sc = scenario(tmp_path, server)
-        sc = sc.model_copy(update={"llm": sc.llm.model_copy(update={"max_retries": 0})})
+        llm = sc.llm.model_copy(update={"max_retries": 0, "stop_failed_share": None})
+        sc = sc.model_copy(update={"llm": llm})
         result = run_scenario(sc, progress=False)
     assert _print_run(RunResult(result.folder, result.summary)) == 3
     lines = capsys.readouterr().out.splitlines()
@@ -269,3 +271,122 @@ def test_isolated_failures_below_the_share_keep_a_run_reliable(tmp_path):
     total = result.summary["llm"]["total"]
     assert 0 < total["failures"] / total["requests"] <= 0.9
     assert result.summary["status"] == "ok" and result.summary["status_reason"] is None
+
+
+# --- failing fast: the endpoint is checked before day 1 -------------------------------------
+def run_against(tmp_path, capsys, base_url, **llm):
+    """``run.py run`` on a loopback scenario; returns (exit code, stderr lines, seconds)."""
+    import json
+    import time
+
+    from simulator.cli import main
+
+    doc = {
+        "name": "probe",
+        "days": 2,
+        "population": {"size": 4, "initial_believers": 1},
+        "llm": {
+            "backend": "openai",
+            "model": "fake-model",
+            "base_url": base_url,
+            "api_key_env": "MURMUR_TEST_KEY",
+            **llm,
+        },
+        "outputs": {"dir": str(tmp_path / "out")},
+    }
+    path = tmp_path / "probe.yaml"
+    path.write_text(json.dumps(doc))
+    started = time.perf_counter()
+    code = main(["run", str(path), "--quiet"])
+    seconds = time.perf_counter() - started
+    captured = capsys.readouterr()
+    assert SECRET not in captured.out + captured.err
+    assert not (tmp_path / "out").exists()  # nothing written
+    return code, captured.err.strip().splitlines(), seconds
+
+
+def test_an_unreachable_endpoint_is_said_in_seconds(tmp_path, capsys):
+    code, err, seconds = run_against(tmp_path, capsys, "http://127.0.0.1:9/v1")
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith("error: llm.base_url: cannot reach http://127.0.0.1:9/v1 (")
+    assert seconds < 5
+
+
+def test_a_refused_key_names_the_variable_and_never_the_key(tmp_path, capsys):
+    with FakeOpenAI(required_key="sk-the-right-one") as server:
+        code, err, _ = run_against(tmp_path, capsys, server.base_url)
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith(f"error: llm.api_key_env: {server.base_url} refused the key (401")
+    assert err[0].endswith("(read from $MURMUR_TEST_KEY)")
+    assert "4242" not in err[0]  # not even the part of the key the server echoed
+
+
+def test_an_unknown_model_is_named(tmp_path, capsys):
+    with FakeOpenAI(models=("other-model",), unknown_model_status=404) as server:
+        code, err, _ = run_against(tmp_path, capsys, server.base_url)
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith(f"error: llm.model: {server.base_url} does not serve 'fake-model'")
+    assert "it lists: other-model" in err[0]
+
+
+def test_a_server_that_accepts_any_model_name_is_fine(tmp_path, capsys):
+    # llama.cpp's server lists its file's name and answers for any model name
+    with FakeOpenAI(models=("gemma-3-270m.gguf",)) as server:
+        from simulator.world import check_endpoints
+
+        sc = scenario(tmp_path, server)
+        check_endpoints(sc)
+        assert server.requests == 1  # the one-token request
+
+
+def test_a_server_that_does_not_speak_the_api(tmp_path, capsys):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"<html><body>It works!</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+        code, err, _ = run_against(tmp_path, capsys, url)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith(f"error: llm.base_url: {url} does not speak the OpenAI API")
+
+
+def test_a_day_on_which_every_request_fails_stops_the_run_resumably(tmp_path, monkeypatch):
+    from simulator.errors import ModelUnavailable
+    from simulator.runner import resume_run
+
+    with FakeOpenAI() as server:
+        sc = scenario(tmp_path, server)
+        sc = sc.model_copy(update={"llm": sc.llm.model_copy(update={"max_retries": 0})})
+        server.fail_after = 2 * 3 * 8  # days 1 and 2 answered, then the server goes down
+        with pytest.raises(ModelUnavailable) as info:
+            run_scenario(sc, progress=False)
+        (folder,) = (tmp_path / "out").iterdir()
+        message = str(info.value)
+        assert message.startswith("llm: 24 of 24 model requests failed on day 3")
+        assert "keeps days 0-2: once the server answers, continue with: python run.py " in message
+        assert message.endswith(f"resume {folder}")
+        assert not (folder / "summary.json").exists() and (folder / "INCOMPLETE.txt").exists()
+        server.fail_after = None  # back up
+        resumed = resume_run(folder, progress=False)
+    assert resumed.summary["status"] == "ok" and resumed.summary["days_run"] == 3
+    with FakeOpenAI() as server:
+        whole = run_scenario(scenario(tmp_path, server, out="whole"), progress=False)
+    for name in ("daily.csv", "agents.csv"):
+        assert (folder / name).read_bytes() == (whole.folder / name).read_bytes()
