@@ -1,5 +1,9 @@
 """Prompt templates and response schemas for the three daily requests.
 
+No reply template with placeholders: a small model copies a shown ``{"post": "..."}`` word
+for word. The instruction names the fields, and the response schema (sent with every
+request) gives their types and demands text of some length.
+
 Layout puts the parts that never change for an agent first (who it is, the news item), then
 long-term memory, then today's material, so servers with prefix caching reuse the most.
 Every memory shown is bounded (see agents.memory), so prompts do not grow with the days.
@@ -12,16 +16,20 @@ from typing import Any
 from agents.llm.base import RequestContext, RequestKind
 from agents.memory import REFLECTION, MemoryItem, for_prompt
 
+# Texts must have substance: servers that enforce the schema as a grammar (llama.cpp) then
+# cannot end a string after "..." or a word, which small models otherwise copy from a prompt.
+_TEXT = {"type": "string", "minLength": 12}
+
 RESPONSE_SCHEMAS: dict[RequestKind, dict[str, Any]] = {
     "summarise": {
         "type": "object",
-        "properties": {"summary": {"type": "string"}},
+        "properties": {"summary": _TEXT},
         "required": ["summary"],
         "additionalProperties": False,
     },
     "reflect": {
         "type": "object",
-        "properties": {"memory": {"type": "string"}},
+        "properties": {"memory": _TEXT},
         "required": ["memory"],
         "additionalProperties": False,
     },
@@ -31,8 +39,8 @@ RESPONSE_SCHEMAS: dict[RequestKind, dict[str, Any]] = {
         "properties": {
             "belief": {"type": "integer", "enum": [0, 1]},
             "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-            "post": {"type": "string"},
-            "reasoning": {"type": "string"},
+            "post": _TEXT,
+            "reasoning": _TEXT,
         },
         "required": ["belief", "confidence", "post", "reasoning"],
         "additionalProperties": False,
@@ -83,7 +91,7 @@ def _summarise_user(ctx: RequestContext) -> str:
         f"Day {ctx.day}. These are the posts about the story you saw today:\n"
         f"{_render_heard(ctx.heard)}\n\n"
         "In two or three sentences, sum up what people said and whether each of them "
-        'believes the story. Reply as {"summary": "..."}.'
+        'believes the story. Answer with a JSON object whose "summary" holds those sentences.'
     )
 
 
@@ -93,8 +101,8 @@ def _reflect_user(ctx: RequestContext) -> str:
         f"What you remember from earlier days:\n{_render_memory(ctx.memory)}\n\n"
         f"Day {ctx.day}, what you heard today: {summary}\n\n"
         "Rewrite your note so that it keeps what still matters from before and adds what is "
-        "new today, in at most three sentences; this note replaces the old one. Reply as "
-        '{"memory": "..."}.'
+        "new today, in at most three sentences; this note replaces the old one. Answer with a "
+        'JSON object whose "memory" holds the new note.'
     )
 
 
@@ -108,10 +116,10 @@ def _opinion_user(ctx: RequestContext) -> str:
         f'Until now you {own} the story. Your last post was: "{ctx.previous_post}"\n\n'
         f"{nudges}"
         "Decide whether you believe the story now, then write today's short post about it "
-        "(one or two sentences, in your own voice) and say briefly why. belief is 1 if you "
-        "believe it and 0 if you do not; confidence is how sure you are, from 0 to 1; the "
-        "reasoning must agree with the belief. Reply as "
-        '{"belief": 0 or 1, "confidence": 0.0-1.0, "post": "...", "reasoning": "..."}.'
+        "(one or two sentences, in your own voice) and say briefly why. Answer with a JSON "
+        'object: "belief" is 1 if you believe the story and 0 if you do not; "confidence" is '
+        'how sure you are, from 0 to 1; "post" is your post; "reasoning" says why, in words '
+        "that agree with the belief."
     )
 
 

@@ -99,13 +99,9 @@ def run_scenario(
 ) -> RunResult:
     """Run one scenario with its own seed; write everything into ``folder`` (new).
     ``on_day(day)`` is called after every completed day (benchmarks sample memory there)."""
-    # Bad input (or a population too big for this machine) fails here, before any folder
-    # exists; the run then uses what was built.
-    require_memory(scenario)
-    with building(scenario, "personas", progress) as bar:
-        world = build_world(scenario, bar.update)
-    interventions = build_interventions(scenario)
-    check_endpoints(scenario)
+    # Bad input (or a population too big for this machine, or a model that cannot be reached)
+    # fails here, before any folder exists; the run then uses what was built.
+    world, interventions = _prepare(scenario, progress)
     if folder is None:
         folder = scenario.outputs.dir / new_run_id(scenario.name, scenario.seed)
     make_folder(folder)
@@ -133,12 +129,22 @@ def resume_run(folder: Path, progress: bool = True) -> RunResult:
             f"{folder}: no checkpoint yet (the run stopped during day 1); start it again with "
             "python run.py run"
         )
+    world, interventions = _prepare(scenario, progress)
+    return _execute_safely(scenario, folder, world, interventions, progress, state, None)
+
+
+def _prepare(
+    scenario: Scenario, progress: bool
+) -> tuple[tuple[list[Persona], ContactStructure], list[Intervention]]:
+    """What a run needs before its first day, checked in the order that fails fastest: the
+    memory it needs, the world (with a progress bar when big), the interventions, the
+    model's endpoints."""
     require_memory(scenario)
     with building(scenario, "personas", progress) as bar:
         world = build_world(scenario, bar.update)
     interventions = build_interventions(scenario)
     check_endpoints(scenario)
-    return _execute_safely(scenario, folder, world, interventions, progress, state, None)
+    return world, interventions
 
 
 def _execute_safely(

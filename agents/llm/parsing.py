@@ -33,6 +33,23 @@ class AnswerError(ValueError):
     """The text holds no usable answer; the message says what was wrong."""
 
 
+# Markup of chat templates that small models echo into their answers (Llama 2, Gemma, ChatML).
+TEMPLATE_DEBRIS = ("[INST]", "[/INST]", "</INST]", "<<SYS>>", "<</SYS>>", "<start_of_turn>",
+                   "<end_of_turn>", "<|im_start|>", "<|im_end|>")  # fmt: skip
+_PLACEHOLDER = re.compile(r"[\s.…_-]+|string|text|your (post|summary|note|reasoning)", re.I)
+
+
+def _substance(name: str, value: str) -> str:
+    """``value`` stripped; an AnswerError when it only copies the reply template (a bare
+    "...", a type name) or carries chat-template markup, so the answer is repaired."""
+    text = value.strip()
+    if text and _PLACEHOLDER.fullmatch(text):  # missing text is allowed (a cut-off answer)
+        raise AnswerError(f"{name} is a placeholder ({text[:20]!r}), not your own words")
+    if any(mark in text for mark in TEMPLATE_DEBRIS):
+        raise AnswerError(f"{name} holds chat-template markup; write plain text")
+    return text
+
+
 def _first_object(text: str) -> str | None:
     """The first balanced {...} in ``text`` (quotes respected), or None."""
     start = text.find("{")
@@ -135,11 +152,11 @@ def parse_answer(kind: str, text: str | None) -> dict[str, Any]:
         return {
             "belief": _belief(data["belief"]),
             "confidence": _confidence(data.get("confidence", 0.5)),
-            "post": str(data.get("post") or "").strip(),
-            "reasoning": str(data.get("reasoning") or "").strip(),
+            "post": _substance("post", str(data.get("post") or "")),
+            "reasoning": _substance("reasoning", str(data.get("reasoning") or "")),
         }
     (name,) = names
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
         raise AnswerError(f"no {name} text in the answer")
-    return {name: value.strip()}
+    return {name: _substance(name, value)}

@@ -47,3 +47,55 @@ def test_unusable_answers_say_why(kind, text, problem):
 def test_text_kinds():
     assert parse_answer("summarise", '{"summary": " Two believe. "}') == {"summary": "Two believe."}
     assert parse_answer("reflect", '{"memory": "Noted."} trailing') == {"memory": "Noted."}
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "words"),
+    [
+        ("summarise", '{"summary": "..."}', "summary is a placeholder"),
+        ("reflect", '{"memory": "…"}', "memory is a placeholder"),
+        (
+            "opinion",
+            '{"belief": 1, "confidence": 0.5, "post": "...", "reasoning": "x y z"}',
+            "post is",
+        ),
+        (
+            "opinion",
+            '{"belief": 0, "confidence": 1, "post": "No.", "reasoning": "string"}',
+            "reasoning is",
+        ),
+        ("opinion", '{"belief": 1, "post": "I agree </INST]", "reasoning": "ok then"}', "markup"),
+        ("summarise", '{"summary": "People said <</SYS>> it is true"}', "chat-template markup"),
+    ],
+)
+def test_answers_that_copy_the_template_are_refused(kind, text, words):
+    with pytest.raises(AnswerError, match=words):
+        parse_answer(kind, text)
+
+
+def test_a_real_short_post_is_kept():
+    fields = parse_answer("opinion", '{"belief": 0, "post": "Not buying it.", "reasoning": ""}')
+    assert fields["post"] == "Not buying it." and fields["reasoning"] == ""
+
+
+def test_prompts_show_no_template_to_copy():
+    from agents.llm.base import RequestContext
+    from agents.news import NewsItem
+    from agents.persona import generate_personas
+    from agents.prompts import render_messages
+
+    ctx = RequestContext(
+        agent_id=0,
+        day=2,
+        persona=generate_personas(1, 0)[0],
+        news=NewsItem("political", "a claim", "A story."),
+        belief=0,
+        confidence=0.5,
+        previous_post="Hm.",
+        heard=(),
+        summary=None,
+        memory=(),
+    )
+    for kind in ("summarise", "reflect", "opinion"):
+        prompt = render_messages(kind, ctx)[1]["content"]
+        assert '"..."' not in prompt and "Reply as {" not in prompt
