@@ -191,7 +191,7 @@ def test_resumed_real_model_run_does_not_pay_twice(tmp_path, monkeypatch):
             "agents": {"update": "synchronous"},
             "llm": {
                 "backend": "openai",
-                "model": "fake",
+                "model": "fake-model",  # listed by the server: no one-token probe
                 "base_url": server.base_url,
                 "api_key_env": "MURMUR_RESUME_KEY",
                 "concurrency": 4,
