@@ -206,7 +206,9 @@ class OpenAIModel:
             await client.close()
 
 
-PROBE_TIMEOUT_S = 3.0  # reaching a server and listing its models is quick, or it is down
+# Connecting is quick or the server is not there; an answer may wait behind the generations
+# a busy local server is working on, so reading gets the scenario's whole timeout.
+PROBE_CONNECT_TIMEOUT_S = 3.0
 _KEYLIKE = re.compile(r"\b(sk|key)-[A-Za-z0-9_*.-]+")
 
 
@@ -227,13 +229,13 @@ async def probe_endpoint(
     token (servers such as llama.cpp's answer for any model name). None when all is well.
 
     The openai client's own errors tell the cases apart; no retries, and a short timeout for
-    the list, so that a wrong URL is reported in seconds rather than after every retry.
+    connecting, so that a wrong URL is reported in seconds rather than after every retry.
     """
     where = base_url or "the openai package's default endpoint"
     client = openai.AsyncOpenAI(
         api_key=api_key,
         base_url=base_url,
-        timeout=min(timeout_s, PROBE_TIMEOUT_S),
+        timeout=httpx2.Timeout(timeout_s, connect=min(timeout_s, PROBE_CONNECT_TIMEOUT_S)),
         max_retries=0,
     )
 
@@ -265,7 +267,7 @@ async def probe_endpoint(
         if listed is not None and model in listed:
             return None
         try:
-            await client.with_options(timeout=timeout_s).post(
+            await client.post(
                 "/chat/completions",
                 cast_to=httpx2.Response,
                 body={
