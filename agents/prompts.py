@@ -16,17 +16,11 @@ from typing import Any
 from agents.llm.base import RequestContext, RequestKind
 from agents.memory import REFLECTION, MemoryItem, for_prompt
 
-# Texts must be words: at least 12 characters; a capitalised word, then at least two more, and
-# none of the characters of markup (<>{}[]|\). Servers that enforce the schema as a grammar
-# then cannot end a text at the "..." a small model copies from a prompt, and (where they
-# enforce ``pattern``: llama.cpp's own server, OpenAI's structured outputs) cannot produce the
-# chat-template debris it echoes ("</INST]", "<</SYS>>") or the hashes and URLs it otherwise
-# writes as a note. Measured with bench/bench_answers.py (docs/PERFORMANCE.md).
-_TEXT = {
-    "type": "string",
-    "minLength": 12,  # enforced by llama-cpp-python's server, which ignores ``pattern``
-    "pattern": r"^[A-Z][^<>{}\[\]|\\ \n]*( [^<>{}\[\]|\\ \n]+){2,}$",
-}
+# Texts must have substance: servers that enforce the schema as a grammar (llama.cpp) then
+# cannot end a string after "..." or a word, which small models otherwise copy from a prompt.
+# (A ``pattern`` of words without markup characters was tried as well: llama-cpp-python's
+# server then enforced neither it nor the length, and Gemma 3 270M wrote notes of one letter.)
+_TEXT = {"type": "string", "minLength": 12}
 
 RESPONSE_SCHEMAS: dict[RequestKind, dict[str, Any]] = {
     "summarise": {
@@ -108,10 +102,9 @@ def _reflect_user(ctx: RequestContext) -> str:
     return (
         f"What you remember from earlier days:\n{_render_memory(ctx.memory)}\n\n"
         f"Day {ctx.day}, what you heard today: {summary}\n\n"
-        "Write your note for tomorrow: two or three plain sentences, in your own words, on "
-        "what you now think of the story and what the people around you think of it, keeping "
-        "what still matters from your earlier notes (this note replaces them). Answer with a "
-        'JSON object whose "memory" holds the note.'
+        "Rewrite your note so that it keeps what still matters from before and adds what is "
+        "new today, in at most three sentences; this note replaces the old one. Answer with a "
+        'JSON object whose "memory" holds the new note.'
     )
 
 
