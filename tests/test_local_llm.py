@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from agents.llm.parsing import TEMPLATE_DEBRIS
 from simulator.config import load_scenario
 from simulator.runner import run_scenario
 from tests.conftest import ROOT
@@ -45,10 +46,17 @@ def test_local_model_end_to_end(tmp_path: Path):
     agent_days = scenario.population.size * scenario.days
     assert total["requests"] == 3 * agent_days
     opinions = first.summary["llm"]["opinion"]
-    assert opinions["failures"] <= 0.1 * opinions["requests"]  # beliefs parsed nearly always
+    # Answers that copy the template or echo chat markup are refused and repaired once; with
+    # Gemma 3 270M about a fifth still fail (measured 22%, docs/PERFORMANCE.md).
+    assert opinions["failures"] <= 0.35 * opinions["requests"]
     assert opinions["tokens_estimated"] is False and total["prompt_tokens"] > 0
     records = [json.loads(line) for line in (first.folder / "transcript.jsonl").open()]
     assert len(records) == total["requests"] and not any(r["cached"] for r in records)
+    posts = [r["fields"].get("post") for r in records if r["kind"] == "opinion"]
+    usable = [
+        p for p in posts if p and len(p.split()) >= 3 and not any(m in p for m in TEMPLATE_DEBRIS)
+    ]
+    assert len(usable) >= 0.5 * len(posts)  # measured 67%; before the prompt change 0%
     second = run_scenario(scenario, progress=False)
     assert second.summary["llm"]["total"]["cached"] == total["requests"]  # no request sent
     for name in ("daily.csv", "agents.csv"):
