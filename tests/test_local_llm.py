@@ -58,9 +58,11 @@ def test_local_model_end_to_end(tmp_path: Path):
     ]
     assert len(usable) >= 0.5 * len(posts)  # measured 67%; before the prompt change 0%
     second = run_scenario(scenario, progress=False)
-    assert second.summary["llm"]["total"]["cached"] == total["requests"]  # no request sent
-    for name in ("daily.csv", "agents.csv"):
-        assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes()
+    # every answer received is replayed; only failed ones (never cached) are asked again
+    assert second.summary["llm"]["total"]["cached"] == total["requests"] - total["failures"]
+    if total["failures"] == 0:
+        for name in ("daily.csv", "agents.csv"):
+            assert (first.folder / name).read_bytes() == (second.folder / name).read_bytes()
     print(
         json.dumps(
             {
