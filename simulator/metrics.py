@@ -82,6 +82,21 @@ def sis_curve(t: np.ndarray, beta: float, gamma: float, i0: float, n: int) -> np
     return i0 * r * growth / (r + beta * i0 / n * (growth - 1))
 
 
+def no_fit(note: str) -> dict:
+    """The SIS fit's fields when there is no fit to report, and ``note`` saying why."""
+    return {
+        "beta": None,
+        "gamma": None,
+        "r0": None,
+        "beta_ci95": None,
+        "gamma_ci95": None,
+        "rmse": None,
+        "r2": None,
+        "identified": False,
+        "note": note,
+    }
+
+
 SIS_BOUND = 20.0  # per day; a fit that reaches it has run off along a ridge
 MAX_RELATIVE_HALF_WIDTH = 0.5  # of beta, for the 95% interval of beta and of gamma
 
@@ -98,23 +113,13 @@ def fit_sis(days: Sequence[int], infected: Sequence[float], population: int) -> 
     beta/gamma and their intervals (None unless identified), RMSE, R^2, ``identified`` and a
     ``note`` saying why not.
     """
-    empty = {
-        "beta": None,
-        "gamma": None,
-        "r0": None,
-        "beta_ci95": None,
-        "gamma_ci95": None,
-        "rmse": None,
-        "r2": None,
-        "identified": False,
-    }
     t = np.asarray(days, dtype=float) - days[0]
     y = np.asarray(infected, dtype=float)
     i0 = y[0]
     if i0 <= 0:
-        return {**empty, "note": "not identifiable: no believers at the start"}
+        return no_fit("not identifiable: no believers at the start")
     if len(y) < 4:
-        return {**empty, "note": "not identifiable: fewer than 4 days to fit 2 parameters"}
+        return no_fit("not identifiable: fewer than 4 days to fit 2 parameters")
 
     def residuals(theta: np.ndarray) -> np.ndarray:
         return sis_curve(t, theta[0], theta[1], i0, population) - y
@@ -158,4 +163,4 @@ def fit_sis(days: Sequence[int], infected: Sequence[float], population: int) -> 
             "identified": True,
             "note": None,
         }
-    return {**empty, **fitted, "note": note}
+    return {**no_fit(note), **fitted}

@@ -370,19 +370,6 @@ def engagement_log(
     return EngagementLog(personas, scenario.seed, rates, folder, profile, resume_at)
 
 
-NOT_FITTED = {
-    "beta": None,
-    "gamma": None,
-    "r0": None,
-    "beta_ci95": None,
-    "gamma_ci95": None,
-    "rmse": None,
-    "r2": None,
-    "identified": False,
-    "note": "not fitted: the run is unreliable (see status_reason)",
-}
-
-
 def unreliable(total: dict, max_failed_share: float) -> str | None:
     """Why a run's results cannot be trusted (too many failed model requests), or None."""
     requests, failures = total["requests"], total["failures"]
@@ -424,7 +411,11 @@ def run_summary(
         "update": scenario.agents.update,
         "backend": scenario.llm.backend,
         "curve": metrics.curve_summary(days, believers, n),
-        "sis_fit": metrics.fit_sis(days, believers, n) if not problem else NOT_FITTED,
+        "sis_fit": (
+            metrics.fit_sis(days, believers, n)
+            if not problem
+            else metrics.no_fit("not fitted: the run is unreliable (see status_reason)")
+        ),
         "llm": llm,
         "runtime_seconds": round(elapsed, 3),
         "agent_days_per_second": round(agent_days / elapsed, 1) if elapsed > 0 else None,
