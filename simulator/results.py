@@ -74,7 +74,7 @@ def draw_replicate_plots(folder: Path) -> pd.DataFrame:
     band table."""
     from simulator import plots
 
-    summary = read_summary(folder, ("scenario", "population", "seeds"))
+    summary = read_summary(folder, ("scenario", "population", "seeds"), "replicates")
     dailies = [read_daily(folder / f"seed-{s}") for s in summary["seeds"]]
     return plots.replicate_curves(
         dailies, summary["scenario"], int(summary["population"]), folder / "attitude_curves.png"
@@ -86,7 +86,7 @@ def draw_comparison_plots(folder: Path) -> list[Path]:
     (``cost_effect.png``) from ``comparison.csv`` and the arms' runs."""
     from simulator import plots
 
-    summary = read_summary(folder, ("name", "reference", "seeds"))
+    summary = read_summary(folder, ("name", "reference", "seeds"), "comparison")
     table = _read_csv(folder / "comparison.csv")
     base = _resolved(folder / "comparison.resolved.yaml")["base_resolved"]
     curves = {
@@ -103,7 +103,7 @@ def draw_sweep_plots(folder: Path) -> list[Path]:
     """Effect and cost over the grid (``sweep.png``) from ``sweep.csv``."""
     from simulator import plots
 
-    summary = read_summary(folder, ("name", "grid", "no_intervention_auc"))
+    summary = read_summary(folder, ("name", "grid", "no_intervention_auc"), "sweep")
     table = _read_csv(folder / "sweep.csv")
     spec = _resolved(folder / "sweep.resolved.yaml")
     keys = list(summary["grid"])
@@ -113,19 +113,21 @@ def draw_sweep_plots(folder: Path) -> list[Path]:
     return [written]
 
 
-def read_summary(folder: Path, needed: tuple[str, ...] = SUMMARY_KEYS) -> dict[str, Any]:
-    """``summary.json`` of a results folder, checked for the keys a reader needs."""
+def read_summary(
+    folder: Path, needed: tuple[str, ...] = SUMMARY_KEYS, kind: str = "run"
+) -> dict[str, Any]:
+    """``summary.json`` of a ``kind`` results folder, checked for the keys a reader needs."""
     path = folder / "summary.json"
     try:
         summary = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UserError(
-            f"{folder}: not a finished results folder (summary.json is missing)"
+            f"{folder}: not a finished {kind} folder (summary.json is missing)"
         ) from None
     except (ValueError, OSError) as exc:  # UnicodeDecodeError is a ValueError
         raise UserError(f"{folder}: cannot read run files ({_first_line(exc)})") from None
     if not isinstance(summary, dict) or any(k not in summary for k in needed):
-        raise UserError(f"{path}: not a run summary (needs {', '.join(needed)})")
+        raise UserError(f"{path}: not a {kind} summary (needs {', '.join(needed)})")
     return summary
 
 
@@ -150,25 +152,15 @@ def _checked_daily(daily: pd.DataFrame, folder: Path) -> pd.DataFrame:
 def read_run(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame | None]:
     """A run's summary.json, daily.csv and (if there) agents.csv, checked for what the plots
     need."""
-    try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-        daily = pd.read_csv(folder / "daily.csv")
-        agents = None
-        for name in ("agents.csv", "agents.csv.gz"):
-            if (folder / name).is_file():
-                columns = ["day", "belief", "education", *TRAITS]
-                agents = pd.read_csv(folder / name, usecols=columns)
-    except FileNotFoundError as exc:
-        raise UserError(
-            f"{folder}: not a finished run folder ({Path(exc.filename).name} is missing)"
-        ) from None
-    except (ValueError, OSError) as exc:  # UnicodeDecodeError is a ValueError
-        raise UserError(f"{folder}: cannot read run files ({_first_line(exc)})") from None
-    if not isinstance(summary, dict) or any(k not in summary for k in SUMMARY_KEYS):
-        raise UserError(
-            f"{folder}/summary.json: not a run summary (needs {', '.join(SUMMARY_KEYS)})"
-        )
-    return summary, _checked_daily(daily, folder), agents
+    summary, daily = read_summary(folder), read_daily(folder)
+    for name in ("agents.csv", "agents.csv.gz"):
+        if (folder / name).is_file():
+            columns = ["day", "belief", "education", *TRAITS]
+            try:
+                return summary, daily, pd.read_csv(folder / name, usecols=columns)
+            except (ValueError, OSError) as exc:
+                raise UserError(f"{folder}: cannot read run files ({_first_line(exc)})") from None
+    return summary, daily, None
 
 
 def _read_csv(path: Path, missing: str | None = None) -> pd.DataFrame:
@@ -177,7 +169,9 @@ def _read_csv(path: Path, missing: str | None = None) -> pd.DataFrame:
     except FileNotFoundError:
         raise UserError(missing or f"{path.parent}: {path.name} is missing") from None
     except (ValueError, OSError) as exc:
-        raise UserError(f"{path}: cannot read ({_first_line(exc)})") from None
+        raise UserError(
+            f"{path.parent}: cannot read run files ({path.name}: {_first_line(exc)})"
+        ) from None
 
 
 def _resolved(path: Path) -> dict[str, Any]:
