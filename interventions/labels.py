@@ -46,19 +46,18 @@ class FactCheckLabel(Intervention):
     def on_day_start(self, world: World) -> None:
         p = self.params
         since = self.claiming_since
-        # Followed from day 1 whatever start_day is, so a run of days begun earlier counts.
-        for agent in range(world.size):
-            post = world.post(agent)
-            if post.stance > 0:
-                since.setdefault(agent, post.day)
-            else:
-                since.pop(agent, None)
-        if world.day < p.start_day:
-            return
-        if not self.checked:
+        labelling = world.day >= p.start_day
+        if labelling and not self.checked:
             self.checked = True
             world.record("fact_check", (), p.cost_of_check, "claim rated false")
         cost = p.cost_per_label * (p.credibility / REFERENCE_CREDIBILITY)  # exact at the default
+        # Accounts are followed from day 1 whatever start_day is, so a run of believing days
+        # begun earlier counts.
         for agent in range(world.size):
-            if agent in since and world.day - since[agent] >= p.delay_days:
+            post = world.post(agent)
+            if post.stance <= 0:
+                since.pop(agent, None)
+                continue
+            first = since.setdefault(agent, post.day)
+            if labelling and world.day - first >= p.delay_days:
                 world.label_post(agent, p.label, p.credibility, cost=cost)
