@@ -27,5 +27,7 @@ if [ ! -f "$MODEL" ]; then
 fi
 [ "${1:-}" = "--install" ] && exit 0
 echo "llm-server: serving $MODEL on http://127.0.0.1:$PORT/v1 (model name: gemma-3-270m)"
-exec "$VENV/bin/python" -m llama_cpp.server --model "$MODEL" --model_alias gemma-3-270m \
-  --host 127.0.0.1 --port "$PORT" --n_ctx 4096 --n_threads 2
+# Gemma 3's own turn format (scripts/gemma_server.py): the GGUF has no chat template, and
+# llama-cpp-python's llama-2 fallback made the model echo [INST]/<<SYS>> markup.
+exec "$VENV/bin/python" scripts/gemma_server.py --model "$MODEL" --model_alias gemma-3-270m \
+  --chat_format gemma3 --host 127.0.0.1 --port "$PORT" --n_ctx 4096 --n_threads 2

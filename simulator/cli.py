@@ -10,6 +10,8 @@
     python run.py forecast-eval --data CASCADES_DIR  # the forecasters on real cascades
     python run.py plot RESULTS_DIR
     python run.py resume RESULTS_DIR                 # continue an interrupted run
+    python run.py situations SCENARIO --out DIR      # ask its model a designed study set
+    python run.py fit-surrogate DIR --out FIT_DIR    # fit the surrogate to those answers
 
 Problems with the input print one line on stderr and exit with code 2; a run whose model
 requests failed too often (llm.max_failed_share) finishes, says so, and exits with code 3.
@@ -37,6 +39,8 @@ COMMANDS = (
     "forecast",
     "forecast-eval",
     "plot",
+    "situations",
+    "fit-surrogate",
 )
 
 
@@ -134,6 +138,39 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--folds", type=int, default=5)
     evaluate.add_argument("--out", type=Path, metavar="DIR", help="results root (default results)")
+    situations = sub.add_parser(
+        "situations",
+        help="ask the scenario's model a designed set of opinion requests (the study set "
+        "of fit-surrogate; docs/REAL_MODEL.md)",
+    )
+    situations.add_argument("scenario", type=Path, help="scenario YAML: its llm settings")
+    situations.add_argument("--count", type=int, default=400, help="situations (default 400)")
+    situations.add_argument(
+        "--news",
+        type=Path,
+        nargs="+",
+        metavar="SCENARIO",
+        help="draw the news item from these scenarios' items (default: the scenario's own)",
+    )
+    situations.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="folder for transcript.jsonl"
+    )
+    situations.add_argument("--quiet", action="store_true", help="no progress bar")
+    fit = sub.add_parser(
+        "fit-surrogate",
+        help="fit the surrogate's weights to a model's decisions in transcripts (maximum "
+        "likelihood); writes a parameter file for llm.surrogate_params",
+    )
+    fit.add_argument(
+        "transcripts", type=Path, nargs="+", help="transcript.jsonl files or folders holding one"
+    )
+    fit.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="folder for the fit's files"
+    )
+    fit.add_argument(
+        "--holdout", type=float, default=0.25, help="share of decisions held out (default 0.25)"
+    )
+    fit.add_argument("--seed", type=int, default=0, help="seed of the held-out split")
     plot = sub.add_parser("plot", help="redraw the plots of a results folder from its files")
     plot.add_argument(
         "results", type=Path, help="a run, replicates, comparison or sweep results folder"
@@ -414,6 +451,45 @@ def _cmd_forecast_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_situations(args: argparse.Namespace) -> int:
+    from simulator.situations import ask, design
+    from simulator.world import check_endpoints
+
+    if not 1 <= args.count <= 100_000:
+        raise UserError(f"--count: {args.count} (allowed: 1 to 100000)")
+    scenario = _load(args.scenario)
+    if scenario.llm.backend == "mock":
+        raise UserError(
+            "llm.backend: situations asks a real model (allowed: openai); the surrogate's "
+            "weights are known"
+        )
+    news = [_load(path).news for path in args.news] if args.news else [scenario.news]
+    if (args.out / "transcript.jsonl").exists():
+        raise UserError(f"--out: {args.out}/transcript.jsonl exists (choose a new folder)")
+    check_endpoints(scenario)
+    contexts = design(args.count, scenario.seed, news)
+    from tqdm import tqdm
+
+    with tqdm(total=len(contexts), desc="situations", unit="request", disable=args.quiet) as bar:
+        parsed, believing = ask(scenario, contexts, args.out, bar.update)
+    print(f"transcript: {args.out / 'transcript.jsonl'}")
+    print(
+        f"{parsed} of {len(contexts)} answers parsed; {believing} believe "
+        f"({believing / max(parsed, 1):.0%})"
+    )
+    return 0
+
+
+def _cmd_fit_surrogate(args: argparse.Namespace) -> int:
+    from simulator.surrogate_fit import fit_transcripts
+
+    if not 0 < args.holdout < 1:
+        raise UserError(f"--holdout: {args.holdout} (allowed: between 0 and 1)")
+    report = fit_transcripts(args.transcripts, args.out, args.holdout, args.seed)
+    print(report)
+    return 0
+
+
 def _cmd_plot(args: argparse.Namespace) -> int:
     from simulator.results import draw_plots
 
@@ -449,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
         "sweep": _cmd_sweep,
         "forecast": _cmd_forecast,
         "forecast-eval": _cmd_forecast_eval,
+        "situations": _cmd_situations,
+        "fit-surrogate": _cmd_fit_surrogate,
         "plot": _cmd_plot,
     }[args.command]
     try:

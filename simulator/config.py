@@ -253,6 +253,11 @@ class LLMSettings(Strict):
         description="stop the run after a day on which at least this share of the model "
         "requests failed (1: a day on which all failed; null: never); the run can be resumed",
     )
+    surrogate_params: Path | None = Field(
+        None,
+        description="surrogate (mock) only: a parameter file of fitted weights "
+        "(python run.py fit-surrogate); relative to the scenario file",
+    )
     max_failed_share: float = Field(
         0.1,
         ge=0,
@@ -424,6 +429,12 @@ def parse_scenario(document: Any, base_dir: Path) -> Scenario:
         personas.path = _existing(base_dir, personas.path, "population.personas.path")
     if isinstance(scenario.contacts, EdgeList):
         scenario.contacts.path = _existing(base_dir, scenario.contacts.path, "contacts.path")
+    if scenario.llm.surrogate_params is not None:
+        from simulator.surrogate_params import read_surrogate_file
+
+        path = _existing(base_dir, scenario.llm.surrogate_params, "llm.surrogate_params")
+        read_surrogate_file(path)  # a bad file is bad input now, not at day 1
+        scenario.llm.surrogate_params = path
     return scenario
 
 

@@ -154,14 +154,17 @@ def build_backend(scenario: Scenario, transcript: Path | None = None) -> Account
 
 def surrogate_backend(scenario: Scenario) -> Accounting:
     """The mock surrogate for this scenario (whatever its llm.backend), with accounting."""
-    settings: dict = {}
-    if scenario.news.appeal is not None:
-        from agents.llm.mock import TOPIC_PROFILES, TopicProfile
+    from agents.llm.mock import TOPIC_PROFILES, TopicProfile
 
-        settings["topics"] = {
-            **TOPIC_PROFILES,
-            scenario.news.topic: TopicProfile(scenario.news.appeal),
-        }
+    settings: dict = {}
+    topics = TOPIC_PROFILES
+    if scenario.llm.surrogate_params is not None:
+        from simulator.surrogate_params import read_surrogate_file
+
+        settings["parameters"], topics = read_surrogate_file(scenario.llm.surrogate_params)
+    if scenario.news.appeal is not None:
+        topics = {**topics, scenario.news.topic: TopicProfile(scenario.news.appeal)}
+    settings["topics"] = topics
     return accounting(create_backend("mock", scenario.seed, **settings), scenario)
 
 

@@ -89,6 +89,9 @@ class SurrogateParameters:
     bias_floor: float = 0.3
     bias_span: float = 0.5
     nudge_gain: float = 1.5
+    trust_official: float = 1.5  # at full agreeableness scaled by 0.4 + 1.2 * agreeableness
+    trust_fact_checker: float = 1.2
+    trust_prebunk: float = 1.2
 
 
 _OPENERS_LOUD = (
@@ -153,6 +156,13 @@ class MockModel:
         self.topics = dict(TOPIC_PROFILES if topics is None else topics)
         self.params = parameters or SurrogateParameters()
         self._persona_cache: dict[int, _PersonaProfile] = {}
+        pr = self.params
+        self._trust = {
+            **SOURCE_TRUST,
+            "official": pr.trust_official,
+            "fact_checker": pr.trust_fact_checker,
+            "prebunk": pr.trust_prebunk,
+        }
         # memory_decay ** age for ages 0..63, looked up per memory item instead of computed
         # (older items weigh nothing: 0.8 ** 64 is below 1e-6)
         self._decay_by_age = [self.params.memory_decay**age for age in range(64)]
@@ -253,7 +263,7 @@ class MockModel:
             susceptibility,
             bias=pr.bias_floor + pr.bias_span * (1.0 - p.openness),
             # Trust in institutions rises with agreeableness: a suspicious mind discounts them.
-            official_trust=SOURCE_TRUST["official"] * (0.4 + 1.2 * p.agreeableness),
+            official_trust=self._trust["official"] * (0.4 + 1.2 * p.agreeableness),
             openers=_OPENERS_LOUD if p.extraversion >= 0.5 else _OPENERS_QUIET,
             occupation=f"As a {p.occupation}, ",
             character=f"being {adjectives[4]} and {adjectives[0]}",
@@ -266,7 +276,7 @@ class MockModel:
         inertia, gain = pr.inertia, pr.gain
         appeal_cache: dict[tuple[str, int], float] = {}
         decay = self._decay_by_age
-        trust_of = SOURCE_TRUST.get
+        trust_of = self._trust.get
         out = []
         for c in contexts:
             profile = self._profile(c)

@@ -1,7 +1,9 @@
 """Transcript wrapper: one JSON line per request and its answer.
 
-Holds the messages, the answer's fields and raw text, usage, whether it was cached and any
-error. Nothing else is written: the API key lives only inside the HTTP client.
+Holds the messages, the structured context they were rendered from (so that a surrogate can be
+fitted to the model's decisions: ``python run.py fit-surrogate``), the answer's fields and raw
+text, usage, whether it was cached and any error. Nothing else is written: the API key lives
+only inside the HTTP client.
 """
 
 from __future__ import annotations
@@ -10,7 +12,60 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from agents.llm.base import LanguageModel, LLMRequest, LLMResponse
+from agents.llm.base import LanguageModel, LLMRequest, LLMResponse, RequestContext
+from agents.memory import MemoryItem
+from agents.news import NewsItem
+from agents.persona import Persona
+
+_PERSONA_FIELDS = (
+    "name",
+    "age",
+    "gender",
+    "education",
+    "occupation",
+    "agreeableness",
+    "conscientiousness",
+    "extraversion",
+    "emotional_stability",
+    "openness",
+)
+
+
+def context_record(ctx: RequestContext) -> dict:
+    """The request context as plain JSON data (memory items as [text, stance, source, day,
+    importance] lists); ``context_from_record`` reads it back."""
+    return {
+        "persona": {name: getattr(ctx.persona, name) for name in _PERSONA_FIELDS},
+        "news": {"topic": ctx.news.topic, "claim": ctx.news.claim, "text": ctx.news.text},
+        "belief": ctx.belief,
+        "confidence": ctx.confidence,
+        "previous_post": ctx.previous_post,
+        "heard": [list(m) for m in ctx.heard],
+        "summary": None if ctx.summary is None else list(ctx.summary),
+        "memory": [list(m) for m in ctx.memory],
+        "nudges": [list(m) for m in ctx.nudges],
+    }
+
+
+def context_from_record(agent_id: int, day: int, record: dict) -> RequestContext:
+    """The request context written by ``context_record``."""
+
+    def items(rows: list) -> tuple[MemoryItem, ...]:
+        return tuple(MemoryItem(*row) for row in rows)
+
+    return RequestContext(
+        agent_id=agent_id,
+        day=day,
+        persona=Persona(**record["persona"]),
+        news=NewsItem(**record["news"]),
+        belief=record["belief"],
+        confidence=record["confidence"],
+        previous_post=record["previous_post"],
+        heard=items(record["heard"]),
+        summary=None if record["summary"] is None else MemoryItem(*record["summary"]),
+        memory=items(record["memory"]),
+        nudges=items(record["nudges"]),
+    )
 
 
 class Transcript:
@@ -31,6 +86,7 @@ class Transcript:
                 "day": ctx.day,
                 "kind": request.kind,
                 "messages": request.messages(),
+                "context": context_record(ctx),
                 "temperature": request.sampling.temperature,
                 "max_tokens": request.sampling.max_tokens,
                 "fields": answer.fields,
