@@ -237,7 +237,9 @@ def _calibration_plot(path, nll, theta, start, contexts, y) -> None:
     ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
     ax.set_xlabel("predicted P(believe)")
     ax.set_ylabel("share of held-out answers believing")
-    ax.set_title(f"Held-out calibration ({len(y)} decisions; numbers: decisions per bin)")
+    ax.set_title(
+        f"Held-out calibration, {len(y)} decisions\n(numbers: decisions per bin)", fontsize=10
+    )
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.legend(loc="upper left", fontsize=8)
