@@ -452,6 +452,8 @@ def _cmd_forecast_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_situations(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from simulator.situations import ask, design
     from simulator.world import check_endpoints
 
@@ -463,13 +465,11 @@ def _cmd_situations(args: argparse.Namespace) -> int:
             "llm.backend: situations asks a real model (allowed: openai); the surrogate's "
             "weights are known"
         )
-    news = [_load(path).news for path in args.news] if args.news else [scenario.news]
+    news = [_load(p).news.item() for p in args.news] if args.news else [scenario.news.item()]
     if (args.out / "transcript.jsonl").exists():
         raise UserError(f"--out: {args.out}/transcript.jsonl exists (choose a new folder)")
     check_endpoints(scenario)
     contexts = design(args.count, scenario.seed, news)
-    from tqdm import tqdm
-
     with tqdm(total=len(contexts), desc="situations", unit="request", disable=args.quiet) as bar:
         parsed, believing = ask(scenario, contexts, args.out, bar.update)
     print(f"transcript: {args.out / 'transcript.jsonl'}")
@@ -485,6 +485,8 @@ def _cmd_fit_surrogate(args: argparse.Namespace) -> int:
 
     if not 0 < args.holdout < 1:
         raise UserError(f"--holdout: {args.holdout} (allowed: between 0 and 1)")
+    if args.seed < 0:
+        raise UserError(f"--seed: {args.seed} is negative (allowed: 0 or more)")
     report = fit_transcripts(args.transcripts, args.out, args.holdout, args.seed)
     print(report)
     return 0

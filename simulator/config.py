@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from agents.news import NewsItem
 from simulator.errors import ScenarioError
 from simulator.yaml_reader import read_yaml
 
@@ -101,6 +102,10 @@ class News(Strict):
         if self.topic == "custom" and self.appeal is None:
             raise ValueError("topic 'custom' needs news.appeal (a number from -10 to 10)")
         return self
+
+    def item(self) -> NewsItem:
+        """The item as agents and models see it (without the surrogate's appeal)."""
+        return NewsItem(self.topic, self.claim, self.text)
 
 
 class RandomContacts(Strict):

@@ -24,7 +24,6 @@ import numpy as np
 from agents.citizen import Citizen
 from agents.llm.base import REQUEST_KINDS, LanguageModel, LLMRequest, LLMResponse, Sampling
 from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory
-from agents.news import NewsItem
 from agents.persona import PROGRESS_EVERY, Persona
 from interventions.base import Intervention
 from simulator import metrics
@@ -73,7 +72,7 @@ class OpinionModel(mesa.Model):
         self.config = scenario  # Mesa reserves `scenario`
         self.contacts = contacts
         self.backend = backend
-        self.news = NewsItem(scenario.news.topic, scenario.news.claim, scenario.news.text)
+        self.news = scenario.news.item()
         llm = scenario.llm
         self.sampling = {
             kind: Sampling(getattr(llm.temperature, kind), getattr(llm.max_tokens, kind))

@@ -26,12 +26,14 @@ import numpy as np
 
 from agents.citizen import opening_post
 from agents.llm.base import LLMRequest, RequestContext, Sampling
+from agents.llm.mock import day_mood, summary_text
 from agents.memory import REFLECTION, MemoryItem
 from agents.news import NewsItem
 from agents.persona import generate_personas
 from interventions.notices import OfficialDebunk, Prebunk
 from interventions.nudges import AccuracyNudge
 from simulator.config import Scenario
+from simulator.world import build_backend
 
 # Shares of the design: how often each notice is in memory (or a nudge before the decision).
 NOTICE_SHARE = {"official": 0.25, "prebunk": 0.12, "fact_checker": 0.12, "nudge": 0.15}
@@ -79,7 +81,7 @@ def design(count: int, seed: int, news: Sequence[NewsItem]) -> list[RequestConte
                 persona=persona,
                 news=item,
                 belief=belief,
-                confidence=0.7,
+                confidence=0.7,  # prompts do not show it; the surrogate does not read it
                 previous_post=opening_post(item.claim, bool(belief), int(rng.integers(3))),
                 heard=heard,
                 summary=summary,
@@ -96,17 +98,13 @@ def _heard_post(item: NewsItem, believes: bool, day: int, variant: int) -> Memor
 
 
 def _summary(heard: tuple[MemoryItem, ...], day: int) -> MemoryItem:
-    pro = sum(m.stance > 0 for m in heard)
-    text = (
-        f"Today I saw {len(heard)} posts about the story: {pro} from people who believe it "
-        f"and {len(heard) - pro} from people who doubt it."
-    )
-    return MemoryItem(text, sum(m.stance for m in heard) / len(heard), "peers", day, 1.0)
+    # The mean stance is ShortTermMemory.net_stance for posts heard at importance 1.
+    stance = sum(m.stance for m in heard) / len(heard)
+    return MemoryItem(summary_text(heard), stance, "peers", day, 1.0)
 
 
 def _note(day: int, stance: float) -> MemoryItem:
-    mood = {1.0: "most voices backed the story", -1.0: "most voices doubted the story"}
-    text = f"On day {day} {mood.get(stance, 'opinions were split or absent')}."
+    text = f"On day {day} {day_mood(stance)}."
     return MemoryItem(text, stance, REFLECTION, day, 0.5 + 0.5 * abs(stance))
 
 
@@ -118,8 +116,6 @@ def ask(
 ) -> tuple[int, int]:
     """Send the opinion requests of ``contexts`` through the scenario's backend, writing
     ``folder/transcript.jsonl``. Returns (answers parsed, of them believing)."""
-    from simulator.world import build_backend  # the backend stack of a run
-
     folder.mkdir(parents=True, exist_ok=True)
     backend = build_backend(scenario, folder / "transcript.jsonl")
     sampling = Sampling(scenario.llm.temperature.opinion, scenario.llm.max_tokens.opinion)

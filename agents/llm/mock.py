@@ -27,6 +27,7 @@ import numpy as np
 
 from agents.keyed_random import keyed_uniforms
 from agents.llm.base import LLMRequest, LLMResponse, RequestContext
+from agents.memory import MemoryItem
 from agents.persona import Persona
 
 
@@ -59,19 +60,42 @@ TOPIC_PROFILES: dict[str, TopicProfile] = {
     "natural_disaster": TopicProfile(appeal=-1.6),
 }
 
-# How much a memory from each source is weighed (trust). Officials are trusted in proportion
-# to agreeableness (see _source_trust); unknown sources count as a peer.
+# How much a memory from each source is weighed (trust); unknown sources count as a peer.
+# Officials, fact checkers and prebunks are weighed by SurrogateParameters (fitted to a model
+# by fit-surrogate), officials in proportion to agreeableness (see _profile).
 SOURCE_TRUST: dict[str, float] = {
     "peer": 1.0,
     "peers": 1.0,
     "reflection": 1.0,
     "self": 0.6,
-    "official": 1.5,
-    "fact_checker": 1.2,
-    "prebunk": 1.2,
 }
 
 _KIND_CODE = {"summarise": 1, "reflect": 2, "opinion": 3}
+
+
+def summary_text(heard: Sequence[MemoryItem]) -> str:
+    """The surrogate's summary of the day's posts: a tally by stance, noting an official."""
+    if not heard:
+        return "I saw nothing about the story today."
+    pro = con = official = 0
+    for m in heard:
+        pro += m.stance > 0
+        con += m.stance < 0
+        official += m.source == "official"
+    text = (
+        f"Today I saw {len(heard)} posts about the story: {pro} from people who "
+        f"believe it and {con} from people who doubt it."
+    )
+    return text + " An official source addressed it too." if official else text
+
+
+def day_mood(stance: float) -> str:
+    """How the day's voices leaned, as the surrogate's notes say it."""
+    if stance > 0.2:
+        return "most voices backed the story"
+    if stance < -0.2:
+        return "most voices doubted the story"
+    return "opinions were split or absent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +113,7 @@ class SurrogateParameters:
     bias_floor: float = 0.3
     bias_span: float = 0.5
     nudge_gain: float = 1.5
-    trust_official: float = 1.5  # at full agreeableness scaled by 0.4 + 1.2 * agreeableness
+    trust_official: float = 1.5  # times 0.4 + 1.2 * agreeableness
     trust_fact_checker: float = 1.2
     trust_prebunk: float = 1.2
 
@@ -203,25 +227,7 @@ class MockModel:
 
     # --- summarise: tally what was heard -------------------------------------------------
     def _summarise(self, contexts: Sequence[RequestContext]) -> list[LLMResponse]:
-        responses = []
-        for c in contexts:
-            heard = c.heard
-            if not heard:
-                text = "I saw nothing about the story today."
-            else:
-                pro = con = official = 0
-                for m in heard:
-                    pro += m.stance > 0
-                    con += m.stance < 0
-                    official += m.source == "official"
-                text = (
-                    f"Today I saw {len(heard)} posts about the story: {pro} from people who "
-                    f"believe it and {con} from people who doubt it."
-                )
-                if official:
-                    text += " An official source addressed it too."
-            responses.append(LLMResponse(fields={"summary": text}, raw=""))
-        return responses
+        return [LLMResponse(fields={"summary": summary_text(c.heard)}, raw="") for c in contexts]
 
     # --- reflect: a note for long-term memory ------------------------------------------
     def _reflect(self, contexts: Sequence[RequestContext]) -> list[LLMResponse]:
@@ -232,14 +238,7 @@ class MockModel:
             for m in c.memory:
                 past += m.stance
             lean = "towards believing" if past > 0 else "against" if past < 0 else "nowhere yet"
-            mood = (
-                "most voices backed the story"
-                if today > 0.2
-                else "most voices doubted the story"
-                if today < -0.2
-                else "opinions were split or absent"
-            )
-            text = f"On day {c.day} {mood}. What I remember so far leans {lean}."
+            text = f"On day {c.day} {day_mood(today)}. What I remember so far leans {lean}."
             responses.append(LLMResponse(fields={"memory": text}, raw=""))
         return responses
 
