@@ -21,14 +21,13 @@ TURN_USER, TURN_MODEL, END = "<start_of_turn>user\n", "<start_of_turn>model\n", 
 def format_gemma3(messages, **kwargs) -> formats.ChatFormatterResponse:
     """Gemma 3's turns: the system text opens the first user turn."""
     system = "\n\n".join(m["content"] or "" for m in messages if m["role"] == "system")
-    prompt, pending = "", system
+    prefix = f"{system}\n\n" if system else ""  # goes into the first user turn only
+    prompt = ""
     for m in messages:
-        if m["role"] == "system":
-            continue
         text = m["content"] if isinstance(m["content"], str) else ""
         if m["role"] == "user":
-            prompt += f"{TURN_USER}{pending + chr(10) * 2 if pending else ''}{text}{END}"
-            pending = ""
+            prompt += f"{TURN_USER}{prefix}{text}{END}"
+            prefix = ""
         elif m["role"] == "assistant":
             prompt += f"{TURN_MODEL}{text}{END}"
     return formats.ChatFormatterResponse(prompt=prompt + TURN_MODEL, stop=END)

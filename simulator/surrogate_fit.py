@@ -24,10 +24,10 @@ import numpy as np
 from scipy import optimize, stats
 
 from agents.llm.base import RequestContext
-from agents.llm.mock import TOPIC_PROFILES, MockModel, SurrogateParameters
+from agents.llm.mock import TOPIC_PROFILES, MockModel, SurrogateParameters, TopicProfile
 from agents.llm.transcript import context_from_record
 from simulator.errors import UserError
-from simulator.surrogate_params import write_surrogate_file
+from simulator.surrogate_params import with_appeals, write_surrogate_file
 
 # Bounds keep a weight the data cannot pin down from running off; a fit at a bound is said.
 BOUNDS = {
@@ -43,8 +43,9 @@ EPS = 1e-9
 
 
 def read_decisions(paths: list[Path]) -> tuple[list[RequestContext], np.ndarray, set[str]]:
-    """Contexts and stated beliefs of the parsed opinion answers in the transcripts."""
-    contexts, beliefs, models = [], [], set()  # models: the transcripts' files
+    """Contexts and stated beliefs of the parsed opinion answers in the transcripts, and the
+    files that held them."""
+    contexts, beliefs, files = [], [], set()
     for path in paths:
         file = path / "transcript.jsonl" if path.is_dir() else path
         try:
@@ -66,12 +67,12 @@ def read_decisions(paths: list[Path]) -> tuple[list[RequestContext], np.ndarray,
             ctx = context_from_record(len(contexts), record["day"], record["context"])
             contexts.append(ctx)
             beliefs.append(int(record["fields"]["belief"]))
-            models.add(str(file))
+            files.add(str(file))
     if len(contexts) < 20:
         raise UserError(
             f"transcripts: {len(contexts)} parsed opinion answers (allowed: at least 20)"
         )
-    return contexts, np.asarray(beliefs, dtype=float), models
+    return contexts, np.asarray(beliefs, dtype=float), files
 
 
 class _Likelihood:
@@ -85,7 +86,7 @@ class _Likelihood:
 
     def start(self) -> np.ndarray:
         defaults = dataclasses.asdict(SurrogateParameters())
-        appeal = [TOPIC_PROFILES.get(t, TOPIC_PROFILES["urban_legend"]).appeal for t in self.topics]
+        appeal = [TOPIC_PROFILES.get(t, TopicProfile(0.0)).appeal for t in self.topics]
         return np.array([*defaults.values(), *appeal], dtype=float)
 
     def bounds(self) -> list[tuple[float, float]]:
@@ -94,20 +95,20 @@ class _Likelihood:
     def model(self, theta: np.ndarray) -> MockModel:
         n = len(dataclasses.fields(SurrogateParameters))
         params = SurrogateParameters(*theta[:n].tolist())
-        topics = dict(TOPIC_PROFILES)
-        for name, appeal in zip(self.topics, theta[n:], strict=True):
-            base = topics.get(name, TOPIC_PROFILES["urban_legend"])
-            topics[name] = dataclasses.replace(base, appeal=float(appeal))
+        topics = with_appeals(dict(zip(self.topics, theta[n:].tolist(), strict=True)))
         return MockModel(seed=0, topics=topics, parameters=params)
 
     def probabilities(self, theta: np.ndarray, contexts: list[RequestContext]) -> np.ndarray:
-        p = np.asarray(self.model(theta).belief_probability(contexts))
-        return np.clip(p, EPS, 1 - EPS)
+        return np.asarray(self.model(theta).belief_probability(contexts))
 
     def __call__(self, theta: np.ndarray) -> float:
-        p = self.probabilities(theta, self.contexts)
-        y = self.beliefs
-        return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).sum())
+        return float(_log_losses(self.probabilities(theta, self.contexts), self.beliefs).sum())
+
+
+def _log_losses(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each decision's negative log-likelihood under probabilities p."""
+    p = np.clip(p, EPS, 1 - EPS)
+    return -(y * np.log(p) + (1 - y) * np.log(1 - p))
 
 
 def _hessian(f, x: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
@@ -116,10 +117,11 @@ def _hessian(f, x: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarr
     n = len(x)
     h = 1e-3 * np.maximum(1.0, np.abs(x))
     x = np.clip(x, lower + h, upper - h)
+    steps = np.diag(h)
     out = np.zeros((n, n))
     for i in range(n):
         for j in range(i, n):
-            ei, ej = np.eye(n)[i] * h[i], np.eye(n)[j] * h[j]
+            ei, ej = steps[i], steps[j]
             value = (f(x + ei + ej) - f(x + ei - ej) - f(x - ei + ej) + f(x - ei - ej)) / (
                 4 * h[i] * h[j]
             )
@@ -129,8 +131,7 @@ def _hessian(f, x: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarr
 
 def metrics(p: np.ndarray, y: np.ndarray) -> dict[str, float | None]:
     """Log-loss, Brier score and AUC (None when the held-out answers are all alike)."""
-    p = np.clip(p, EPS, 1 - EPS)
-    log_loss = float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
+    log_loss = float(_log_losses(p, y).mean())
     brier = float(((p - y) ** 2).mean())
     n1, n0 = int(y.sum()), int(len(y) - y.sum())
     auc = None
@@ -142,7 +143,7 @@ def metrics(p: np.ndarray, y: np.ndarray) -> dict[str, float | None]:
 
 def fit_transcripts(paths: list[Path], out: Path, holdout: float, seed: int) -> str:
     """Fit, score and write the files; returns the lines to print."""
-    contexts, y, models = read_decisions(paths)
+    contexts, y, files = read_decisions(paths)
     order = np.random.default_rng(seed).permutation(len(contexts))
     n_test = max(1, round(holdout * len(contexts)))
     test, train = order[:n_test], order[n_test:]
@@ -177,7 +178,7 @@ def fit_transcripts(paths: list[Path], out: Path, holdout: float, seed: int) -> 
     n = len(dataclasses.fields(SurrogateParameters))
     header = (
         f"Fitted by python run.py fit-surrogate to {len(train)} decisions in "
-        f"{', '.join(sorted(models))} ({len(test)} held out); see fit.json"
+        f"{', '.join(sorted(files))} ({len(test)} held out); see fit.json"
     )
     write_surrogate_file(
         out / "surrogate_params.yaml",
@@ -186,7 +187,7 @@ def fit_transcripts(paths: list[Path], out: Path, holdout: float, seed: int) -> 
         header,
     )
     summary = {
-        "transcripts": sorted(models),
+        "transcripts": sorted(files),
         "decisions": len(contexts),
         "train": len(train),
         "held_out": len(test),

@@ -48,11 +48,16 @@ def read_surrogate_file(path: Path) -> tuple[SurrogateParameters, dict[str, Topi
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise ScenarioError(f"{field}: {path}: {where}: {err['msg']}") from None
+    return SurrogateParameters(**parsed.parameters.model_dump()), with_appeals(parsed.topic_appeal)
+
+
+def with_appeals(topic_appeal: dict[str, float]) -> dict[str, TopicProfile]:
+    """The built-in topic profiles with these topics' lasting appeal replaced (their novelty
+    kept; a topic without a profile gets one with no novelty)."""
     topics = dict(TOPIC_PROFILES)
-    for name, appeal in parsed.topic_appeal.items():
-        base = topics.get(name, TopicProfile(0.0))
-        topics[name] = dataclasses.replace(base, appeal=appeal)
-    return SurrogateParameters(**parsed.parameters.model_dump()), topics
+    for name, appeal in topic_appeal.items():
+        topics[name] = dataclasses.replace(topics.get(name, TopicProfile(0.0)), appeal=appeal)
+    return topics
 
 
 def write_surrogate_file(

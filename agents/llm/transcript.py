@@ -8,6 +8,7 @@ only inside the HTTP client.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,18 +18,8 @@ from agents.memory import MemoryItem
 from agents.news import NewsItem
 from agents.persona import Persona
 
-_PERSONA_FIELDS = (
-    "name",
-    "age",
-    "gender",
-    "education",
-    "occupation",
-    "agreeableness",
-    "conscientiousness",
-    "extraversion",
-    "emotional_stability",
-    "openness",
-)
+# What a Persona is made from (its adjectives are derived from these).
+_PERSONA_FIELDS = tuple(f.name for f in dataclasses.fields(Persona) if f.init)
 
 
 def context_record(ctx: RequestContext) -> dict:
@@ -36,7 +27,7 @@ def context_record(ctx: RequestContext) -> dict:
     importance] lists); ``context_from_record`` reads it back."""
     return {
         "persona": {name: getattr(ctx.persona, name) for name in _PERSONA_FIELDS},
-        "news": {"topic": ctx.news.topic, "claim": ctx.news.claim, "text": ctx.news.text},
+        "news": dataclasses.asdict(ctx.news),
         "belief": ctx.belief,
         "confidence": ctx.confidence,
         "previous_post": ctx.previous_post,
