@@ -112,7 +112,7 @@ class World(Protocol):
 
     def forecast_engagement(self) -> float:
         """Forecast of the narrative's total engagement by the end of the run, from what has
-        happened before today (an exponential Hawkes process, simulator.forecast); 0 when the
+        happened before today (the early-warning forecaster, simulator.forecast); 0 when the
         scenario turns engagement off."""
         ...
 

@@ -13,7 +13,7 @@ from interventions.base import Intervention, InterventionParams, World
 
 class ForecastTrigger(Intervention):
     """From day ``observe_days + 1``, each morning the narrative's engagement so far (likes,
-    shares, comments) is fed to the Hawkes forecaster (simulator.forecast); once the forecast
+    shares, comments) is fed to the early-warning forecaster (simulator.forecast); once the forecast
     of the total by the end of the run reaches ``threshold``, the intervention ``then`` starts
     that day and runs for the rest of the run. Cost: ``cost_per_check`` per daily forecast,
     plus whatever ``then`` costs."""

@@ -118,17 +118,21 @@ def _parser() -> argparse.ArgumentParser:
     forecast.add_argument("--observe", default="1h", help="observation window (default 1h)")
     forecast.add_argument("--horizon", default="final", help="'final' or a time, e.g. 24h")
     forecast.add_argument(
-        "--model", default="seismic", help="seismic, seismic_raw, hawkes, regression, naive"
+        "--model",
+        default="auto",
+        help="auto (default: seismic where its calibration holds, else statespace), seismic, "
+        "statespace, regression, seismic_raw, runrate, naive",
     )
     forecast.add_argument(
         "--train",
         type=Path,
-        help="folder of RT*.txt cascades to calibrate on (seismic, "
-        "regression and the intervals of all)",
+        help="folder of RT*.txt cascades to calibrate on (default: the calibration shipped "
+        "with the package, fitted on 50 public retweet cascades)",
     )
     forecast.add_argument("--out", type=Path, metavar="DIR", help="results root (default results)")
     evaluate = sub.add_parser(
-        "forecast-eval", help="cross-validate every forecaster on real cascades (1h, 6h, 24h)"
+        "forecast-eval",
+        help="cross-validate every forecaster on real cascades (10m, 30m, 1h, 6h, 24h)",
     )
     evaluate.add_argument(
         "--data",
@@ -418,7 +422,17 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
     table = forecast_file(args.data, observe, horizon, args.model, args.train)
     folder = make_folder((args.out or Path("results")) / new_run_id("forecast"))
     write_table(folder / "forecasts.csv", table)
-    print(table.to_string(index=False))
+    first = table.iloc[0]
+    print(
+        f"model {first['model']} ({first['calibration']}), observed {args.observe}, "
+        f"forecast {'the final size' if horizon is None else 'the count at ' + args.horizon}, "
+        "90% intervals"
+    )
+    shown = table.drop(columns=["model", "calibration", "observe_s", "horizon"])
+    print(shown.to_string(index=False))
+    capped = int((table["note"] != "").sum())
+    if capped:
+        print(f"{capped} forecast(s) carry a note (column note): read it before the number")
     if "ape" in table and table["ape"].notna().any():
         print(
             f"median APE {table['ape'].median():.3f}, mean |log error| "

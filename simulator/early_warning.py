@@ -1,9 +1,10 @@
 """The early-warning forecast in every run's summary.
 
 From the first ``observe_days`` days only, predict the believers on the last day (the SIS
-curve fitted to those days, extrapolated) and the narrative's total engagement at the end (an
-exponential Hawkes process fitted to the likes, shares and comments seen so far,
-``simulator.forecast.hawkes``), then score both against what the run went on to do.
+curve fitted to those days, extrapolated) and the narrative's total engagement at the end (the
+recent daily rate of likes, shares and comments carried on to the last day,
+simulator.forecast.runrate, the best of the forecasters on the simulator's own engagement),
+then score both against what the run went on to do.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pandas as pd
 from simulator import metrics
 from simulator.config import Scenario
 from simulator.engagement import EngagementLog
+from simulator.forecast.calibration import early_warning_model
 
 
 def early_warning(
@@ -46,6 +48,8 @@ def early_warning(
         forecast = engagement.forecast_total(24.0 * k, 24.0 * last_day)
         truth = len(engagement.event_hours)
         out["final_engagement"] = {
+            "model": early_warning_model().name,
+            "observed_until_hour": 24.0 * k,
             "predicted": round(forecast.point, 3),
             "low": round(forecast.low, 3),
             "high": round(forecast.high, 3),

@@ -30,8 +30,8 @@ import numpy as np
 from agents.keyed_random import keyed_uniforms
 from agents.persona import Persona
 from simulator.forecast.base import Forecast
+from simulator.forecast.calibration import early_warning_model
 from simulator.forecast.data import Observation
-from simulator.forecast.hawkes import HawkesForecaster
 from simulator.outputs import StreamedCsv
 
 EVENTS = ("like", "share", "comment")
@@ -51,6 +51,22 @@ class EngagementRates:
     like: float = 0.15
     share: float = 0.05
     comment: float = 0.04
+
+
+def hourly_observation(event_hours: np.ndarray, until_hour: float) -> Observation:
+    """Events at ``event_hours`` (hours since day 1 began) as a forecaster sees them by
+    ``until_hour``: the running total at the end of every hour, and the event times."""
+    hours = np.sort(np.asarray(event_hours, float))
+    until = max(until_hour, 1.0)
+    snapshot_hours = np.arange(1.0, np.floor(until) + 1.0)
+    counts = np.searchsorted(hours, snapshot_hours, side="right").astype(float)
+    return Observation(
+        hours[hours <= until] * 3600.0,
+        until * 3600.0,
+        exact=False,
+        snapshot_times=snapshot_hours * 3600.0,
+        snapshot_counts=counts,
+    )
 
 
 class EngagementLog:
@@ -153,11 +169,12 @@ class EngagementLog:
 
     def forecast_total(self, seen_until_hour: float, horizon_hour: float) -> Forecast:
         """Total engagement by ``horizon_hour``, forecast from the likes, shares and comments
-        up to ``seen_until_hour`` (an exponential Hawkes process, simulator.forecast)."""
-        hours = np.sort(np.frombuffer(self.event_hours, dtype=float))
-        seen = hours[hours <= seen_until_hour] * 3600.0
-        observed = Observation(seen, until=max(seen_until_hour, 1.0) * 3600.0)
-        return HawkesForecaster().predict(observed, horizon=horizon_hour * 3600.0)
+        up to ``seen_until_hour``, seen as hourly snapshots of the running total, by the
+        early-warning forecaster (the recent daily rate carried on; docs/FORECAST.md says why
+        that one)."""
+        hours = np.frombuffer(self.event_hours, dtype=float)
+        observed = hourly_observation(hours, seen_until_hour)
+        return early_warning_model().predict(observed, horizon=horizon_hour * 3600.0)
 
     def _react(
         self,

@@ -319,7 +319,8 @@ def engagement_curves(timeline: pd.DataFrame, summary: dict, path: Path) -> None
             fmt="D",
             color="#DD8452",
             capsize=4,
-            label=f"forecast from days 0-{k} (90% interval)",
+            label=f"{warning.get('model', 'early-warning')} forecast from days 0-{k} "
+            "(90% interval)",
         )
     bottom.set_xlabel("day")
     bottom.set_ylabel("cumulative engagement")

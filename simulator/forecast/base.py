@@ -1,15 +1,18 @@
 """The forecaster interface and what every model shares.
 
-A forecaster is fitted on whole training cascades for one observation window (``fit``) and
-then predicts, from one observation, the count at a horizon (``predict``; ``None`` means the
-final size). Every model's interval comes the same way: from the spread of its own errors on
-the training cascades (the 5th and 95th percentiles of log(true / predicted)), so intervals
-are honest about how the model has actually done; an unfitted model falls back to its own
-spread formula.
+A forecaster is fitted on whole training cascades for one observation window and horizon
+(``fit``) and then predicts, from one observation, the count at the horizon (``predict``;
+``None`` means the final size). Intervals must mean what they say, so every fitted model's
+90% interval comes from errors it made on cascades it was not fitted on: the training set is
+split into folds, the model is refitted without each fold and predicts it, and the interval's
+ends are the split-conformal quantiles of those out-of-fold log errors (``conformal_quantile``:
+with few cascades they are the extreme errors, so intervals are wide when the data are few).
+An unfitted model falls back to its own spread formula.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -17,16 +20,19 @@ import numpy as np
 
 from simulator.forecast.data import Cascade, Observation
 
-INTERVAL = (5.0, 95.0)  # percentiles: a 90% interval
+LEVEL = 0.90  # the interval's nominal coverage
+CROSS_FIT_FOLDS = 5
 
 
 @dataclass(frozen=True)
 class Forecast:
-    """A point forecast with a 90% interval (counts)."""
+    """A point forecast with a 90% interval (counts); ``note`` says when the point is capped
+    or otherwise not what the model alone would say."""
 
     point: float
     low: float
     high: float
+    note: str = ""
 
 
 class Forecaster(Protocol):
@@ -34,8 +40,8 @@ class Forecaster(Protocol):
 
     name: str
 
-    def fit(self, cascades: list[Cascade], observe: float) -> None:
-        """Learn from whole cascades (calibration, coefficients)."""
+    def fit(self, cascades: list[Cascade], observe: float, horizon: float | None = None) -> None:
+        """Learn from whole cascades (calibration, coefficients, intervals)."""
         ...
 
     def predict(self, observation: Observation, horizon: float | None = None) -> Forecast:
@@ -43,22 +49,78 @@ class Forecaster(Protocol):
         ...
 
 
+def conformal_quantile(scores: np.ndarray, level: float) -> float:
+    """The split-conformal quantile of ``scores``: the ceil((n + 1) level)-th smallest, so
+    that a new score falls at or below it with probability at least ``level``; with few
+    scores this is the largest one."""
+    ordered = np.sort(np.asarray(scores, float))
+    rank = min(int(np.ceil((ordered.size + 1) * level)), ordered.size)
+    return float(ordered[rank - 1])
+
+
+def truth_of(cascade: Cascade, horizon: float | None) -> int:
+    """The count a forecast for ``horizon`` is judged against."""
+    return cascade.final if horizon is None else cascade.count_at(horizon)
+
+
+def out_of_fold_points(
+    make: Callable[[], Forecaster],
+    cascades: list[Cascade],
+    observe: float,
+    horizon: float | None,
+    folds: int = CROSS_FIT_FOLDS,
+) -> np.ndarray:
+    """Each cascade's point forecast by a model fitted without its fold (a seeded split)."""
+    points = np.zeros(len(cascades))
+    order = np.random.default_rng(0).permutation(len(cascades))
+    for fold in range(min(folds, len(cascades))):
+        held = np.sort(order[fold::folds])
+        inner = [c for i, c in enumerate(cascades) if i not in set(held.tolist())]
+        if not inner:
+            continue
+        model = make()
+        model.fit(inner, observe, horizon, intervals=False)
+        for i in held:
+            points[i] = model.predict(cascades[i].observe(observe), horizon).point
+    return points
+
+
 class ResidualIntervals:
-    """Mixin: intervals from the model's log errors on its training cascades."""
+    """Mixin: 90% intervals from the conformal quantiles of out-of-fold log errors."""
 
     log_errors: tuple[float, float] | None = None
+    learned: tuple[str, ...] = ()  # what else the model learns, for its saved state
 
-    def _fit_intervals(self, points: list[float], truths: list[float]) -> None:
-        ratios = np.log1p(np.asarray(truths)) - np.log1p(np.asarray(points))
-        low, high = np.percentile(ratios, INTERVAL)
-        self.log_errors = (float(low), float(high))
+    def state(self) -> dict:
+        """What ``fit`` learned, as JSON-ready data (the shipped calibration)."""
+        out = {"log_errors": None if self.log_errors is None else list(self.log_errors)}
+        for name in self.learned:
+            value = getattr(self, name)
+            out[name] = value.tolist() if isinstance(value, np.ndarray) else value
+        return out
 
-    def _interval(self, point: float, floor: float, spread: tuple[float, float]) -> Forecast:
+    def load_state(self, state: dict) -> None:
+        """Take back what ``state`` saved."""
+        errors = state["log_errors"]
+        self.log_errors = None if errors is None else (float(errors[0]), float(errors[1]))
+        for name in self.learned:
+            value = state[name]
+            setattr(self, name, np.asarray(value, float) if isinstance(value, list) else value)
+
+    def _fit_intervals(self, points: np.ndarray, truths: list[int]) -> None:
+        ratios = np.log1p(np.asarray(truths, float)) - np.log1p(np.asarray(points, float))
+        tail = (1.0 + LEVEL) / 2  # each end holds 5% out
+        self.log_errors = (-conformal_quantile(-ratios, tail), conformal_quantile(ratios, tail))
+
+    def _interval(
+        self, point: float, floor: float, spread: tuple[float, float], note: str = ""
+    ) -> Forecast:
         low, high = self.log_errors if self.log_errors is not None else spread
         return Forecast(
             point,
             max(float(floor), float(np.expm1(np.log1p(point) + low))),
             max(float(floor), float(np.expm1(np.log1p(point) + high))),
+            note,
         )
 
 
@@ -67,9 +129,16 @@ class NaiveForecaster(ResidualIntervals):
 
     name = "naive"
 
-    def fit(self, cascades: list[Cascade], observe: float) -> None:
-        truths = [c.final for c in cascades]
-        self._fit_intervals([c.count_at(observe) for c in cascades], truths)
+    def fit(
+        self,
+        cascades: list[Cascade],
+        observe: float,
+        horizon: float | None = None,
+        intervals: bool = True,
+    ) -> None:
+        # Nothing is learned, so the training errors are out-of-sample errors already.
+        truths = [truth_of(c, horizon) for c in cascades]
+        self._fit_intervals(np.array([c.count_at(observe) for c in cascades], float), truths)
 
     def predict(self, observation: Observation, horizon: float | None = None) -> Forecast:
         count = observation.count

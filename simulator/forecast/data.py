@@ -34,6 +34,8 @@ class Observation:
     followers: np.ndarray | None = None
     root_followers: float | None = None
     exact: bool = True
+    snapshot_times: np.ndarray | None = None  # where the observation came from snapshots
+    snapshot_counts: np.ndarray | None = None
 
     @property
     def count(self) -> int:
@@ -118,8 +120,11 @@ class Snapshots:
     def observe(self, kind: str, until: float) -> Observation:
         """The ``kind`` counts seen by ``until``, as imputed events."""
         keep = self.times <= until
-        times = events_from_snapshots(self.times[keep], self.counts[kind][keep])
-        return Observation(times, until, None, self.followers, exact=False)
+        snapshot_times, counts = self.times[keep], self.counts[kind][keep]
+        times = events_from_snapshots(snapshot_times, counts)
+        return Observation(
+            times, until, None, self.followers, False, snapshot_times, counts.astype(float)
+        )
 
     def count_at(self, kind: str, t: float) -> int | None:
         """The last snapshot count at or before ``t`` (None before the first snapshot)."""

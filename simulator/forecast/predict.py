@@ -4,6 +4,8 @@ The input is a snapshots CSV (post_id, time in seconds, likes, shares, comments[
 or a folder of timestamped cascades (SEISMIC's RT*.txt). Each post is cut at ``observe``
 seconds; each engagement type is forecast at ``horizon`` (None: the final size). Where the
 file goes on past the observation window, the truth is known and the errors are reported.
+Without training cascades every model uses the calibration shipped with the package
+(simulator.forecast.calibration).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from simulator.errors import UserError
-from simulator.forecast import MODELS
+from simulator.forecast import MODELS, REMOVED
+from simulator.forecast.calibration import shipped_model
 from simulator.forecast.data import (
     ENGAGEMENT_TYPES,
     Cascade,
@@ -23,20 +26,26 @@ from simulator.forecast.data import (
 )
 
 
-def _model(name: str, training: list[Cascade] | None, observe: float, horizon: float | None):
+def choose_model(
+    name: str,
+    training: list[Cascade] | None,
+    observe: float,
+    horizon: float | None,
+    followers: bool,
+):
+    """The forecaster ``name``, fitted on ``training`` or else with the shipped calibration,
+    and a few words on which."""
+    if name in REMOVED:
+        raise UserError(f"--model {name}: {REMOVED[name]}")
     if name not in MODELS:
         raise UserError(f"--model: {name!r} (allowed: {', '.join(MODELS)})")
-    if name == "seismic" and not training:
-        name = "seismic_raw"  # calibration needs training cascades
-    model = MODELS[name]()
+    if name == "runrate" and horizon is None:
+        raise UserError("--model runrate forecasts to a time: give --horizon, e.g. 7d")
     if training:
-        if name in ("regression", "seismic", "seismic_raw"):
-            model.fit(training, observe, horizon)  # calibrated for this horizon
-        else:
-            model.fit(training, observe)
-    elif name == "regression":
-        raise UserError("--model regression needs training cascades (--train DIR)")
-    return model
+        model = MODELS[name]()
+        model.fit(training, observe, horizon)
+        return model, f"trained on {len(training)} cascades"
+    return shipped_model(name, observe, horizon, followers), "shipped calibration"
 
 
 def forecast_file(
@@ -46,7 +55,9 @@ def forecast_file(
     model_name: str,
     train: Path | None = None,
 ) -> pd.DataFrame:
-    """One row per post and engagement type: observed count, forecast, interval, truth."""
+    """One row per post and engagement type: what was forecast (model, calibration, window,
+    horizon), the observed count, the forecast and its 90% interval, and the truth where the
+    file goes on past the window."""
     training = read_seismic_dir(train) if train is not None else None
     if training and not source.is_dir():
         # Snapshots carry no per-event follower counts: train on the cascades without them
@@ -54,7 +65,13 @@ def forecast_file(
         training = [Cascade(c.name, c.times) for c in training]
     if horizon is not None and horizon <= observe:
         raise UserError("--horizon must be later than --observe (or 'final')")
-    model = _model(model_name, training, observe, horizon)
+    model, calibration = choose_model(model_name, training, observe, horizon, source.is_dir())
+    what = {
+        "model": model_name,
+        "calibration": calibration,
+        "observe_s": observe,
+        "horizon": "final" if horizon is None else horizon,
+    }
     rows = []
     if source.is_dir():
         for cascade in read_seismic_dir(source):
@@ -62,7 +79,7 @@ def forecast_file(
             truth = cascade.final if horizon is None else cascade.count_at(horizon)
             known = horizon is None or (cascade.times.size and cascade.times[-1] >= horizon)
             rows.append(
-                _row(cascade.name, "shares", obs, model.predict(obs, horizon), truth, known)
+                _row(what, cascade.name, "shares", obs, model.predict(obs, horizon), truth, known)
             )
     else:
         for post in read_snapshots(source):
@@ -74,19 +91,21 @@ def forecast_file(
                 else:
                     truth, known = post.count_at(kind, horizon), last >= horizon
                 rows.append(
-                    _row(post.post_id, kind, obs, model.predict(obs, horizon), truth, known)
+                    _row(what, post.post_id, kind, obs, model.predict(obs, horizon), truth, known)
                 )
     return pd.DataFrame(rows)
 
 
-def _row(post, kind, obs, forecast, truth, known) -> dict:
+def _row(what, post, kind, obs, forecast, truth, known) -> dict:
     row = {
+        **what,
         "post_id": post,
         "engagement": kind,
         "observed": obs.count,
         "forecast": round(forecast.point, 3),
         "low": round(forecast.low, 3),
         "high": round(forecast.high, 3),
+        "note": forecast.note,
         "truth": truth if known else None,
     }
     if known and truth:

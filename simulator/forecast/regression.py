@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.forecast.base import Forecast, ResidualIntervals
+from simulator.forecast.base import Forecast, ResidualIntervals, out_of_fold_points, truth_of
 from simulator.forecast.data import Cascade, Observation
 
 FRACTIONS = (0.125, 0.25, 0.5, 1.0)
@@ -23,6 +23,7 @@ class LogLinearForecaster(ResidualIntervals):
     """Pooled log-linear regression on checkpoint counts (needs ``fit``)."""
 
     name = "regression"
+    learned = ("coef", "horizon")
 
     def __init__(self, ridge: float = 1e-3):
         self.ridge = ridge
@@ -33,17 +34,28 @@ class LogLinearForecaster(ResidualIntervals):
     def _features(obs: Observation) -> np.ndarray:
         return np.concatenate([[1.0], np.log1p(checkpoint_counts(obs))])
 
-    def fit(self, cascades: list[Cascade], observe: float, horizon: float | None = None) -> None:
-        """Fit log(count at ``horizon``, or the final size) on the checkpoint counts."""
+    def fit(
+        self,
+        cascades: list[Cascade],
+        observe: float,
+        horizon: float | None = None,
+        intervals: bool = True,
+    ) -> None:
+        """Fit log(count at ``horizon``, or the final size) on the checkpoint counts; the
+        intervals from out-of-fold errors (simulator.forecast.base)."""
         observed = [c.observe(observe) for c in cascades]
         x = np.array([self._features(o) for o in observed])
-        truths = [c.final if horizon is None else c.count_at(horizon) for c in cascades]
+        truths = [truth_of(c, horizon) for c in cascades]
         y = np.log1p(np.array(truths, float))
         penalty = self.ridge * np.eye(x.shape[1])
         penalty[0, 0] = 0.0
         self.coef = np.linalg.solve(x.T @ x + penalty, x.T @ y)
         self.horizon = horizon
-        self._fit_intervals([self.predict(o, horizon).point for o in observed], truths)
+        if intervals:
+            points = out_of_fold_points(
+                lambda: LogLinearForecaster(self.ridge), cascades, observe, horizon
+            )
+            self._fit_intervals(points, truths)
 
     def predict(self, observation: Observation, horizon: float | None = None) -> Forecast:
         if self.coef is None:

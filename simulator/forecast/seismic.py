@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linprog
 
-from simulator.forecast.base import Forecast, ResidualIntervals
+from simulator.forecast.base import Forecast, ResidualIntervals, out_of_fold_points, truth_of
 from simulator.forecast.data import Cascade, Observation
 
 S0, THETA, C = 300.0, 0.242, 6.49e-4
@@ -70,12 +70,14 @@ def windowed_exposure(ages: np.ndarray, window: float) -> np.ndarray:
 
 
 MIN_WINDOW, MAX_WINDOW, MIN_SHARES = 300.0, 7200.0, 5
+SUPERCRITICAL = 0.01  # 1 - p n* at or below this: the fitted branching never dies out
 
 
 class SeismicForecaster(ResidualIntervals):
     """Self-exciting estimator with a power-law memory kernel and follower-weighted intensity."""
 
     name = "seismic"
+    learned = ("coef", "horizon", "count_range")
 
     def __init__(self, n_star: float = 100.0, calibrate: bool = True, window_fraction: float = 0.5):
         self.n_star = n_star
@@ -83,6 +85,7 @@ class SeismicForecaster(ResidualIntervals):
         self.calibrate = calibrate
         self.coef: np.ndarray | None = None
         self.horizon: float | None = None
+        self.count_range: list[int] | None = None  # training counts at the window
 
     def parts(self, obs: Observation, horizon: float | None = None) -> tuple[float, float, float]:
         """(reshares so far, infectiousness p_t, exposure still to come: N_t - N_t^e, or by
@@ -113,43 +116,77 @@ class SeismicForecaster(ResidualIntervals):
     def _n_star(self, obs: Observation) -> float:
         return self.n_star if obs.followers is not None else 1.0
 
-    def _future(self, obs: Observation, horizon: float | None = None) -> float:
-        # By a horizon, the exposure still to come is cut at the horizon, but its offspring
-        # are counted as if immediate: an upper estimate for horizons near the window.
+    def _future(self, obs: Observation, horizon: float | None = None) -> tuple[float, str]:
+        """The expected reshares still to come (uncalibrated) and a note when the estimate is
+        capped. By a horizon, the exposure still to come is cut at the horizon, but its
+        offspring are counted as if immediate: an upper estimate for horizons near the window.
+        """
         _, p, remaining = self.parts(obs, horizon)
         growth = 1.0 - p * self._n_star(obs)
-        if growth <= 0.01:  # supercritical: cap the tree at a hundredfold
-            growth = 0.01
-        return p * remaining / growth
+        if growth <= SUPERCRITICAL:
+            # p n* >= 1: the branching tree never dies out and the model's final size is
+            # infinite; the tree is capped (at 1 / SUPERCRITICAL times the exposure) and the
+            # forecast says so rather than passing the capped number off as a prediction.
+            note = f"supercritical fit (p n* = {p * self._n_star(obs):.2f} >= 0.99): capped"
+            return p * remaining / SUPERCRITICAL, note
+        return p * remaining / growth, ""
 
     @staticmethod
     def _features(count: float, future: float) -> np.ndarray:
         return np.array([1.0, np.log1p(count), np.log1p(future / max(count, 1.0))])
 
-    def fit(self, cascades: list[Cascade], observe: float, horizon: float | None = None) -> None:
-        """Calibrate for the count at ``horizon`` (None: the final size)."""
+    def fit(
+        self,
+        cascades: list[Cascade],
+        observe: float,
+        horizon: float | None = None,
+        intervals: bool = True,
+    ) -> None:
+        """Calibrate for the count at ``horizon`` (None: the final size); the intervals from
+        out-of-fold errors (docs in simulator.forecast.base)."""
         self.horizon = horizon
         if not cascades:
             return
-        observed = [c.observe(observe) for c in cascades]
-        truths = [c.final if horizon is None else c.count_at(horizon) for c in cascades]
+        truths = [truth_of(c, horizon) for c in cascades]
         if self.calibrate:
-            x = np.array([self._features(o.count, self._future(o, horizon)) for o in observed])
+            observed = [c.observe(observe) for c in cascades]
+            x = np.array([self._features(o.count, self._future(o, horizon)[0]) for o in observed])
+            self.count_range = [min(o.count for o in observed), max(o.count for o in observed)]
             self.coef = least_absolute_deviations(x, np.log1p(np.array(truths, float)))
-        self._fit_intervals([self.predict(o, horizon).point for o in observed], truths)
+        if intervals:
+            points = out_of_fold_points(self._like, cascades, observe, horizon)
+            self._fit_intervals(points, truths)
+
+    def _like(self) -> SeismicForecaster:
+        return SeismicForecaster(self.n_star, self.calibrate, self.window_fraction)
+
+    def outside_calibration(self, observation: Observation) -> str:
+        """Why the calibration does not hold for this observation ("" when it does): its count
+        lies outside the counts the training cascades had by the same time. The calibration
+        is a regression on those cascades (docs/FORECAST.md: at early windows it leans on
+        their sizes), so it says nothing about posts far smaller or larger."""
+        if self.coef is None or self.count_range is None:
+            return ""
+        low, high = self.count_range
+        if low <= observation.count <= high:
+            return ""
+        return (
+            f"{observation.count} event(s) is outside the {low:g}-{high:g} that seismic's "
+            "calibration cascades had by this time"
+        )
 
     def predict(self, observation: Observation, horizon: float | None = None) -> Forecast:
         if self.coef is not None and horizon != self.horizon:
             raise ValueError("seismic was calibrated for another horizon; fit it again")
         count = observation.count
-        future = self._future(observation, horizon)
+        future, note = self._future(observation, horizon)
         if self.coef is None:
             point = count + future
         else:
             point = max(float(np.expm1(self._features(count, future) @ self.coef)), count)
         # uncalibrated spread: a branching tree's relative sd, about 1/sqrt(expected offspring)
         rel = 1.0 / np.sqrt(max(point - count, 1.0))
-        return self._interval(point, count, (-1.64 * rel, 1.64 * rel))
+        return self._interval(point, count, (-1.64 * rel, 1.64 * rel), note)
 
 
 class RawSeismicForecaster(SeismicForecaster):
@@ -157,8 +194,10 @@ class RawSeismicForecaster(SeismicForecaster):
 
     name = "seismic_raw"
 
-    def __init__(self, n_star: float = 100.0):
-        super().__init__(n_star, calibrate=False)
+    def __init__(
+        self, n_star: float = 100.0, calibrate: bool = False, window_fraction: float = 0.5
+    ):
+        super().__init__(n_star, calibrate=False, window_fraction=window_fraction)
 
 
 def least_absolute_deviations(x: np.ndarray, y: np.ndarray) -> np.ndarray:

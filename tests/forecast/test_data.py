@@ -81,17 +81,26 @@ def test_forecast_command(tmp_path):
             rows.append(f"{post},{t},{2 * n},{n},{n // 4}")
     path = tmp_path / "snap.csv"
     path.write_text("\n".join(rows) + "\n")
-    result = run_cli(
-        "forecast", str(path), "--observe", "1h", "--model", "hawkes", "--out", str(tmp_path)
-    )
+    # a new user's first forecast: no --model, no --train: the shipped calibration
+    result = run_cli("forecast", str(path), "--observe", "1h", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "model auto (shipped calibration), observed 1h, forecast the final size, 90% intervals"
+    )
     assert "median APE" in result.stdout  # the truth is known past the window
     (out,) = tmp_path.glob("forecast-*/forecasts.csv")
-    table = __import__("pandas").read_csv(out)
+    table = __import__("pandas").read_csv(out, keep_default_na=False)
     assert len(table) == 2 * 3
+    assert set(table["model"]) == {"auto"} and set(table["horizon"]) == {"final"}
+    assert set(table["observe_s"]) == {3600.0}
+    assert set(table["calibration"]) == {"shipped calibration"}
     assert (table["forecast"] >= table["observed"]).all()
     assert (table["low"] <= table["forecast"]).all() and (table["forecast"] <= table["high"]).all()
     bad = run_cli("forecast", str(path), "--observe", "2 hours")
     assert bad.returncode == 2 and bad.stderr.startswith("error: duration '2 hours'")
-    bad = run_cli("forecast", str(path), "--model", "regression")
-    assert bad.returncode == 2 and "needs training cascades" in bad.stderr
+    bad = run_cli("forecast", str(path), "--model", "regression", "--observe", "3h")
+    assert bad.returncode == 2 and "--model regression: the shipped calibration covers" in (
+        bad.stderr
+    )
+    bad = run_cli("forecast", str(path), "--model", "hawkes")
+    assert bad.returncode == 2 and "Hawkes forecaster was removed" in bad.stderr

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.skipif(
 def one_hour():
     cascades = read_seismic_dir(SEISMIC_DATA)
     assert len(cascades) == 50
-    table = cross_validate(cascades, {"1h": 3600.0}, ["naive", "seismic", "regression"])
+    table = cross_validate(
+        cascades, {"1h": 3600.0}, ["naive", "seismic", "regression", "statespace", "auto"]
+    )
     return table.set_index("model")
 
 
@@ -26,10 +28,15 @@ def test_best_model_beats_the_naive_baseline_at_one_hour(one_hour):
     assert best < naive
     # the calibrated SEISMIC estimator meets the target (docs/PERFORMANCE.md)
     assert one_hour.loc["seismic", "median_ape"] <= 0.30
-    assert (
-        one_hour.loc["seismic", "mean_abs_log_error"] < one_hour.loc["naive", "mean_abs_log_error"]
+    assert one_hour.loc["seismic", "rmse_log"] < one_hour.loc["naive", "rmse_log"]
+    assert one_hour.loc["statespace", "median_ape"] < naive
+    # every held-out cascade is inside seismic's calibrated range: auto is seismic here
+    assert one_hour.loc["auto", "median_ape"] == pytest.approx(
+        one_hour.loc["seismic", "median_ape"], abs=0.02
     )
 
 
-def test_intervals_cover_most_held_out_cascades(one_hour):
-    assert (one_hour["interval_coverage"] >= 0.7).all()
+def test_intervals_cover_about_ninety_percent_of_held_out_cascades(one_hour):
+    # conformal ends of out-of-fold errors (50 cascades: the coverage's own sd is about 0.04)
+    assert (one_hour["coverage_90"] >= 0.8).all(), one_hour["coverage_90"]
+    assert (one_hour["coverage_90"] <= 1.0).all()

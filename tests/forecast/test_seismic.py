@@ -48,3 +48,24 @@ def test_prediction_grows_with_infectiousness():
     # by a horizon: at least the count, at most the final forecast, growing with the horizon
     soon, later = model.predict(slow, horizon=7200.0), model.predict(slow, horizon=86400.0)
     assert 200 <= soon.point <= later.point <= model.predict(slow).point
+
+
+def test_a_supercritical_fit_is_capped_and_says_so():
+    # many reshares from authors with few followers: p n* far above 1
+    times = np.linspace(10, 3600, 400)
+    obs = Observation(times, 3600.0, np.full(400, 2.0), 5.0)
+    model = SeismicForecaster(calibrate=False)
+    _, p, _ = model.parts(obs)
+    assert p * model.n_star > 1
+    forecast = model.predict(obs)
+    assert forecast.note.startswith("supercritical fit (p n* = ")
+    assert np.isfinite(forecast.point) and forecast.point >= 400
+
+
+def test_conformal_interval_ends_are_wide_when_cascades_are_few():
+    from simulator.forecast.base import conformal_quantile
+
+    scores = np.array([0.1, 0.5, 0.2, 0.9])
+    assert conformal_quantile(scores, 0.95) == 0.9  # (4 + 1) * 0.95 > 4: the largest
+    many = np.linspace(0, 1, 101)
+    assert conformal_quantile(many, 0.9) == pytest.approx(0.91)  # ceil(102 * 0.9) = 92nd

@@ -95,6 +95,7 @@ def test_early_warning_is_scored(run):
     warning = summary["early_warning"]
     assert warning["observe_days"] == 3 and warning["horizon_day"] == 8
     eng = warning["final_engagement"]
+    assert eng["model"] == "runrate" and eng["observed_until_hour"] == 72
     assert eng["actual"] == summary["engagement"]["total"]
     assert eng["low"] <= eng["predicted"] <= eng["high"]
     assert eng["ape"] == pytest.approx(
