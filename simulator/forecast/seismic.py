@@ -194,9 +194,7 @@ class RawSeismicForecaster(SeismicForecaster):
 
     name = "seismic_raw"
 
-    def __init__(
-        self, n_star: float = 100.0, calibrate: bool = False, window_fraction: float = 0.5
-    ):
+    def __init__(self, n_star: float = 100.0, window_fraction: float = 0.5):
         super().__init__(n_star, calibrate=False, window_fraction=window_fraction)
 
 

@@ -75,6 +75,10 @@ class StateSpaceParameters:
     def from_dict(cls, data: dict) -> StateSpaceParameters:
         return cls(**{**data, "drift": tuple(float(v) for v in data["drift"])})
 
+    def mean_growth_at(self, s: float) -> float:
+        """The mean growth rate m(s)."""
+        return float(np.interp(s, DRIFT_KNOTS, self.drift))
+
     def drift_integral(self, s: np.ndarray) -> np.ndarray:
         """The integral of the piecewise-linear mean growth from 0 to ``s`` (constant after
         the last knot; the knots are 1 apart)."""
@@ -208,8 +212,17 @@ def fit_dynamics(cascades: list[Cascade]) -> StateSpaceParameters:
 
 def _maximise(cascades: list[Cascade]) -> StateSpaceParameters:
     s, y = _padded(_training_series(cascades))
+    # Start the mean growth at the cascades' average slope (the training grid is shared), so
+    # the optimiser mostly has the four noise parameters to find.
+    slope = np.gradient(np.mean(y, axis=0), s[0])
+    start = _START.copy()
+    start[: DRIFT_KNOTS.size] = np.clip(np.interp(DRIFT_KNOTS, s[0], slope), -0.9, 9.9)
     result = minimize(
-        lambda x: -kalman(_unpack(x), s, y)[0], _START, method="L-BFGS-B", bounds=_BOUNDS
+        lambda x: -kalman(_unpack(x), s, y)[0],
+        start,
+        method="L-BFGS-B",
+        bounds=_BOUNDS,
+        options={"ftol": 1e-8},  # relative: far below what moves a forecast
     )
     return _unpack(result.x)
 

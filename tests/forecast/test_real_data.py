@@ -1,8 +1,9 @@
 """The forecasters on 50 real retweet cascades (../shared/data/seismic-dev), cross-validated."""
 
+import numpy as np
 import pytest
 
-from simulator.forecast.data import read_seismic_dir
+from simulator.forecast.data import Cascade, read_seismic_dir
 from simulator.forecast.evaluate import cross_validate
 from tests.conftest import SEISMIC_DATA
 
@@ -15,9 +16,9 @@ pytestmark = pytest.mark.skipif(
 def one_hour():
     cascades = read_seismic_dir(SEISMIC_DATA)
     assert len(cascades) == 50
-    table = cross_validate(
-        cascades, {"1h": 3600.0}, ["naive", "seismic", "regression", "statespace", "auto"]
-    )
+    # statespace and auto are cross-validated by forecast-eval (docs/PERFORMANCE.md): their
+    # nested fits take minutes, too long for the test run
+    table = cross_validate(cascades, {"1h": 3600.0}, ["naive", "seismic", "regression"])
     return table.set_index("model")
 
 
@@ -29,14 +30,44 @@ def test_best_model_beats_the_naive_baseline_at_one_hour(one_hour):
     # the calibrated SEISMIC estimator meets the target (docs/PERFORMANCE.md)
     assert one_hour.loc["seismic", "median_ape"] <= 0.30
     assert one_hour.loc["seismic", "rmse_log"] < one_hour.loc["naive", "rmse_log"]
-    assert one_hour.loc["statespace", "median_ape"] < naive
-    # every held-out cascade is inside seismic's calibrated range: auto is seismic here
-    assert one_hour.loc["auto", "median_ape"] == pytest.approx(
-        one_hour.loc["seismic", "median_ape"], abs=0.02
-    )
 
 
 def test_intervals_cover_about_ninety_percent_of_held_out_cascades(one_hour):
     # conformal ends of out-of-fold errors (50 cascades: the coverage's own sd is about 0.04)
     assert (one_hour["coverage_90"] >= 0.8).all(), one_hour["coverage_90"]
     assert (one_hour["coverage_90"] <= 1.0).all()
+
+
+def test_statespace_fitted_on_forty_cascades_covers_ten_others():
+    # One fit (the cross-validated figures are forecast-eval's, docs/PERFORMANCE.md): its 90%
+    # intervals hold most of the held-out cascades, and from 6 h it is closer than the count
+    # so far. (At 1 h it is not, on these ten: it forecasts about 3-4 times the count.)
+    from simulator.forecast.statespace import StateSpaceForecaster, fit_dynamics
+
+    cascades = read_seismic_dir(SEISMIC_DATA)
+    model = StateSpaceForecaster(fit_dynamics(cascades[:40]))
+    held = cascades[40:]
+    truth = np.array([c.final for c in held], float)
+    for window in (3600.0, 6 * 3600.0):
+        forecasts = [model.predict(c.observe(window)) for c in held]
+        inside = [f.low <= t <= f.high for f, t in zip(forecasts, truth, strict=True)]
+        assert sum(inside) >= 8, window
+    points = np.array([f.point for f in forecasts])
+    naive = np.array([c.count_at(6 * 3600.0) for c in held], float)
+    assert np.mean(np.abs(np.log1p(points) - np.log1p(truth))) < np.mean(
+        np.abs(np.log1p(naive) - np.log1p(truth))
+    )
+
+
+def test_auto_uses_seismic_inside_its_calibration_and_statespace_outside():
+    from simulator.forecast.calibration import shipped_model
+
+    cascade = read_seismic_dir(SEISMIC_DATA)[0]
+    auto = shipped_model("auto", 3600.0, None, followers=True)
+    seismic = shipped_model("seismic", 3600.0, None, followers=True)
+    inside = cascade.observe(3600.0)
+    assert auto.predict(inside) == seismic.predict(inside)
+    tiny = Cascade("tiny", cascade.times[:3] / 10.0)
+    forecast = auto.predict(tiny.observe(3600.0))
+    assert forecast.note.startswith("by statespace: 3 event(s) is outside the ")
+    assert 3 <= forecast.low <= forecast.point <= forecast.high < 500
