@@ -10,6 +10,7 @@ Without training cascades every model uses the calibration shipped with the pack
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +43,9 @@ def choose_model(
     if name == "runrate" and horizon is None:
         raise UserError("--model runrate forecasts to a time: give --horizon, e.g. 7d")
     if training:
+        # statespace (and auto, which holds one) refits its dynamics six times to measure
+        # its interval: a minute or so for 50 cascades, so say what is happening
+        print(f"calibrating {name} on {len(training)} cascades ...", file=sys.stderr, flush=True)
         model = MODELS[name]()
         model.fit(training, observe, horizon)
         return model, f"trained on {len(training)} cascades"
