@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from scipy.stats import norm
 
 from simulator.forecast.data import Cascade, Observation
 
 LEVEL = 0.90  # the interval's nominal coverage
+Z_LEVEL = float(norm.ppf((1.0 + LEVEL) / 2))  # a normal interval's half-width in sds
 CROSS_FIT_FOLDS = 5
 
 

@@ -21,12 +21,10 @@ import math
 
 import numpy as np
 
-from simulator.forecast.base import LEVEL, Forecast
+from simulator.forecast.base import Z_LEVEL, Forecast
 from simulator.forecast.data import Cascade, Observation
 
 DAY = 86400.0
-Z90 = 1.6448536269514722  # the normal's 95th percentile: a central 90% interval
-assert LEVEL == 0.90
 
 
 class RunRateForecaster:
@@ -67,4 +65,6 @@ class RunRateForecaster:
         remaining = max(horizon - observation.until, 0.0) / self.period
         mean = mu * remaining
         sd = math.sqrt(phi * mu * remaining + phi * mu * remaining**2 / recent.size)
-        return Forecast(count + mean, count + max(mean - Z90 * sd, 0.0), count + mean + Z90 * sd)
+        return Forecast(
+            count + mean, count + max(mean - Z_LEVEL * sd, 0.0), count + mean + Z_LEVEL * sd
+        )

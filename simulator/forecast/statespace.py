@@ -37,15 +37,13 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 from scipy.optimize import minimize
-from scipy.stats import norm
 
-from simulator.forecast.base import LEVEL, Forecast, conformal_quantile
+from simulator.forecast.base import LEVEL, Z_LEVEL, Forecast, conformal_quantile
 from simulator.forecast.data import Cascade, Observation
 
 TAU = 60.0  # seconds: the log-time scale
 FINAL_AGE = 7 * 86400.0  # "final" means the count by a week, as in the training cascades
 GRID = 40  # snapshots per training cascade, evenly spaced in log time
-Z90 = float(norm.ppf(0.95))
 
 
 def log_time(t) -> np.ndarray:
@@ -262,7 +260,7 @@ def interval_scale(
             errors += [standardised_errors(params, outer, w, horizon) for w in windows]
     if not errors:
         return 1.0
-    return conformal_quantile(np.abs(np.concatenate(errors)), LEVEL) / Z90
+    return conformal_quantile(np.abs(np.concatenate(errors)), LEVEL) / Z_LEVEL
 
 
 class StateSpaceForecaster:
@@ -294,7 +292,7 @@ class StateSpaceForecaster:
         age = FINAL_AGE if horizon is None else horizon
         mean, sd = _forecast_log(p, state, np.array([float(log_time(age))]))
         count = observation.count
-        half = Z90 * p.interval_scale * float(sd[0])
+        half = Z_LEVEL * p.interval_scale * float(sd[0])
         point = max(float(np.expm1(mean[0])), count)
         return Forecast(
             point,

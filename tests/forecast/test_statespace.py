@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 from scipy.stats import multivariate_normal
 
+from simulator.forecast.base import Z_LEVEL
 from simulator.forecast.data import Cascade, Observation
 from simulator.forecast.statespace import (
     DRIFT_KNOTS,
     FINAL_AGE,
     TAU,
-    Z90,
     StateSpaceForecaster,
     StateSpaceParameters,
     _observation_variance,
@@ -118,5 +118,5 @@ def test_fit_learns_the_mean_growth_and_its_intervals_hold_the_cascades():
     assert params.mean_growth_at(3.0) == pytest.approx(mid, abs=0.15)
     # the model's own 90% predictive intervals (scale 1) hold most of its training cascades
     errors = standardised_errors(params, cascades, 3600.0, None)
-    assert np.mean(np.abs(errors) <= Z90) >= 0.7
+    assert np.mean(np.abs(errors) <= Z_LEVEL) >= 0.7
     assert log_time(0.0) == 0.0
