@@ -39,14 +39,31 @@ TEMPLATE_DEBRIS = ("[INST]", "[/INST]", "</INST]", "<<SYS>>", "<</SYS>>", "<star
 _PLACEHOLDER = re.compile(r"[\s.…_-]+|string|text|your (post|summary|note|reasoning)", re.I)
 
 
-def _substance(name: str, value: str) -> str:
+_LETTER = re.compile(r"[^\W\d_]")
+MIN_WORDS = 3  # a post or a note that others read: a sentence, not a token
+
+
+def words(text: str) -> int:
+    """Words in ``text``: whitespace-separated pieces holding at least one letter."""
+    return sum(1 for piece in text.split() if _LETTER.search(piece))
+
+
+def _substance(name: str, value: str, sentence: bool = False) -> str:
     """``value`` stripped; an AnswerError when it only copies the reply template (a bare
-    "...", a type name) or carries chat-template markup, so the answer is repaired."""
+    "...", a type name) or carries chat-template markup, or, for a ``sentence`` (a post, a
+    note), holds fewer than MIN_WORDS words: Gemma 3 270M writes timestamps, URLs and
+    hyphenated run-ons there ("1952-07-04T13:48:05Z"), which the JSON schema cannot stop
+    (llama.cpp's server does not enforce ``pattern``). Such answers are repaired once."""
     text = value.strip()
     if text and _PLACEHOLDER.fullmatch(text):  # missing text is allowed (a cut-off answer)
         raise AnswerError(f"{name} is a placeholder ({text[:20]!r}), not your own words")
     if any(mark in text for mark in TEMPLATE_DEBRIS):
         raise AnswerError(f"{name} holds chat-template markup; write plain text")
+    if sentence and text and words(text) < MIN_WORDS:
+        raise AnswerError(
+            f"{name} is not a sentence ({text[:30]!r}): write at least {MIN_WORDS} words "
+            "in your own voice"
+        )
     return text
 
 
@@ -152,11 +169,11 @@ def parse_answer(kind: str, text: str | None) -> dict[str, Any]:
         return {
             "belief": _belief(data["belief"]),
             "confidence": _confidence(data.get("confidence", 0.5)),
-            "post": _substance("post", str(data.get("post") or "")),
+            "post": _substance("post", str(data.get("post") or ""), sentence=True),
             "reasoning": _substance("reasoning", str(data.get("reasoning") or "")),
         }
     (name,) = names
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
         raise AnswerError(f"no {name} text in the answer")
-    return {name: _substance(name, value)}
+    return {name: _substance(name, value, sentence=kind == "reflect")}

@@ -46,7 +46,9 @@ def test_unusable_answers_say_why(kind, text, problem):
 
 def test_text_kinds():
     assert parse_answer("summarise", '{"summary": " Two believe. "}') == {"summary": "Two believe."}
-    assert parse_answer("reflect", '{"memory": "Noted."} trailing') == {"memory": "Noted."}
+    assert parse_answer("reflect", '{"memory": "Noted: two believe."} trailing') == {
+        "memory": "Noted: two believe."
+    }
 
 
 @pytest.mark.parametrize(
@@ -61,11 +63,19 @@ def test_text_kinds():
         ),
         (
             "opinion",
-            '{"belief": 0, "confidence": 1, "post": "No.", "reasoning": "string"}',
+            '{"belief": 0, "confidence": 1, "post": "No, not that.", "reasoning": "string"}',
             "reasoning is",
         ),
         ("opinion", '{"belief": 1, "post": "I agree </INST]", "reasoning": "ok then"}', "markup"),
         ("summarise", '{"summary": "People said <</SYS>> it is true"}', "chat-template markup"),
+        # what Gemma 3 270M wrote as posts and notes (docs/PERFORMANCE.md)
+        ("opinion", '{"belief": 1, "post": "1952-07-04T13:48:05Z"}', "post is not a sentence"),
+        (
+            "opinion",
+            '{"belief": 1, "post": "not-so-good-looking-old-senator-who-owns-shares"}',
+            "at least 3 words",
+        ),
+        ("reflect", '{"memory": "1342570458.6449"}', "memory is not a sentence"),
     ],
 )
 def test_answers_that_copy_the_template_are_refused(kind, text, words):
