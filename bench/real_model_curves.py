@@ -39,13 +39,19 @@ def main() -> int:
     args = parser.parse_args()
     fig, ax = plt.subplots(figsize=(7, 4))
     table = {}
-    for item in args.series:
+    for i, item in enumerate(args.series):
         label, _, folder = item.partition("=")
         data = shares(Path(folder))
         mean = data.mean(axis=1)
         table[f"{label} ({data.shape[1]} seeds)"] = mean
         (line,) = ax.plot(
-            mean.index, mean, marker="o", lw=2, label=f"{label}, {data.shape[1]} seeds"
+            mean.index,
+            mean,
+            marker="o",
+            lw=6 if i == 0 else 2,
+            alpha=0.5 if i == 0 else 1.0,
+            ls="-" if i == 0 else "--",
+            label=f"{label}, {data.shape[1]} seeds",
         )
         ax.fill_between(
             mean.index, data.min(axis=1), data.max(axis=1), alpha=0.15, color=line.get_color()
