@@ -56,8 +56,8 @@ def test_local_model_end_to_end(tmp_path: Path):
     usable = [
         p for p in posts if p and len(p.split()) >= 3 and not any(m in p for m in TEMPLATE_DEBRIS)
     ]
-    # measured: 89% (temperature 0.5, sixth session), 33-94% at 1.0 on two machines (gemma3
-    # format), 67% (llama-2 fallback), 0% (the old prompts); docs/PERFORMANCE.md
+    # measured: 91% over 3 seeds (temperature 0.5, sixth session), 33-94% at 1.0 on two
+    # machines (gemma3 format), 67% (llama-2 fallback), 0% (the old prompts); PERFORMANCE.md
     assert len(usable) >= 0.5 * len(posts)
     second = run_scenario(scenario, progress=False)
     # every answer received is replayed; only failed ones (never cached) are asked again

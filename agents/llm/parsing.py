@@ -40,7 +40,7 @@ _PLACEHOLDER = re.compile(r"[\s.…_-]+|string|text|your (post|summary|note|reas
 
 
 _LETTER = re.compile(r"[^\W\d_]")
-MIN_WORDS = 3  # a post or a note that others read: a sentence, not a token
+MIN_WORDS = 3  # a post that others read: a sentence, not a token
 
 
 def words(text: str) -> int:
@@ -50,8 +50,8 @@ def words(text: str) -> int:
 
 def _substance(name: str, value: str, sentence: bool = False) -> str:
     """``value`` stripped; an AnswerError when it only copies the reply template (a bare
-    "...", a type name) or carries chat-template markup, or, for a ``sentence`` (a post, a
-    note), holds fewer than MIN_WORDS words: Gemma 3 270M writes timestamps, URLs and
+    "...", a type name) or carries chat-template markup, or, for a ``sentence`` (a post),
+    holds fewer than MIN_WORDS words: Gemma 3 270M writes timestamps, URLs and
     hyphenated run-ons there ("1952-07-04T13:48:05Z"), which the JSON schema cannot stop
     (llama.cpp's server does not enforce ``pattern``). Such answers are repaired once."""
     text = value.strip()
@@ -176,4 +176,7 @@ def parse_answer(kind: str, text: str | None) -> dict[str, Any]:
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
         raise AnswerError(f"no {name} text in the answer")
-    return {name: _substance(name, value, sentence=kind == "reflect")}
+    # Notes are not held to a sentence: Gemma 3 270M failed two thirds of them that way,
+    # enough to mark whole runs unreliable though every belief was decided
+    # (docs/PERFORMANCE.md); a post is what other agents read.
+    return {name: _substance(name, value)}
