@@ -7,9 +7,11 @@ the openai client's own (``max_retries``, ``timeout``); optional requests-per-mi
 tokens-per-minute limits hold requests back before they are sent (aiolimiter's leaky buckets
 holding about a second's worth; a request is charged its estimated prompt tokens plus its
 ``max_tokens``). Answers are asked for as JSON-schema constrained output (falling back to
-plain JSON mode where a server refuses schemas), parsed tolerantly (agents.llm.parsing), and
-repaired once by asking again; an answer that still fails becomes an error response, never
-an exception, so one bad call never stops a day.
+plain JSON mode where a server refuses schemas) and parsed tolerantly (agents.llm.parsing).
+An unusable answer is asked for twice more: first a fresh sample of the same prompt (another
+seed: a small model's bad answer is usually bad luck, and a conversation about it tends to
+confuse it further), then a repair that names the problem. An answer that still fails
+becomes an error response, never an exception, so one bad call never stops a day.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ _REPAIR = (
     "Your last answer could not be used ({problem}). Reply again with only the JSON object, "
     "complete, with the fields asked for."
 )
+
+
+# The answer, a fresh sample, then a repair conversation.
+_ATTEMPTS = 3
 
 
 class OpenAIModel:
@@ -131,7 +137,8 @@ class OpenAIModel:
                 {}, text, usage, error=error, retries=retries, repairs=max(attempts - 1, 0)
             )
 
-        while attempts < 2:  # the answer, then one repair
+        original = messages
+        while attempts < _ATTEMPTS:
             asked_schema = self.schema_mode
             await self._throttle(messages, request.sampling.max_tokens)
             try:
@@ -148,7 +155,9 @@ class OpenAIModel:
                         "messages": messages,
                         "temperature": request.sampling.temperature,
                         "max_tokens": request.sampling.max_tokens,
-                        "seed": self.seed,
+                        # a fresh sample is the same prompt under the next seed, so it is
+                        # as reproducible as the first answer
+                        "seed": self.seed + attempts,
                         "response_format": self._response_format(request, asked_schema),
                     },
                 )
@@ -183,9 +192,9 @@ class OpenAIModel:
                 fields = parse_answer(request.kind, text)
             except AnswerError as exc:
                 problem = str(exc) if choices else "no choices in the reply"
-                if attempts == 1:
+                if attempts == _ATTEMPTS - 1:  # the fresh sample failed too: say what is wrong
                     messages = [
-                        *messages,
+                        *original,
                         {"role": "assistant", "content": text},
                         {"role": "user", "content": _REPAIR.format(problem=problem)},
                     ]

@@ -53,7 +53,8 @@ def _substance(name: str, value: str, sentence: bool = False) -> str:
     "...", a type name) or carries chat-template markup, or, for a ``sentence`` (a post),
     holds fewer than MIN_WORDS words: Gemma 3 270M writes timestamps, URLs and
     hyphenated run-ons there ("1952-07-04T13:48:05Z"), which the JSON schema cannot stop
-    (llama.cpp's server does not enforce ``pattern``). Such answers are repaired once."""
+    (llama.cpp's server does not enforce ``pattern``). Such answers are asked for again
+    (agents.llm.openai_backend)."""
     text = value.strip()
     if text and _PLACEHOLDER.fullmatch(text):  # missing text is allowed (a cut-off answer)
         raise AnswerError(f"{name} is a placeholder ({text[:20]!r}), not your own words")
