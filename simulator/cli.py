@@ -9,6 +9,7 @@
     python run.py forecast SNAPSHOTS.csv --observe 1h --horizon final
     python run.py forecast-eval --data CASCADES_DIR  # the forecasters on real cascades
     python run.py plot RESULTS_DIR
+    python run.py report RESULTS_DIR                 # report.html: one page to open and share
     python run.py resume RESULTS_DIR                 # continue an interrupted run
     python run.py situations SCENARIO --out DIR      # ask its model a designed study set
     python run.py fit-surrogate DIR --out FIT_DIR    # fit the surrogate to those answers
@@ -39,6 +40,7 @@ COMMANDS = (
     "forecast",
     "forecast-eval",
     "plot",
+    "report",
     "situations",
     "fit-surrogate",
 )
@@ -179,6 +181,14 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument(
         "results", type=Path, help="a run, replicates, comparison or sweep results folder"
     )
+    report = sub.add_parser(
+        "report",
+        help="write report.html for a results folder: one self-contained page that opens "
+        "offline, with interactive plots",
+    )
+    report.add_argument(
+        "results", type=Path, help="a run, replicates, comparison or sweep results folder"
+    )
     return parser
 
 
@@ -219,6 +229,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         )
         m, sd = result.summary["mean"], result.summary["sd"]
         print(f"results: {result.folder}")
+        _print_report(result.folder)
         print(
             f"{args.replicates} replicates: peak believers {m['peak_believers']:.1f} "
             f"(sd {sd['peak_believers']:.1f}), final share {m['final_believer_share']:.0%} "
@@ -242,6 +253,7 @@ def _print_run(result) -> int:
     print(f"results: {result.folder}")
     if summary["status"] != "ok":
         print(f"UNRELIABLE: {summary['status_reason']}")
+    _print_report(result.folder)
     print(
         f"believers: {c['initial_believers']:.0f} on day 0, peak {c['peak_believers']:.0f} "
         f"on day {c['peak_day']}, final {c['final_believers']:.0f} of "
@@ -263,6 +275,11 @@ def _print_run(result) -> int:
     if summary["stopped_early"]:
         print(f"stopped early after day {summary['days_run']}: {summary['stopped_early']}")
     return UNRELIABLE if summary["status"] != "ok" else 0
+
+
+def _print_report(folder: Path) -> None:
+    if (folder / "report.html").is_file():  # outputs.report: false writes none
+        print(f"report: {folder / 'report.html'}")
 
 
 def _llm_line(total: dict) -> str:
@@ -349,6 +366,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise UserError(f"--workers: {args.workers} (allowed: 1 or more)")
     folder, table = run_comparison(args.spec, args.workers, not args.quiet, args.out)
     print(f"results: {folder}")
+    _print_report(folder)
     print(
         f"{'arm':<22}{'peak':>7}{'final':>8}{'auc (95% CI)':>22}{'reduction':>11}"
         f"{'cost':>10}{'per cost':>10}  pareto"
@@ -398,6 +416,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         raise UserError(f"--workers: {args.workers} (allowed: 1 or more)")
     folder, table = run_sweep(args.spec, args.workers, not args.quiet, args.out)
     print(f"results: {folder}")
+    _print_report(folder)
     keys = list(table.columns[: table.columns.get_loc("peak_believers")])  # the grid columns
     head = "".join(f"{k:>12}" for k in keys)
     print(f"{head}{'reduction':>11}{'of max':>8}{'cost':>10}{'final':>8}")
@@ -507,10 +526,17 @@ def _cmd_fit_surrogate(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    from simulator.results import draw_plots
+    from simulator.plots import draw_plots
 
     for path in draw_plots(args.results):
         print(path)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from simulator.report import write_report
+
+    print(f"report: {write_report(args.results)}")
     return 0
 
 
@@ -544,6 +570,7 @@ def main(argv: list[str] | None = None) -> int:
         "situations": _cmd_situations,
         "fit-surrogate": _cmd_fit_surrogate,
         "plot": _cmd_plot,
+        "report": _cmd_report,
     }[args.command]
     try:
         return handler(args)

@@ -311,7 +311,10 @@ class Outputs(Strict):
     """Where and what to write."""
 
     dir: Path = Field(Path("results"), description="results root; relative to the working dir")
-    plots: bool = True
+    plots: bool = Field(True, description="draw the PNG figures")
+    report: bool = Field(
+        True, description="write report.html, one self-contained page (python run.py report)"
+    )
     agents_csv: bool = Field(True, description="write one row per agent-day")
     agents_format: Literal["csv", "csv.gz"] = Field(
         "csv", description="csv, or gzip-compressed csv.gz for big runs (about 8x smaller)"

@@ -57,3 +57,33 @@ def early_warning(
             "ape": round(abs(forecast.point - truth) / truth, 6) if truth else None,
         }
     return out
+
+
+# A forecast is shown only when it says something: at least this many events seen by the end
+# of the observation window, and a 90% interval whose upper end is at most this many times its
+# lower end. (Baseline, 30 agents: 317 [248-386] is shown; an interval of 70 to 1,500 is not.)
+MIN_OBSERVED_EVENTS = 20
+MAX_INTERVAL_RATIO = 4.0
+INTERVAL_MEANING = (
+    "90% interval: if the forecaster's assumptions hold, 9 runs in 10 end inside it (over 20 "
+    "seeds of the baseline, 17 did: bench/bench_early_warning.py)"
+)
+
+
+def why_not_shown(warning: dict, observed_events: float) -> str | None:
+    """Why an engagement forecast (``final_engagement`` of the summary) is not worth showing,
+    or None when it is."""
+    if warning.get("predicted") is None:
+        return "no forecast was made"
+    if observed_events < MIN_OBSERVED_EVENTS:
+        return (
+            f"only {observed_events:.0f} engagement events by the end of the observation "
+            f"window (fewer than {MIN_OBSERVED_EVENTS}): too few to forecast from"
+        )
+    low, high = warning["low"], warning["high"]
+    if low <= 0 or high / low > MAX_INTERVAL_RATIO:
+        return (
+            f"its 90% interval, {low:.0f} to {high:.0f}, spans more than a factor of "
+            f"{MAX_INTERVAL_RATIO:g}: it says little"
+        )
+    return None

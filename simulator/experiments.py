@@ -11,21 +11,26 @@ cost is the interventions' governance cost (docs/INTERVENTIONS.md).
 from __future__ import annotations
 
 import itertools
-import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from pydantic import Field, ValidationError, field_validator
-from scipy import stats
 
 from simulator.config import Scenario, Strict, format_validation_error, load_scenario
 from simulator.errors import ScenarioError
-from simulator.outputs import make_folder, new_run_id, write_json, write_table, write_yaml
+from simulator.metrics import mean_interval
+from simulator.outputs import (
+    make_folder,
+    new_run_id,
+    write_json,
+    write_manifest,
+    write_table,
+    write_yaml,
+)
 from simulator.resources import require_memory
-from simulator.results import draw_comparison_plots, draw_sweep_plots
-from simulator.runner import run_many
+from simulator.runner import present, run_many
 from simulator.world import build_world, check_endpoints
 from simulator.yaml_reader import read_yaml
 
@@ -95,7 +100,7 @@ def _load_spec(path: Path, model: type[_Experiment], out: Path | None) -> tuple[
         base = load_scenario(base_path)
     except ScenarioError as exc:
         raise ScenarioError(f"base scenario {str(spec.base)!r}: {exc}") from None
-    update: dict[str, Any] = {"outputs": base.outputs.model_copy(update={"plots": False})}
+    update: dict[str, Any] = {}
     if spec.seed is not None:
         update["seed"] = spec.seed
     if spec.days is not None:
@@ -109,6 +114,12 @@ def _load_spec(path: Path, model: type[_Experiment], out: Path | None) -> tuple[
             )
         update["population"] = pop.model_copy(update={"size": spec.population})
     return spec, base.model_copy(update=update)
+
+
+def _quietly(scenario: Scenario, seed: int) -> Scenario:
+    """An arm's or cell's run: it draws nothing, as the folder's figures and report show all."""
+    outputs = scenario.outputs.model_copy(update={"plots": False, "report": False})
+    return scenario.model_copy(update={"seed": seed, "outputs": outputs})
 
 
 def _with_interventions(base: Scenario, entries: list[dict], where: str) -> Scenario:
@@ -166,26 +177,19 @@ def check_spec(path: Path) -> str:
     return f"{what} x {spec.replicates} seeds over {spec.base}"
 
 
-def interval(values: list[float]) -> tuple[float, float, float]:
-    """Mean and 95% t-interval (low, high); the interval is the mean for one value."""
-    mean = float(np.mean(values))
-    if len(values) < 2:
-        return mean, mean, mean
-    half = (
-        stats.t.ppf(0.975, len(values) - 1) * float(np.std(values, ddof=1)) / math.sqrt(len(values))
-    )
-    return mean, mean - half, mean + half
-
-
 def _arm_row(summaries: list[dict], reference_auc: list[float] | None) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for key in OUTCOMES:
-        mean, lo, hi = interval([s["curve"][key] for s in summaries])
+        mean, lo, hi = mean_interval([s["curve"][key] for s in summaries])
         row[key] = mean
         row[f"{key}_lo"] = lo
         row[f"{key}_hi"] = hi
-    costs = [s["governance_cost"] for s in summaries]
-    row["governance_cost"] = float(np.mean(costs))
+    cost, cost_lo, cost_hi = mean_interval([s["governance_cost"] for s in summaries])
+    row["governance_cost"], row["governance_cost_lo"], row["governance_cost_hi"] = (
+        cost,
+        cost_lo,
+        cost_hi,
+    )
     row["unreliable_runs"] = sum(s["status"] != "ok" for s in summaries)
     row.update(_forecast_columns(summaries))
     if reference_auc is not None:
@@ -194,10 +198,11 @@ def _arm_row(summaries: list[dict], reference_auc: list[float] | None) -> dict[s
             r - s["curve"]["auc_believer_share"]
             for r, s in zip(reference_auc, summaries, strict=True)
         ]
-        mean, lo, hi = interval(cuts)
+        mean, lo, hi = mean_interval(cuts)
         row["auc_reduction"], row["auc_reduction_lo"], row["auc_reduction_hi"] = mean, lo, hi
-        cost = row["governance_cost"]
         row["reduction_per_cost"] = mean / cost if cost > 0 else float("nan")
+        # its 95% interval excludes no effect: told apart from the reference at that level
+        row["distinguishable"] = bool(lo > 0 or hi < 0)
     return row
 
 
@@ -222,11 +227,17 @@ def _forecast_columns(summaries: list[dict]) -> dict[str, float]:
     }
 
 
-def pareto_efficient(costs: list[float], effects: list[float]) -> list[bool]:
+def pareto_efficient(
+    costs: list[float], effects: list[float], reference: int | None = None
+) -> list[bool]:
     """True for arms no other arm beats (at most the cost and at least the effect, one of
-    them strictly)."""
+    them strictly). The ``reference`` arm is the yardstick, never a candidate: it is False,
+    though it still beats the arms that cost something and do no better than it."""
     out = []
     for i, (c, e) in enumerate(zip(costs, effects, strict=True)):
+        if i == reference:
+            out.append(False)
+            continue
         dominated = any(
             (c2 <= c and e2 >= e) and (c2 < c or e2 > e)
             for j, (c2, e2) in enumerate(zip(costs, effects, strict=True))
@@ -255,7 +266,7 @@ def run_comparison(
     )
     seeds = _seeds(base, spec.replicates)
     jobs = [
-        (scenario.model_copy(update={"seed": s}), folder / arm / f"seed-{s}")
+        (_quietly(scenario, s), folder / arm / f"seed-{s}")
         for arm, scenario in arms.items()
         for s in seeds
     ]
@@ -275,14 +286,17 @@ def run_comparison(
         )
     table = pd.DataFrame(rows)
     table["pareto_efficient"] = pareto_efficient(
-        table["governance_cost"].tolist(), table["auc_reduction"].tolist()
+        table["governance_cost"].tolist(),
+        table["auc_reduction"].tolist(),
+        list(arms).index(reference),
     )
     write_table(folder / "comparison.csv", table)
     write_json(
         folder / "summary.json",
         {"name": spec.name, "reference": reference, "seeds": seeds, "arms": rows},
     )
-    draw_comparison_plots(folder)
+    write_manifest(folder, "comparison", _command("compare", path, out), [f for _, f in jobs])
+    present(folder, base)
     return folder, table
 
 
@@ -306,11 +320,9 @@ def run_sweep(
     def cell_folder(cell: tuple) -> str:
         return "-".join(f"{k}_{v}" for k, v in zip(keys, cell, strict=True))
 
-    jobs = [
-        (reference.model_copy(update={"seed": s}), folder / "none" / f"seed-{s}") for s in seeds
-    ]
+    jobs = [(_quietly(reference, s), folder / "none" / f"seed-{s}") for s in seeds]
     jobs += [
-        (sc.model_copy(update={"seed": s}), folder / cell_folder(cell) / f"seed-{s}")
+        (_quietly(sc, s), folder / cell_folder(cell) / f"seed-{s}")
         for cell, sc in scenarios.items()
         for s in seeds
     ]
@@ -329,5 +341,10 @@ def run_sweep(
         folder / "summary.json",
         {"name": spec.name, "grid": spec.grid, "seeds": seeds, "no_intervention_auc": none_auc},
     )
-    draw_sweep_plots(folder)
+    write_manifest(folder, "sweep", _command("sweep", path, out), [f for _, f in jobs])
+    present(folder, base)
     return folder, table
+
+
+def _command(name: str, spec: Path, out: Path | None) -> str:
+    return f"python run.py {name} {spec}" + (f" --out {out}" if out is not None else "")

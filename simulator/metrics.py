@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import least_squares
 from scipy.special import stdtrit  # t quantiles; scipy.stats costs ~1 s to import
 
@@ -164,3 +165,41 @@ def fit_sis(days: Sequence[int], infected: Sequence[float], population: int) -> 
             "note": None,
         }
     return {**no_fit(note), **fitted}
+
+
+STATES = ("susceptible", "infected", "recovered")
+
+
+def replicate_band(dailies: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Per day and S/I/R state: the mean count over replicates and its 95% t-interval (the
+    mean itself for one replicate). Columns day, state, mean, ci95_low, ci95_high."""
+    stacked = pd.concat(dailies, keys=range(len(dailies)), names=["replicate", "row"])
+    k = len(dailies)
+    tcrit = float(stdtrit(k - 1, 0.975)) if k > 1 else 0.0
+    rows = []
+    for state in STATES:
+        grouped = stacked.groupby("day")[state]
+        mean, sd = grouped.mean(), grouped.std(ddof=1).fillna(0.0)
+        half = tcrit * sd / np.sqrt(k)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "day": mean.index,
+                    "state": state,
+                    "mean": mean.values,
+                    "ci95_low": (mean - half).values,
+                    "ci95_high": (mean + half).values,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def mean_interval(values: Sequence[float]) -> tuple[float, float, float]:
+    """Mean and 95% t-interval (low, high); the interval is the mean for one value."""
+    mean = float(np.mean(values))
+    if len(values) < 2:
+        return mean, mean, mean
+    half = float(stdtrit(len(values) - 1, 0.975)) * float(np.std(values, ddof=1))
+    half /= math.sqrt(len(values))
+    return mean, mean - half, mean + half

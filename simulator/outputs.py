@@ -78,6 +78,22 @@ def write_json(path: Path, data: Any) -> None:
     write_atomic(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
 
 
+MANIFEST = "manifest.json"
+
+
+def write_manifest(folder: Path, kind: str, command: str, runs: Sequence[Path] = ()) -> None:
+    """Say what a results folder is (``kind``: run, replicates, comparison, sweep), which run
+    folders it holds (relative paths) and the command that makes it again."""
+    write_json(
+        folder / MANIFEST,
+        {
+            "kind": kind,
+            "command": command,
+            "runs": [str(run.relative_to(folder)) for run in runs],
+        },
+    )
+
+
 def write_table(path: Path, frame: pd.DataFrame) -> None:
     """Write a CSV atomically with a fixed float format (byte-identical reruns)."""
     write_atomic(path, frame.to_csv(index=False, float_format="%.6g", lineterminator="\n"))

@@ -1,15 +1,16 @@
-"""Reading results folders back and (re)drawing their plots from the saved files only.
+"""Reading results folders back: the one reader that plots and reports go through.
 
-Four kinds of folder, told apart by the table each writes: a run (``daily.csv``), replicates
-(``replicates.csv`` beside ``seed-S/`` runs), a comparison (``comparison.csv``) and a sweep
-(``sweep.csv``). Runs, replicates, ``compare`` and ``sweep`` draw their figures through the
-functions here after writing their files, so ``python run.py plot FOLDER`` redraws exactly
-what they drew. Anything missing or malformed becomes a one-line UserError.
+Every folder a command writes says what it is in ``manifest.json`` (``kind``: ``run``,
+``replicates``, ``comparison`` or ``sweep``; the runs it holds; the command that reproduces
+it). Folders written before manifests existed are told apart by the table each writes.
+``open_results`` returns the folder's files read and checked; anything missing or malformed
+becomes a one-line UserError.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,76 @@ import pandas as pd
 from agents.persona import TRAITS
 from simulator import metrics
 from simulator.errors import ScenarioError, UserError
+from simulator.outputs import MANIFEST
 from simulator.yaml_reader import read_yaml
 
 SUMMARY_KEYS = ("scenario", "population", "seed", "topic", "sis_fit")
+KINDS = ("run", "replicates", "comparison", "sweep")
+
+
+@dataclass
+class RunResults:
+    """A run's files. ``agents`` holds the last day's rows (the persona breakdown), or None
+    when the run wrote no agent table."""
+
+    folder: Path
+    manifest: dict[str, Any]
+    summary: dict[str, Any]
+    daily: pd.DataFrame
+    scenario: dict[str, Any]
+    agents: pd.DataFrame | None = None
+    timeline: pd.DataFrame | None = None  # engagement_timeline.csv
+    interventions: pd.DataFrame | None = None  # interventions.csv
+    kind: str = field(default="run", init=False)
+
+
+@dataclass
+class ReplicateResults:
+    folder: Path
+    manifest: dict[str, Any]
+    summary: dict[str, Any]
+    table: pd.DataFrame  # replicates.csv: one row per seed
+    dailies: dict[int, pd.DataFrame]  # seed -> daily.csv
+    scenario: dict[str, Any]
+    kind: str = field(default="replicates", init=False)
+
+
+@dataclass
+class ComparisonResults:
+    folder: Path
+    manifest: dict[str, Any]
+    summary: dict[str, Any]
+    table: pd.DataFrame  # comparison.csv: one row per arm
+    curves: dict[str, list[pd.DataFrame]]  # arm -> daily.csv per seed, in seed order
+    spec: dict[str, Any]  # comparison.resolved.yaml
+    population: int
+    kind: str = field(default="comparison", init=False)
+
+
+@dataclass
+class SweepResults:
+    folder: Path
+    manifest: dict[str, Any]
+    summary: dict[str, Any]
+    table: pd.DataFrame  # sweep.csv: one row per grid cell
+    keys: list[str]  # the grid's parameters
+    spec: dict[str, Any]  # sweep.resolved.yaml
+    kind: str = field(default="sweep", init=False)
+
+    @property
+    def intervention(self) -> str:
+        return str(self.spec.get("intervention", {}).get("type", "?"))
+
+
+Results = RunResults | ReplicateResults | ComparisonResults | SweepResults
 
 
 def folder_kind(folder: Path) -> str:
-    """``run``, ``replicates``, ``comparison`` or ``sweep``."""
+    """``run``, ``replicates``, ``comparison`` or ``sweep``: the manifest's word, else (a
+    folder from before manifests) the table the folder holds."""
+    manifest = read_manifest(folder)
+    if manifest:
+        return manifest["kind"]
     for kind, table in (
         ("comparison", "comparison.csv"),
         ("sweep", "sweep.csv"),
@@ -35,82 +99,96 @@ def folder_kind(folder: Path) -> str:
     return "run"
 
 
-def draw_plots(folder: Path) -> list[Path]:
-    """Redraw the plots of any results folder; returns the files written."""
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """``manifest.json`` checked, or {} when the folder has none."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:
+        raise UserError(f"{path}: cannot read the manifest ({_first_line(exc)})") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") not in KINDS:
+        raise UserError(f"{path}: not a results manifest (kind must be one of {', '.join(KINDS)})")
+    return manifest
+
+
+def open_results(folder: Path) -> Results:
+    """Any results folder, read and checked."""
     if not folder.is_dir():
         raise UserError(f"results folder not found: {str(folder)!r}")
     kind = folder_kind(folder)
+    manifest = read_manifest(folder) or {"kind": kind}
     if kind == "run":
-        return draw_run_plots(folder)
+        return read_run_results(folder, manifest)
     if kind == "replicates":
-        draw_replicate_plots(folder)
-        return [folder / "attitude_curves.png"]
+        summary = read_summary(folder, ("scenario", "population", "seeds"), "replicates")
+        return ReplicateResults(
+            folder,
+            manifest,
+            summary,
+            _read_csv(folder / "replicates.csv"),
+            {s: read_daily(folder / f"seed-{s}") for s in summary["seeds"]},
+            _resolved(folder / "scenario.resolved.yaml"),
+        )
     if kind == "comparison":
-        return draw_comparison_plots(folder)
-    return draw_sweep_plots(folder)
+        summary = read_summary(folder, ("name", "reference", "seeds"), "comparison")
+        table = _read_csv(folder / "comparison.csv")
+        spec = _resolved(folder / "comparison.resolved.yaml")
+        curves = {
+            arm: [read_daily(folder / arm / f"seed-{s}") for s in summary["seeds"]]
+            for arm in table["arm"]
+        }
+        population = int(spec["base_resolved"]["population"]["size"])
+        return ComparisonResults(folder, manifest, summary, table, curves, spec, population)
+    summary = read_summary(folder, ("name", "grid", "no_intervention_auc"), "sweep")
+    return SweepResults(
+        folder,
+        manifest,
+        summary,
+        _read_csv(folder / "sweep.csv"),
+        list(summary["grid"]),
+        _resolved(folder / "sweep.resolved.yaml"),
+    )
 
 
-def draw_run_plots(folder: Path) -> list[Path]:
-    """(Re)draw a run's plots from its saved files; returns the files written."""
-    from simulator import plots  # matplotlib and scipy.stats load only when drawing
-
-    summary, daily, agents = read_run(folder)
-    written = [folder / "attitude_curves.png"]
-    plots.attitude_curves(daily, summary, written[0])
-    if agents is not None:
-        written.append(folder / "belief_breakdown.png")
-        plots.belief_breakdown(agents, summary, written[-1])
+def read_run_results(folder: Path, manifest: dict[str, Any] | None = None) -> RunResults:
+    """A run's summary, daily table, resolved scenario and, where written, the last day of its
+    agent table, its engagement timeline and its interventions log."""
+    summary, daily = read_summary(folder), read_daily(folder)
+    scenario_file = folder / "scenario.resolved.yaml"
+    scenario = _resolved(scenario_file) if scenario_file.is_file() else {}
+    results = RunResults(folder, manifest or {"kind": "run"}, summary, daily, scenario)
+    results.agents = _last_day_of_agents(folder)
     timeline = folder / "engagement_timeline.csv"
     if timeline.is_file():
         frame = _read_csv(timeline)
         if {"hour", "likes", "shares", "comments", "engagement"} <= set(frame.columns):
-            written.append(folder / "engagement.png")
-            plots.engagement_curves(frame, summary, written[-1])
-    return written
+            results.timeline = frame
+    log = folder / "interventions.csv"
+    if log.is_file():
+        results.interventions = _read_csv(log)
+    return results
 
 
-def draw_replicate_plots(folder: Path) -> pd.DataFrame:
-    """Mean S/I/R over the replicates with a 95% band (``attitude_curves.png``); returns the
-    band table."""
-    from simulator import plots
-
-    summary = read_summary(folder, ("scenario", "population", "seeds"), "replicates")
-    dailies = [read_daily(folder / f"seed-{s}") for s in summary["seeds"]]
-    return plots.replicate_curves(
-        dailies, summary["scenario"], int(summary["population"]), folder / "attitude_curves.png"
-    )
-
-
-def draw_comparison_plots(folder: Path) -> list[Path]:
-    """Each arm's believer curve (``comparison.png``) and cost against effect
-    (``cost_effect.png``) from ``comparison.csv`` and the arms' runs."""
-    from simulator import plots
-
-    summary = read_summary(folder, ("name", "reference", "seeds"), "comparison")
-    table = _read_csv(folder / "comparison.csv")
-    base = _resolved(folder / "comparison.resolved.yaml")["base_resolved"]
-    curves = {
-        arm: [read_daily(folder / arm / f"seed-{s}") for s in summary["seeds"]]
-        for arm in table["arm"]
-    }
-    written = [folder / "comparison.png", folder / "cost_effect.png"]
-    plots.arm_curves(curves, int(base["population"]["size"]), summary["name"], written[0])
-    plots.cost_effect(table, summary["reference"], summary["name"], written[1])
-    return written
-
-
-def draw_sweep_plots(folder: Path) -> list[Path]:
-    """Effect and cost over the grid (``sweep.png``) from ``sweep.csv``."""
-    from simulator import plots
-
-    summary = read_summary(folder, ("name", "grid", "no_intervention_auc"), "sweep")
-    table = _read_csv(folder / "sweep.csv")
-    spec = _resolved(folder / "sweep.resolved.yaml")
-    keys = list(summary["grid"])
-    written = folder / "sweep.png"
-    intervention = spec.get("intervention", {}).get("type", "?")
-    plots.sweep_maps(table, keys, intervention, float(summary["no_intervention_auc"]), written)
-    return [written]
+def _last_day_of_agents(folder: Path) -> pd.DataFrame | None:
+    columns = ["day", "belief", "education", *TRAITS]
+    for name in ("agents.csv", "agents.csv.gz"):
+        if (folder / name).is_file():
+            try:
+                # in chunks: a big run's table need not fit in memory to find its last day
+                last: pd.DataFrame | None = None
+                for chunk in pd.read_csv(folder / name, usecols=columns, chunksize=500_000):
+                    day = chunk["day"].max()
+                    tail = chunk[chunk["day"] == day]
+                    if last is None or day > last["day"].iloc[0]:
+                        last = tail
+                    elif day == last["day"].iloc[0]:
+                        last = pd.concat([last, tail], ignore_index=True)
+                return last
+            except (ValueError, OSError) as exc:
+                raise UserError(f"{folder}: cannot read run files ({_first_line(exc)})") from None
+    return None
 
 
 def read_summary(
@@ -134,10 +212,7 @@ def read_summary(
 def read_daily(folder: Path) -> pd.DataFrame:
     """A run's ``daily.csv``, checked to hold every daily column as numbers."""
     missing_file = f"{folder}: not a finished run folder (daily.csv is missing)"
-    return _checked_daily(_read_csv(folder / "daily.csv", missing_file), folder)
-
-
-def _checked_daily(daily: pd.DataFrame, folder: Path) -> pd.DataFrame:
+    daily = _read_csv(folder / "daily.csv", missing_file)
     missing = [c for c in metrics.DAILY_COLUMNS if c not in daily.columns]
     if missing or daily.empty:
         raise UserError(
@@ -147,20 +222,6 @@ def _checked_daily(daily: pd.DataFrame, folder: Path) -> pd.DataFrame:
     if numeric.isna().any().any():
         raise UserError(f"{folder}/daily.csv: non-numeric values")
     return numeric
-
-
-def read_run(folder: Path) -> tuple[dict, pd.DataFrame, pd.DataFrame | None]:
-    """A run's summary.json, daily.csv and (if there) agents.csv, checked for what the plots
-    need."""
-    summary, daily = read_summary(folder), read_daily(folder)
-    for name in ("agents.csv", "agents.csv.gz"):
-        if (folder / name).is_file():
-            columns = ["day", "belief", "education", *TRAITS]
-            try:
-                return summary, daily, pd.read_csv(folder / name, usecols=columns)
-            except (ValueError, OSError) as exc:
-                raise UserError(f"{folder}: cannot read run files ({_first_line(exc)})") from None
-    return summary, daily, None
 
 
 def _read_csv(path: Path, missing: str | None = None) -> pd.DataFrame:

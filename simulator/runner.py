@@ -42,11 +42,11 @@ from simulator.outputs import (
     new_run_id,
     write_atomic,
     write_json,
+    write_manifest,
     write_table,
     write_yaml,
 )
 from simulator.resources import require_memory
-from simulator.results import draw_replicate_plots, draw_run_plots
 from simulator.world import build_backend, build_interventions, build_world, check_endpoints
 from simulator.yaml_reader import read_yaml
 
@@ -293,11 +293,28 @@ def _execute(
     if scenario.early_warning.enabled:
         summary["early_warning"] = early_warning(scenario, daily, engagement)
     write_json(folder / "summary.json", summary)
-    if scenario.outputs.plots:
-        draw_run_plots(folder)
+    write_manifest(folder, "run", reproduce_command(folder))
+    present(folder, scenario)
     (folder / CHECKPOINT).unlink(missing_ok=True)
     (folder / INCOMPLETE).unlink(missing_ok=True)
     return RunResult(folder, summary)
+
+
+def reproduce_command(folder: Path, extra: str = "") -> str:
+    """The command that runs a folder's scenario again (its resolved file holds the seed)."""
+    return f"python run.py run {folder / 'scenario.resolved.yaml'}{extra}"
+
+
+def present(folder: Path, scenario: Scenario) -> None:
+    """Draw the figures and write the report of a finished folder, as the scenario asks."""
+    if scenario.outputs.plots:
+        from simulator.plots import draw_plots  # matplotlib loads only when drawing
+
+        draw_plots(folder)
+    if scenario.outputs.report:
+        from simulator.report import write_report
+
+        write_report(folder)
 
 
 def _stop_if_the_day_failed(
@@ -480,7 +497,12 @@ def run_replicates(
     parent = make_folder(scenario.outputs.dir / new_run_id(f"{scenario.name}-x{replicates}"))
     write_yaml(parent / "scenario.resolved.yaml", scenario.resolved())
     seeds = [scenario.seed + i for i in range(replicates)]
-    jobs = [(scenario.model_copy(update={"seed": s}), parent / f"seed-{s}") for s in seeds]
+    # each seed draws its figures; the parent's report covers them all
+    outputs = scenario.outputs.model_copy(update={"report": False})
+    jobs = [
+        (scenario.model_copy(update={"seed": s, "outputs": outputs}), parent / f"seed-{s}")
+        for s in seeds
+    ]
     done = run_many(jobs, workers, f"{scenario.name} replicates", progress, parent)
     summaries = dict(zip(seeds, done, strict=True))
     rows = [
@@ -510,5 +532,13 @@ def run_replicates(
         "versions": versions(),
     }
     write_json(parent / "summary.json", summary)
-    write_table(parent / "replicates_band.csv", draw_replicate_plots(parent))
+    dailies = [pd.read_csv(parent / f"seed-{s}" / "daily.csv") for s in seeds]
+    write_table(parent / "replicates_band.csv", metrics.replicate_band(dailies))
+    write_manifest(
+        parent,
+        "replicates",
+        reproduce_command(parent, f" --replicates {replicates}"),
+        [parent / f"seed-{s}" for s in seeds],
+    )
+    present(parent, scenario)
     return RunResult(parent, summary)
