@@ -1,7 +1,7 @@
 """Tables derived from saved results, shared by the PNG figures and the HTML report so that
 both show the same numbers: who believes by persona group (with n and an interval), the days
-each intervention acted, engagement per day, and each arm's paired difference from the
-reference arm.
+each intervention acted, engagement per day, the early-warning forecast worth showing, and
+each arm's believer share and paired difference from the reference arm with their bands.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from agents.persona import EDUCATION_LEVELS, TRAITS
+from simulator import early_warning
 from simulator.metrics import mean_interval
 
 # A group with fewer agents than this is shown greyed out: its share says next to nothing
@@ -75,26 +76,54 @@ def engagement_per_day(timeline: pd.DataFrame) -> pd.DataFrame:
     return frame[["day", "likes", "shares", "comments", "engagement"]]
 
 
+def _day_bands(days: np.ndarray, values: np.ndarray) -> pd.DataFrame:
+    """Per day (a column of ``values``, one row per seed): mean and 95% t-interval."""
+    bands = [mean_interval(values[:, j].tolist()) for j in range(values.shape[1])]
+    return pd.DataFrame(
+        {
+            "day": days,
+            "mean": [b[0] for b in bands],
+            "low": [b[1] for b in bands],
+            "high": [b[2] for b in bands],
+        }
+    )
+
+
+def _shares(dailies: list[pd.DataFrame], population: int) -> np.ndarray:
+    return np.array([d["infected"].to_numpy() for d in dailies]) / population
+
+
+def share_bands(curves: dict[str, list[pd.DataFrame]], population: int) -> dict[str, pd.DataFrame]:
+    """Per arm: the believer share per day as mean and 95% t-interval over seeds (columns
+    day, mean, low, high)."""
+    return {
+        arm: _day_bands(dailies[0]["day"].to_numpy(), _shares(dailies, population))
+        for arm, dailies in curves.items()
+    }
+
+
 def paired_differences(
     curves: dict[str, list[pd.DataFrame]], reference: str, population: int
 ) -> dict[str, pd.DataFrame]:
     """Per arm other than the reference: the believer share minus the reference's on the same
     seed, per day, as mean and 95% t-interval over seeds (columns day, mean, low, high).
     Arms share seeds, so the difference cancels what the seeds have in common."""
-    ref = np.array([d["infected"].to_numpy() for d in curves[reference]]) / population
+    ref = _shares(curves[reference], population)
     days = curves[reference][0]["day"].to_numpy()
-    out = {}
-    for arm, dailies in curves.items():
-        if arm == reference:
-            continue
-        diff = np.array([d["infected"].to_numpy() for d in dailies]) / population - ref
-        bands = [mean_interval(diff[:, j].tolist()) for j in range(diff.shape[1])]
-        out[arm] = pd.DataFrame(
-            {
-                "day": days,
-                "mean": [b[0] for b in bands],
-                "low": [b[1] for b in bands],
-                "high": [b[2] for b in bands],
-            }
-        )
-    return out
+    return {
+        arm: _day_bands(days, _shares(dailies, population) - ref)
+        for arm, dailies in curves.items()
+        if arm != reference
+    }
+
+
+def forecast_to_show(summary: dict, timeline: pd.DataFrame) -> tuple[dict | None, str | None]:
+    """The run's early-warning engagement forecast if it is worth showing, else None and why
+    not (early_warning.why_not_shown); (None, None) when the run made none."""
+    warning = summary.get("early_warning", {})
+    forecast = warning.get("final_engagement")
+    if not forecast:
+        return None, None
+    seen = timeline.loc[timeline["hour"] <= 24 * warning["observe_days"], "engagement"]
+    why_not = early_warning.why_not_shown(forecast, float(seen.iloc[-1]) if len(seen) else 0.0)
+    return (forecast, None) if why_not is None else (None, why_not)

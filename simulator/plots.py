@@ -243,10 +243,8 @@ def arm_differences(results: ComparisonResults) -> Path:
         rows, cols, figsize=(4.2 * cols, 2.9 * rows + 0.6), sharex=True, squeeze=False
     )
     flat = axes.ravel()
-    ref = np.array([d["infected"].to_numpy() for d in results.curves[reference]])
-    ref = ref / results.population
-    days = results.curves[reference][0]["day"].to_numpy()
-    flat[0].plot(days, ref.mean(axis=0), color="black", lw=2)
+    ref = derived.share_bands({reference: results.curves[reference]}, results.population)
+    flat[0].plot(ref[reference]["day"], ref[reference]["mean"], color="black", lw=2)
     flat[0].set_ylim(0, 1)
     flat[0].set_title(f"reference '{reference}': believer share", fontsize=9.5)
     limit = max(0.05, *(max(abs(d["low"]).max(), abs(d["high"]).max()) for d in diffs.values()))
@@ -410,13 +408,11 @@ def engagement_curves(results: RunResults) -> Path:
         days, timeline["engagement"], color="black", lw=2, label="likes + shares + comments"
     )
     warning = summary.get("early_warning", {})
-    forecast = warning.get("final_engagement")
-    if forecast:
+    forecast, why_not = derived.forecast_to_show(summary, timeline)
+    if forecast or why_not:
         k, end = warning["observe_days"], warning["horizon_day"]
-        seen = timeline.loc[timeline["hour"] <= 24 * k, "engagement"]
-        why_not = early_warning.why_not_shown(forecast, float(seen.iloc[-1]) if len(seen) else 0)
         bottom.axvline(k, color="#888888", ls=":", lw=1)
-        if why_not is None:
+        if forecast:
             bottom.errorbar(
                 [end],
                 [forecast["predicted"]],

@@ -238,25 +238,24 @@ def _engagement_section(results: RunResults, findings: list[str]) -> Section:
     s, timeline = results.summary, results.timeline
     per_day = derived.engagement_per_day(timeline)
     warning = s.get("early_warning", {})
-    forecast = warning.get("final_engagement")
-    shown, note = None, ""
-    if forecast:
+    shown, why_not = derived.forecast_to_show(s, timeline)
+    note = ""
+    if shown:
         k = warning["observe_days"]
-        seen = timeline.loc[timeline["hour"] <= 24 * k, "engagement"]
-        why_not = early_warning.why_not_shown(forecast, float(seen.iloc[-1]) if len(seen) else 0)
-        if why_not is None:
-            shown = forecast
-            ape = forecast.get("ape")
-            error = f" (off by {ape:.0%})" if ape is not None else ""
-            findings.append(
-                f"From days 0–{k} the early warning ({forecast.get('model')}) forecast "
-                f"{forecast['predicted']:.0f} engagement events by day {warning['horizon_day']} "
-                f"[90% interval {forecast['low']:.0f} to {forecast['high']:.0f}]; the run "
-                f"reached {forecast['actual']}{error}."
-            )
-            note = f" The diamond is the early-warning forecast; {early_warning.INTERVAL_MEANING}."
-        else:
-            note = f" The early-warning forecast from days 0–{k} is not shown: {why_not}."
+        ape = shown.get("ape")
+        error = f" (off by {ape:.0%})" if ape is not None else ""
+        findings.append(
+            f"From days 0–{k} the early warning ({shown.get('model')}) forecast "
+            f"{shown['predicted']:.0f} engagement events by day {warning['horizon_day']} "
+            f"[90% interval {shown['low']:.0f} to {shown['high']:.0f}]; the run "
+            f"reached {shown['actual']}{error}."
+        )
+        note = f" The diamond is the early-warning forecast; {early_warning.INTERVAL_MEANING}."
+    elif why_not:
+        note = (
+            f" The early-warning forecast from days 0–{warning['observe_days']} is not shown: "
+            f"{why_not}."
+        )
     total = s.get("engagement", {}).get("total")
     return Section(
         "Engagement",
@@ -501,18 +500,7 @@ def comparison_page(results: ComparisonResults) -> Page:
                 "yes" if r.pareto_efficient else "",
             ]
         )
-    curves = {}
-    for arm, dailies in results.curves.items():
-        shares = pd.DataFrame([d["infected"].to_numpy() / results.population for d in dailies])
-        bands = [m.mean_interval(shares[j].tolist()) for j in shares.columns]
-        curves[arm] = pd.DataFrame(
-            {
-                "day": dailies[0]["day"],
-                "mean": [b[0] for b in bands],
-                "low": [b[1] for b in bands],
-                "high": [b[2] for b in bands],
-            }
-        )
+    curves = derived.share_bands(results.curves, results.population)
     diffs = derived.paired_differences(results.curves, reference, results.population)
     sections = [
         Section(
