@@ -179,17 +179,11 @@ def check_spec(path: Path) -> str:
 
 def _arm_row(summaries: list[dict], reference_auc: list[float] | None) -> dict[str, Any]:
     row: dict[str, Any] = {}
-    for key in OUTCOMES:
-        mean, lo, hi = mean_interval([s["curve"][key] for s in summaries])
-        row[key] = mean
-        row[f"{key}_lo"] = lo
-        row[f"{key}_hi"] = hi
-    cost, cost_lo, cost_hi = mean_interval([s["governance_cost"] for s in summaries])
-    row["governance_cost"], row["governance_cost_lo"], row["governance_cost_hi"] = (
-        cost,
-        cost_lo,
-        cost_hi,
-    )
+    outcomes = {key: [s["curve"][key] for s in summaries] for key in OUTCOMES}
+    outcomes["governance_cost"] = [s["governance_cost"] for s in summaries]
+    for key, values in outcomes.items():
+        row[key], row[f"{key}_lo"], row[f"{key}_hi"] = mean_interval(values)
+    cost = row["governance_cost"]
     row["unreliable_runs"] = sum(s["status"] != "ok" for s in summaries)
     row.update(_forecast_columns(summaries))
     if reference_auc is not None:

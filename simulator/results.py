@@ -10,7 +10,7 @@ becomes a one-line UserError.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,6 @@ class RunResults:
     agents: pd.DataFrame | None = None
     timeline: pd.DataFrame | None = None  # engagement_timeline.csv
     interventions: pd.DataFrame | None = None  # interventions.csv
-    kind: str = field(default="run", init=False)
 
 
 @dataclass
@@ -50,7 +49,6 @@ class ReplicateResults:
     table: pd.DataFrame  # replicates.csv: one row per seed
     dailies: dict[int, pd.DataFrame]  # seed -> daily.csv
     scenario: dict[str, Any]
-    kind: str = field(default="replicates", init=False)
 
 
 @dataclass
@@ -62,7 +60,6 @@ class ComparisonResults:
     curves: dict[str, list[pd.DataFrame]]  # arm -> daily.csv per seed, in seed order
     spec: dict[str, Any]  # comparison.resolved.yaml
     population: int
-    kind: str = field(default="comparison", init=False)
 
 
 @dataclass
@@ -73,7 +70,6 @@ class SweepResults:
     table: pd.DataFrame  # sweep.csv: one row per grid cell
     keys: list[str]  # the grid's parameters
     spec: dict[str, Any]  # sweep.resolved.yaml
-    kind: str = field(default="sweep", init=False)
 
     @property
     def intervention(self) -> str:

@@ -47,6 +47,7 @@ from simulator.outputs import (
     write_yaml,
 )
 from simulator.resources import require_memory
+from simulator.results import read_daily
 from simulator.world import build_backend, build_interventions, build_world, check_endpoints
 from simulator.yaml_reader import read_yaml
 
@@ -532,7 +533,7 @@ def run_replicates(
         "versions": versions(),
     }
     write_json(parent / "summary.json", summary)
-    dailies = [pd.read_csv(parent / f"seed-{s}" / "daily.csv") for s in seeds]
+    dailies = [read_daily(parent / f"seed-{s}") for s in seeds]
     write_table(parent / "replicates_band.csv", metrics.replicate_band(dailies))
     write_manifest(
         parent,

@@ -69,11 +69,11 @@ _TEMPLATE = """<!DOCTYPE html>
 {% for m in page.metrics %}  <div class="metric"><span class="value">{{ metric(m) }}</span>
     <span class="label">{{ m.label }}</span></div>
 {% endfor %}</div>{% endif %}
-{% for section in page.sections %}
+{% for section, divs in sections %}
 <section>
 <h2>{{ section.title }}</h2>
 {% if section.text %}<p>{{ section.text }}</p>{% endif %}
-{% for div in section.divs %}<div class="chart">{{ div | safe }}</div>
+{% for div in divs %}<div class="chart">{{ div | safe }}</div>
 {% endfor %}
 {% if section.table %}<table>
 <thead><tr>{% for c in section.table.columns %}<th>{{ c }}</th>{% endfor %}</tr></thead>
@@ -120,16 +120,19 @@ def render(page: Page) -> str:
     """The page as HTML text with BokehJS and every chart's data inlined."""
     charts = [chart for section in page.sections for chart in section.charts]
     script, divs = components(charts) if charts else ("", [])
-    divs = list(divs)
-    sections = []
+    # each section's chart <div>s, in the order components() returned them
+    divs, sections = list(divs), []
     for section in page.sections:
-        own, divs = divs[: len(section.charts)], divs[len(section.charts) :]
-        sections.append({**section.__dict__, "divs": own})
-    view = Page(**{**page.__dict__, "sections": sections})
+        sections.append((section, divs[: len(section.charts)]))
+        divs = divs[len(section.charts) :]
     # only the core bundle: the charts use no widgets, tables or maths
     bokeh_js = Resources(mode="inline", components=["bokeh"]).render_js() if charts else ""
     return _ENV.from_string(_TEMPLATE).render(
-        page=view, versions=page.versions, bokeh_js=bokeh_js, bokeh_script=script
+        page=page,
+        sections=sections,
+        versions=page.versions,
+        bokeh_js=bokeh_js,
+        bokeh_script=script,
     )
 
 
