@@ -25,6 +25,12 @@ def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.Co
     )
 
 
+def only_folder(root: Path) -> Path:
+    """The one results folder a command wrote under ``root``."""
+    (folder,) = [p for p in root.iterdir() if p.is_dir()]
+    return folder
+
+
 def write_scenario(folder: Path, document: dict | str, name: str = "scenario.yaml") -> Path:
     """Write a scenario document (dict or raw YAML text) into ``folder``."""
     path = folder / name

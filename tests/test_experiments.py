@@ -6,17 +6,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.conftest import run_cli, write_scenario
+from tests.conftest import only_folder, run_cli, write_scenario
 
 
 @pytest.fixture
 def base_file(tmp_path, small_scenario):
     return write_scenario(tmp_path, {**small_scenario, "days": 5}, "base.yaml")
-
-
-def only_folder(root):
-    (folder,) = [p for p in root.iterdir() if p.is_dir()]
-    return folder
 
 
 def compare_spec(tmp_path, base_file, **changes):

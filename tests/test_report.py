@@ -14,14 +14,9 @@ import pytest
 
 from simulator.results import folder_kind, read_manifest
 from tests.browser import CHROMEDRIVER, CHROMIUM, MISSING, inspect_report
-from tests.conftest import ROOT, run_cli, write_scenario
+from tests.conftest import ROOT, only_folder, run_cli, write_scenario
 
 needs_browser = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason=MISSING)
-
-
-def only_folder(root):
-    (folder,) = [p for p in root.iterdir() if p.is_dir()]
-    return folder
 
 
 def assert_self_contained(page: str) -> None:
