@@ -46,6 +46,40 @@ COMMANDS = (
 )
 
 
+def _executor_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="W",
+        help=f"processes for {what} (default: number of CPUs; with --executor ray, the CPUs "
+        "of a local cluster started for the command)",
+    )
+    parser.add_argument(
+        "--executor",
+        choices=("local", "ray"),
+        help="local processes (the default) or a Ray cluster (pip install 'murmur[ray]'); "
+        "wins over a spec's executor:",
+    )
+    parser.add_argument(
+        "--ray-address",
+        metavar="HOST:PORT",
+        help="the Ray cluster to use (default: $RAY_ADDRESS, else a local one for the command)",
+    )
+
+
+def _executor(args: argparse.Namespace):
+    """The executor settings the command line asks for."""
+    from simulator.executors import ExecutorSettings
+
+    return ExecutorSettings(
+        kind=args.executor or "local",
+        workers=args.workers,
+        address=args.ray_address,
+        chosen=args.executor is not None,
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run.py",
@@ -66,19 +100,16 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="run seeds seed..seed+N-1 and plot the mean with a 95%% band",
     )
-    run.add_argument(
-        "--workers",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="W",
-        help="processes for replicates (default: number of CPUs)",
-    )
+    _executor_options(run, "replicates")
     run.add_argument("--out", type=Path, metavar="DIR", help="results root (overrides outputs.dir)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     resume = sub.add_parser(
-        "resume", help="continue an interrupted run from the end of its last complete day"
+        "resume",
+        help="continue an interrupted run from the end of its last complete day, or a "
+        "replicates, compare, sweep or search folder, running only the runs that are missing",
     )
-    resume.add_argument("results", type=Path, help="the run's results folder")
+    resume.add_argument("results", type=Path, help="the results folder")
+    _executor_options(resume, "the missing runs of a multi-run folder")
     resume.add_argument("--quiet", action="store_true", help="no progress bar")
     check = sub.add_parser(
         "check", help="validate a scenario, or a compare or sweep spec, without running"
@@ -97,13 +128,7 @@ def _parser() -> argparse.ArgumentParser:
     ):
         cmd = sub.add_parser(name, help=what)
         cmd.add_argument("spec", type=Path, help=f"{name} spec YAML (docs/INTERVENTIONS.md)")
-        cmd.add_argument(
-            "--workers",
-            type=int,
-            default=os.cpu_count() or 1,
-            metavar="W",
-            help="processes (default: number of CPUs)",
-        )
+        _executor_options(cmd, "the runs")
         cmd.add_argument(
             "--out", type=Path, metavar="DIR", help="results root (overrides outputs_dir)"
         )
@@ -214,34 +239,38 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise UserError(f"--replicates: {args.replicates} (allowed: 1 or more)")
     if args.workers < 1:
         raise UserError(f"--workers: {args.workers} (allowed: 1 or more)")
+    if args.replicates == 1 and args.executor == "ray":
+        raise UserError("--executor ray: runs replicates (--replicates 2 or more), not one run")
     scenario = _load(args.scenario, args.seed, args.out)
     # The runner checks the model's endpoints too; asking here first, before the simulation
     # stack is imported (about 3 s), says a wrong URL, key or model in about a second.
     check_endpoints(scenario)
-    from simulator.runner import run_replicates, run_scenario
+    from simulator.replicates import run_replicates
+    from simulator.runner import run_scenario
 
     progress = not args.quiet
     if args.replicates == 1:
         return _print_run(run_scenario(scenario, progress=progress))
-    else:
-        result = run_replicates(
-            scenario, args.replicates, min(args.workers, args.replicates), progress
-        )
-        m, sd = result.summary["mean"], result.summary["sd"]
-        print(f"results: {result.folder}")
-        _print_report(result.folder)
+    return _print_replicates(run_replicates(scenario, args.replicates, _executor(args), progress))
+
+
+def _print_replicates(result) -> int:
+    m, sd = result.summary["mean"], result.summary["sd"]
+    replicates = result.summary["replicates"]
+    print(f"results: {result.folder}")
+    _print_report(result.folder)
+    print(
+        f"{replicates} replicates: peak believers {m['peak_believers']:.1f} "
+        f"(sd {sd['peak_believers']:.1f}), final share {m['final_believer_share']:.0%} "
+        f"(sd {sd['final_believer_share']:.0%})"
+    )
+    if summary_unreliable := result.summary.get("unreliable_seeds"):
         print(
-            f"{args.replicates} replicates: peak believers {m['peak_believers']:.1f} "
-            f"(sd {sd['peak_believers']:.1f}), final share {m['final_believer_share']:.0%} "
-            f"(sd {sd['final_believer_share']:.0%})"
+            f"UNRELIABLE: {len(summary_unreliable)} of {replicates} replicates had too "
+            f"many failed model requests (seeds {', '.join(map(str, summary_unreliable))}; "
+            "see their summary.json)"
         )
-        if summary_unreliable := result.summary.get("unreliable_seeds"):
-            print(
-                f"UNRELIABLE: {len(summary_unreliable)} of {args.replicates} replicates had too "
-                f"many failed model requests (seeds {', '.join(map(str, summary_unreliable))}; "
-                "see their summary.json)"
-            )
-            return UNRELIABLE
+        return UNRELIABLE
     return 0
 
 
@@ -298,10 +327,30 @@ def _llm_line(total: dict) -> str:
 
 
 def _cmd_resume(args: argparse.Namespace) -> int:
+    if not args.results.is_dir():
+        raise UserError(f"results folder not found: {str(args.results)!r}")
+    from simulator.executors import batch_to_resume
+
+    kind, progress = batch_to_resume(args.results), not args.quiet
+    if kind == "replicates":
+        from simulator.replicates import resume_replicates
+
+        return _print_replicates(resume_replicates(args.results, _executor(args), progress))
+    if kind == "comparison":
+        from simulator.experiments import resume_comparison
+
+        return _print_comparison(*resume_comparison(args.results, _executor(args), progress))
+    if kind == "sweep":
+        from simulator.experiments import resume_sweep
+
+        return _print_sweep(*resume_sweep(args.results, _executor(args), progress))
+    if kind == "search":
+        from simulator.search import resume_search
+
+        return _print_search(resume_search(args.results, _executor(args), progress))
     from simulator.runner import resume_run
 
-    result = resume_run(args.results, progress=not args.quiet)
-    return _print_run(result)
+    return _print_run(resume_run(args.results, progress=progress))
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -362,9 +411,10 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from simulator.experiments import run_comparison
 
-    if args.workers < 1:
-        raise UserError(f"--workers: {args.workers} (allowed: 1 or more)")
-    folder, table = run_comparison(args.spec, args.workers, not args.quiet, args.out)
+    return _print_comparison(*run_comparison(args.spec, _executor(args), not args.quiet, args.out))
+
+
+def _print_comparison(folder: Path, table) -> int:
     print(f"results: {folder}")
     _print_report(folder)
     print(
@@ -412,9 +462,10 @@ def _unreliable_runs(table) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from simulator.experiments import run_sweep
 
-    if args.workers < 1:
-        raise UserError(f"--workers: {args.workers} (allowed: 1 or more)")
-    folder, table = run_sweep(args.spec, args.workers, not args.quiet, args.out)
+    return _print_sweep(*run_sweep(args.spec, _executor(args), not args.quiet, args.out))
+
+
+def _print_sweep(folder: Path, table) -> int:
     print(f"results: {folder}")
     _print_report(folder)
     keys = list(table.columns[: table.columns.get_loc("peak_believers")])  # the grid columns

@@ -1,11 +1,11 @@
 """Comparing interventions: arms x replicates (``run.py compare``) and parameter sweeps of
 one intervention (``run.py sweep``).
 
-Both take a YAML spec naming a base scenario, run every (arm or grid cell) x seed in
-parallel processes through ``runner.run_many``, and summarise each arm by the mean and a 95%
-t-interval of its outcomes over seeds. Effect is the reduction of the area under the
-believer-share curve (believer-share-days) against a reference arm run on the same seeds;
-cost is the interventions' governance cost (docs/INTERVENTIONS.md).
+Both take a YAML spec naming a base scenario, run every (arm or grid cell) x seed on the
+chosen executor (``simulator.executors``: local processes or Ray), and summarise each arm by
+the mean and a 95% t-interval of its outcomes over seeds. Effect is the reduction of the area
+under the believer-share curve (believer-share-days) against a reference arm run on the same
+seeds; cost is the interventions' governance cost (docs/INTERVENTIONS.md).
 """
 
 from __future__ import annotations
@@ -18,19 +18,27 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, ValidationError, field_validator
 
-from simulator.config import Scenario, Strict, format_validation_error, load_scenario
-from simulator.errors import ScenarioError
-from simulator.metrics import mean_interval
-from simulator.outputs import (
-    make_folder,
-    new_run_id,
-    write_json,
-    write_manifest,
-    write_table,
-    write_yaml,
+from simulator.config import (
+    Scenario,
+    Strict,
+    format_validation_error,
+    load_scenario,
+    parse_scenario,
 )
+from simulator.errors import ScenarioError
+from simulator.executors import (
+    ExecutorKind,
+    ExecutorSettings,
+    Job,
+    batch_to_resume,
+    begin_batch,
+    end_batch,
+    run_jobs,
+)
+from simulator.metrics import mean_interval
+from simulator.outputs import make_folder, new_run_id, write_json, write_table, write_yaml
 from simulator.resources import require_memory
-from simulator.runner import present, run_many
+from simulator.runner import present
 from simulator.world import build_world, check_endpoints
 from simulator.yaml_reader import read_yaml
 
@@ -46,6 +54,9 @@ class _Experiment(Strict):
     days: int | None = Field(None, ge=1, le=3650, description="override the base's days")
     population: int | None = Field(None, ge=2, le=5_000_000, description="override its size")
     outputs_dir: Path = Field(Path("results"), description="results root")
+    executor: ExecutorKind = Field(
+        "local", description="local (processes) or ray; --executor on the command line wins"
+    )
 
 
 class ComparisonSpec(_Experiment):
@@ -117,9 +128,19 @@ def _load_spec(path: Path, model: type[_Experiment], out: Path | None) -> tuple[
 
 
 def _quietly(scenario: Scenario, seed: int) -> Scenario:
-    """An arm's or cell's run: it draws nothing, as the folder's figures and report show all."""
-    outputs = scenario.outputs.model_copy(update={"plots": False, "report": False})
+    """An arm's or cell's run: it draws nothing, as the folder's figures and report show all,
+    and saves no checkpoints (a detached run's would be thrown away with its scratch folder)."""
+    outputs = scenario.outputs.model_copy(
+        update={"plots": False, "report": False, "checkpoint": False}
+    )
     return scenario.model_copy(update={"seed": seed, "outputs": outputs})
+
+
+def _load_resolved(folder: Path, name: str, model: type[_Experiment]) -> tuple[Any, Scenario]:
+    """The spec and base scenario an unfinished compare or sweep folder was started with."""
+    document = read_yaml(folder / name)
+    base = parse_scenario(document.pop("base_resolved"), folder)
+    return model.model_validate(document), base
 
 
 def _with_interventions(base: Scenario, entries: list[dict], where: str) -> Scenario:
@@ -136,6 +157,13 @@ def _with_interventions(base: Scenario, entries: list[dict], where: str) -> Scen
 def _plan_comparison(path: Path, out: Path | None):
     """The validated spec, its base, the reference arm and every arm's scenario."""
     spec, base = _load_spec(path, ComparisonSpec, out)
+    reference, arms = _comparison_arms(spec, base)
+    require_memory(base)  # before building a population that would not fit
+    build_world(base)  # bad base files fail before any folder exists
+    return spec, base, reference, arms
+
+
+def _comparison_arms(spec: ComparisonSpec, base: Scenario):
     reference = spec.reference or next(iter(spec.arms))
     if reference not in spec.arms:
         raise ScenarioError(
@@ -145,23 +173,26 @@ def _plan_comparison(path: Path, out: Path | None):
         name: _with_interventions(base, entries, f"arms.{name}")
         for name, entries in spec.arms.items()
     }
-    require_memory(base)  # before building a population that would not fit
-    build_world(base)  # bad base files fail before any folder exists
-    return spec, base, reference, arms
+    return reference, arms
 
 
 def _plan_sweep(path: Path, out: Path | None):
     """The validated spec, its base, the grid's keys and every cell's scenario."""
     spec, base = _load_spec(path, SweepSpec, out)
+    keys, scenarios = _sweep_cells(spec, base)
+    require_memory(base)
+    build_world(base)
+    return spec, base, keys, scenarios
+
+
+def _sweep_cells(spec: SweepSpec, base: Scenario):
     keys = list(spec.grid)
     scenarios = {}
     for cell in itertools.product(*(spec.grid[k] for k in keys)):
         entry = {**spec.intervention, **dict(zip(keys, cell, strict=True))}
         label = ",".join(f"{k}={v}" for k, v in zip(keys, cell, strict=True))
         scenarios[cell] = _with_interventions(base, [entry], f"grid[{label}]")
-    require_memory(base)
-    build_world(base)
-    return spec, base, keys, scenarios
+    return keys, scenarios
 
 
 def check_spec(path: Path) -> str:
@@ -246,25 +277,57 @@ def _seeds(base: Scenario, replicates: int) -> list[int]:
 
 
 def run_comparison(
-    path: Path, workers: int, progress: bool = True, out: Path | None = None
+    path: Path, executor: ExecutorSettings, progress: bool = True, out: Path | None = None
 ) -> tuple[Path, pd.DataFrame]:
     """Run a comparison spec (results under ``out`` if given); returns the results folder and
     the comparison table."""
     spec, base, reference, arms = _plan_comparison(path, out)
-    require_memory(base, min(workers, len(arms) * spec.replicates))
+    executor = executor.given(spec.executor)
+    require_memory(base, min(executor.workers, len(arms) * spec.replicates))
     check_endpoints(base)
     folder = make_folder(spec.outputs_dir / new_run_id(spec.name))
     write_yaml(
         folder / "comparison.resolved.yaml",
         {**spec.model_dump(mode="json"), "base_resolved": base.resolved()},
     )
-    seeds = _seeds(base, spec.replicates)
-    jobs = [
-        (_quietly(scenario, s), folder / arm / f"seed-{s}")
+    jobs = _comparison_jobs(spec, base, arms, folder)
+    begin_batch(folder, "comparison", _command("compare", path, out), jobs)
+    return folder, _finish_comparison(spec, base, reference, jobs, executor, progress, folder)
+
+
+def resume_comparison(
+    folder: Path, executor: ExecutorSettings, progress: bool = True
+) -> tuple[Path, pd.DataFrame]:
+    """Run the missing runs of an interrupted comparison folder, then write its table."""
+    batch_to_resume(folder)
+    spec, base = _load_resolved(folder, "comparison.resolved.yaml", ComparisonSpec)
+    reference, arms = _comparison_arms(spec, base)
+    check_endpoints(base)
+    jobs = _comparison_jobs(spec, base, arms, folder)
+    executor = executor.given(spec.executor)
+    return folder, _finish_comparison(spec, base, reference, jobs, executor, progress, folder)
+
+
+def _comparison_jobs(spec: ComparisonSpec, base: Scenario, arms: dict, folder: Path) -> list[Job]:
+    return [
+        Job(_quietly(scenario, s), folder / arm / f"seed-{s}")
         for arm, scenario in arms.items()
-        for s in seeds
+        for s in _seeds(base, spec.replicates)
     ]
-    done = run_many(jobs, workers, f"{spec.name}: arms x seeds", progress, folder)
+
+
+def _finish_comparison(
+    spec: ComparisonSpec,
+    base: Scenario,
+    reference: str,
+    jobs: list[Job],
+    executor: ExecutorSettings,
+    progress: bool,
+    folder: Path,
+) -> pd.DataFrame:
+    arms = list(spec.arms)
+    seeds = _seeds(base, spec.replicates)
+    done = run_jobs(jobs, executor, f"{spec.name}: arms x seeds", progress, folder)
     by_arm = {arm: done[i * len(seeds) : (i + 1) * len(seeds)] for i, arm in enumerate(arms)}
     reference_auc = [s["curve"]["auc_believer_share"] for s in by_arm[reference]]
     rows = []
@@ -282,45 +345,77 @@ def run_comparison(
     table["pareto_efficient"] = pareto_efficient(
         table["governance_cost"].tolist(),
         table["auc_reduction"].tolist(),
-        list(arms).index(reference),
+        arms.index(reference),
     )
     write_table(folder / "comparison.csv", table)
     write_json(
         folder / "summary.json",
         {"name": spec.name, "reference": reference, "seeds": seeds, "arms": rows},
     )
-    write_manifest(folder, "comparison", _command("compare", path, out), [f for _, f in jobs])
     present(folder, base)
-    return folder, table
+    end_batch(folder)
+    return table
 
 
 def run_sweep(
-    path: Path, workers: int, progress: bool = True, out: Path | None = None
+    path: Path, executor: ExecutorSettings, progress: bool = True, out: Path | None = None
 ) -> tuple[Path, pd.DataFrame]:
     """Run a sweep spec (results under ``out`` if given); returns the results folder and the
     sweep table."""
     spec, base, keys, scenarios = _plan_sweep(path, out)
-    require_memory(base, min(workers, (len(scenarios) + 1) * spec.replicates))
+    executor = executor.given(spec.executor)
+    require_memory(base, min(executor.workers, (len(scenarios) + 1) * spec.replicates))
     check_endpoints(base)
-    cells = list(scenarios)
-    reference = base.model_copy(update={"interventions": []})
     folder = make_folder(spec.outputs_dir / new_run_id(spec.name))
     write_yaml(
         folder / "sweep.resolved.yaml",
         {**spec.model_dump(mode="json"), "base_resolved": base.resolved()},
     )
-    seeds = _seeds(base, spec.replicates)
+    jobs = _sweep_jobs(spec, base, keys, scenarios, folder)
+    begin_batch(folder, "sweep", _command("sweep", path, out), jobs)
+    return folder, _finish_sweep(spec, base, keys, jobs, executor, progress, folder)
 
+
+def resume_sweep(
+    folder: Path, executor: ExecutorSettings, progress: bool = True
+) -> tuple[Path, pd.DataFrame]:
+    """Run the missing runs of an interrupted sweep folder, then write its table."""
+    batch_to_resume(folder)
+    spec, base = _load_resolved(folder, "sweep.resolved.yaml", SweepSpec)
+    keys, scenarios = _sweep_cells(spec, base)
+    check_endpoints(base)
+    jobs = _sweep_jobs(spec, base, keys, scenarios, folder)
+    executor = executor.given(spec.executor)
+    return folder, _finish_sweep(spec, base, keys, jobs, executor, progress, folder)
+
+
+def _sweep_jobs(spec: SweepSpec, base: Scenario, keys, scenarios: dict, folder: Path) -> list[Job]:
     def cell_folder(cell: tuple) -> str:
         return "-".join(f"{k}_{v}" for k, v in zip(keys, cell, strict=True))
 
-    jobs = [(_quietly(reference, s), folder / "none" / f"seed-{s}") for s in seeds]
+    seeds = _seeds(base, spec.replicates)
+    reference = base.model_copy(update={"interventions": []})
+    jobs = [Job(_quietly(reference, s), folder / "none" / f"seed-{s}") for s in seeds]
     jobs += [
-        (_quietly(sc, s), folder / cell_folder(cell) / f"seed-{s}")
+        Job(_quietly(sc, s), folder / cell_folder(cell) / f"seed-{s}")
         for cell, sc in scenarios.items()
         for s in seeds
     ]
-    done = run_many(jobs, workers, f"{spec.name}: cells x seeds", progress, folder)
+    return jobs
+
+
+def _finish_sweep(
+    spec: SweepSpec,
+    base: Scenario,
+    keys: list[str],
+    jobs: list[Job],
+    executor: ExecutorSettings,
+    progress: bool,
+    folder: Path,
+) -> pd.DataFrame:
+    seeds = _seeds(base, spec.replicates)
+    cells = list(itertools.product(*(spec.grid[k] for k in keys)))
+    done = run_jobs(jobs, executor, f"{spec.name}: cells x seeds", progress, folder)
     n = len(seeds)
     reference_auc = [s["curve"]["auc_believer_share"] for s in done[:n]]
     rows = []
@@ -335,9 +430,9 @@ def run_sweep(
         folder / "summary.json",
         {"name": spec.name, "grid": spec.grid, "seeds": seeds, "no_intervention_auc": none_auc},
     )
-    write_manifest(folder, "sweep", _command("sweep", path, out), [f for _, f in jobs])
     present(folder, base)
-    return folder, table
+    end_batch(folder)
+    return table
 
 
 def _command(name: str, spec: Path, out: Path | None) -> str:

@@ -1,4 +1,4 @@
-"""Running scenarios: one run, or replicates in parallel processes.
+"""Running one scenario (runs of many, in processes or on Ray: simulator.executors).
 
 A run builds the world (personas, contacts, backend), steps the model day by day with a
 progress bar, streams agent-day rows, and finally writes the daily table, the summary and the
@@ -9,12 +9,9 @@ byte-identical daily.csv and agents.csv.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import platform
 import time
-import warnings
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -32,7 +29,7 @@ from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
 from simulator.config import Scenario, parse_scenario
 from simulator.early_warning import early_warning
 from simulator.engagement import DEFAULT_PROFILE, EngagementLog, EngagementRates
-from simulator.errors import InputWarning, Interrupted, ModelUnavailable, UserError
+from simulator.errors import Interrupted, ModelUnavailable, UserError
 from simulator.intervening import InterventionLog
 from simulator.model import OpinionModel
 from simulator.network import ContactStructure
@@ -47,7 +44,6 @@ from simulator.outputs import (
     write_yaml,
 )
 from simulator.resources import require_memory
-from simulator.results import read_daily
 from simulator.world import build_backend, build_interventions, build_world, check_endpoints
 from simulator.yaml_reader import read_yaml
 
@@ -439,107 +435,3 @@ def run_summary(
         "agent_days_per_second": round(agent_days / elapsed, 1) if elapsed > 0 else None,
         "versions": versions(),
     }
-
-
-def _run_quietly(scenario: Scenario, folder: Path) -> dict:
-    # The parent already validated the scenario and showed its input warnings once.
-    warnings.simplefilter("ignore", InputWarning)
-    return run_scenario(scenario, folder, progress=False).summary
-
-
-def run_many(
-    jobs: list[tuple[Scenario, Path]],
-    workers: int,
-    desc: str,
-    progress: bool = True,
-    parent: Path | None = None,
-) -> list[dict]:
-    """Run each (scenario, folder) job in one of ``workers`` processes; summaries in job order.
-
-    Every job's outputs depend only on its scenario, so results are the same for any number
-    of workers. Ctrl-C raises ``Interrupted`` naming ``parent``, the folder of all the jobs.
-    """
-    try:
-        return _run_all(jobs, workers, desc, progress)
-    except KeyboardInterrupt:
-        where = parent or (jobs[0][1].parent if jobs else Path("."))
-        raise Interrupted(
-            f"interrupted: the runs finished so far are kept in {where} (a run folder with "
-            "INCOMPLETE.txt can be continued with: python run.py resume FOLDER)"
-        ) from None
-
-
-def _run_all(
-    jobs: list[tuple[Scenario, Path]], workers: int, desc: str, progress: bool
-) -> list[dict]:
-    summaries: list[dict | None] = [None] * len(jobs)
-    # spawn, not fork: forking a process that has threads (BLAS, tqdm) can deadlock.
-    context = multiprocessing.get_context("spawn")
-    with (
-        ProcessPoolExecutor(
-            max_workers=max(1, min(workers, len(jobs))), mp_context=context
-        ) as pool,
-        tqdm(total=len(jobs), desc=desc, unit="run", disable=not progress) as bar,
-    ):
-        futures = {pool.submit(_run_quietly, sc, folder): i for i, (sc, folder) in enumerate(jobs)}
-        for future in as_completed(futures):
-            summaries[futures[future]] = future.result()
-            bar.update()
-    return summaries  # type: ignore[return-value]
-
-
-def run_replicates(
-    scenario: Scenario, replicates: int, workers: int, progress: bool = True
-) -> RunResult:
-    """Run seeds seed..seed+replicates-1 in ``workers`` processes; plot mean and 95% band."""
-    require_memory(scenario, min(workers, replicates))  # before anything is built
-    build_world(scenario)  # fail on bad input before any folder or process exists
-    check_endpoints(scenario)
-    parent = make_folder(scenario.outputs.dir / new_run_id(f"{scenario.name}-x{replicates}"))
-    write_yaml(parent / "scenario.resolved.yaml", scenario.resolved())
-    seeds = [scenario.seed + i for i in range(replicates)]
-    # each seed draws its figures; the parent's report covers them all
-    outputs = scenario.outputs.model_copy(update={"report": False})
-    jobs = [
-        (scenario.model_copy(update={"seed": s, "outputs": outputs}), parent / f"seed-{s}")
-        for s in seeds
-    ]
-    done = run_many(jobs, workers, f"{scenario.name} replicates", progress, parent)
-    summaries = dict(zip(seeds, done, strict=True))
-    rows = [
-        {
-            "seed": s,
-            **summaries[s]["curve"],
-            "sis_beta": summaries[s]["sis_fit"]["beta"],
-            "sis_gamma": summaries[s]["sis_fit"]["gamma"],
-        }
-        for s in seeds
-    ]
-    table = pd.DataFrame(rows)
-    write_table(parent / "replicates.csv", table)
-    curve_keys = ["peak_believers", "peak_day", "final_believer_share", "auc_believer_share"]
-    unreliable_seeds = [s for s in seeds if summaries[s]["status"] != "ok"]
-    summary = {
-        "status": "unreliable" if unreliable_seeds else "ok",
-        "unreliable_seeds": unreliable_seeds,
-        "scenario": scenario.name,
-        "replicates": replicates,
-        "seeds": seeds,
-        "population": scenario.population.size,
-        "mean": {k: round(float(table[k].mean()), 6) for k in curve_keys},
-        "sd": {
-            k: round(float(table[k].std(ddof=1)), 6) if replicates > 1 else 0.0 for k in curve_keys
-        },
-        "versions": versions(),
-    }
-    write_json(parent / "summary.json", summary)
-    dailies = [read_daily(parent / f"seed-{s}") for s in seeds]
-    write_table(parent / "replicates_band.csv", metrics.replicate_band(dailies))
-    write_manifest(
-        parent,
-        "replicates",
-        reproduce_command(parent, f" --replicates {replicates}"),
-        [parent / f"seed-{s}" for s in seeds],
-    )
-    present(parent, scenario)
-    return RunResult(parent, summary)

@@ -1,0 +1,244 @@
+"""Where the runs of a multi-run command (replicates, compare, sweep, search) execute.
+
+A run is a ``Job``: a scenario and the folder it belongs in. Wherever it executes, it runs
+*detached*: in a scratch folder of the process that runs it, and its files come back to the
+driver as data; the driver then *lands* them (writes the folder under a hidden name and
+renames it into place). So:
+
+- nothing assumes the workers share a filesystem with the driver;
+- a run folder is either complete or absent: an interrupted or crashed run leaves nothing
+  half-written, a task that Ray runs again after its worker died lands once;
+- the same jobs give the same files on either executor and for any number of workers, since
+  every file a run writes depends only on its scenario (seed included) and its folder's name.
+
+Two executors with one interface: ``local`` (processes on this machine, the default) and
+``ray`` (tasks on a Ray cluster; the ``ray`` extra). ``run_jobs`` drives either one: it skips
+the jobs whose folders are already there (resume), lands the rest as they finish, counts them
+on a progress bar, and on Ctrl-C stops launching at once, stops what runs within seconds, and
+names the folder to resume.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+import tempfile
+import warnings
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal, Protocol
+
+from tqdm import tqdm
+
+from simulator.config import Scenario
+from simulator.errors import InputWarning, Interrupted, UserError
+from simulator.outputs import MANIFEST, write_atomic, write_manifest
+from simulator.results import read_manifest, read_summary
+from simulator.runner import INCOMPLETE, reproduce_command, run_scenario
+
+ExecutorKind = Literal["local", "ray"]
+EXECUTORS: tuple[str, ...] = ("local", "ray")
+Files = dict[str, bytes]  # a run folder's files: path inside the folder -> content
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run of a multi-run command: its scenario and the folder its files land in."""
+
+    scenario: Scenario
+    folder: Path
+
+
+@dataclass(frozen=True)
+class ExecutorSettings:
+    """Which executor runs the jobs: ``workers`` processes (local; the CPUs a local Ray
+    cluster is started with), or a Ray cluster at ``address`` (else ``RAY_ADDRESS``, else a
+    local cluster started for the command and stopped after it)."""
+
+    kind: ExecutorKind = "local"
+    workers: int = 1
+    address: str | None = None
+    chosen: bool = False  # named on the command line (it then wins over a spec's executor:)
+
+    def __post_init__(self) -> None:
+        if self.kind not in EXECUTORS:
+            raise UserError(f"--executor: {self.kind!r} (allowed: {', '.join(EXECUTORS)})")
+        if self.workers < 1:
+            raise UserError(f"--workers: {self.workers} (allowed: 1 or more)")
+
+    def given(self, spec_kind: ExecutorKind) -> ExecutorSettings:
+        """The settings with the spec's ``executor:`` where the command line named none."""
+        return self if self.chosen else replace(self, kind=spec_kind)
+
+
+class Executor(Protocol):
+    def __enter__(self) -> Executor: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def run(self, jobs: list[Job]) -> Iterator[tuple[int, Files]]:
+        """Run ``jobs``; yield (position in ``jobs``, files) as each one finishes."""
+        ...
+
+
+def run_detached(scenario: Scenario, name: str) -> Files:
+    """Run ``scenario`` in a scratch folder called ``name`` and return the files it wrote (the
+    manifest excepted: it names where the folder lands, which the driver writes)."""
+    # The driver already validated the scenario and showed its input warnings once.
+    warnings.simplefilter("ignore", InputWarning)
+    with tempfile.TemporaryDirectory(prefix="murmur-run-") as scratch:
+        folder = Path(scratch) / name
+        run_scenario(scenario, folder, progress=False)
+        return {
+            path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.name != MANIFEST
+        }
+
+
+def finished(folder: Path) -> bool:
+    """Whether a run folder has landed (landing is atomic: if it is there, it is whole)."""
+    return (folder / "summary.json").is_file()
+
+
+def land(files: Files, folder: Path) -> None:
+    """Write a detached run's files into ``folder`` all at once: under a hidden name first,
+    renamed into place when complete (a leftover of an earlier crash is replaced)."""
+    partial = folder.with_name(f".{folder.name}.partial")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(partial, ignore_errors=True)
+    for relative, content in files.items():
+        path = partial / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    write_manifest(partial, "run", reproduce_command(folder))
+    os.replace(partial, folder)
+
+
+def spread_endpoints(jobs: list[Job]) -> list[Job]:
+    """With several model endpoints (``llm.base_url`` as a list), job i talks to endpoint
+    i mod n: the endpoints share the runs, and which run used which depends on the job list
+    alone, not on which worker ran it. The response cache is keyed without the endpoint, so
+    no request is paid for twice."""
+    spread = []
+    for i, job in enumerate(jobs):
+        urls = job.scenario.llm.base_url
+        if job.scenario.llm.backend == "openai" and isinstance(urls, list) and len(urls) > 1:
+            llm = job.scenario.llm.model_copy(update={"base_url": [urls[i % len(urls)]]})
+            job = Job(job.scenario.model_copy(update={"llm": llm}), job.folder)
+        spread.append(job)
+    return spread
+
+
+def run_jobs(
+    jobs: list[Job], settings: ExecutorSettings, desc: str, progress: bool, parent: Path
+) -> list[dict]:
+    """Run the jobs whose folders are not there yet; returns every job's summary, in job
+    order. Ctrl-C raises ``Interrupted`` naming ``parent`` and how to resume it."""
+    jobs = spread_endpoints(jobs)
+    todo = [job for job in jobs if not finished(job.folder)]
+    with tqdm(
+        total=len(jobs),
+        initial=len(jobs) - len(todo),
+        desc=desc,
+        unit="run",
+        disable=not progress,
+    ) as bar:
+        try:
+            if todo:
+                with make_executor(settings, len(todo)) as executor:
+                    for i, files in executor.run(todo):
+                        land(files, todo[i].folder)
+                        bar.update()
+        except KeyboardInterrupt:
+            done = sum(finished(job.folder) for job in jobs)
+            raise Interrupted(
+                f"interrupted: {done} of {len(jobs)} runs finished and are kept in {parent}; "
+                f"continue with: python run.py resume {parent}"
+            ) from None
+    return [read_summary(job.folder) for job in jobs]
+
+
+def begin_batch(parent: Path, kind: str, command: str, jobs: list[Job]) -> None:
+    """Say, before any run starts, what a multi-run folder will hold (its manifest lists
+    every run) and that it is not finished yet, with the command that continues it."""
+    write_manifest(parent, kind, command, [job.folder for job in jobs])
+    write_atomic(
+        parent / INCOMPLETE,
+        f"This {kind} has not finished (or was interrupted). Continue it, running only the "
+        f"runs that are missing, with:\n\n    python run.py resume {parent}\n",
+    )
+
+
+def end_batch(parent: Path) -> None:
+    (parent / INCOMPLETE).unlink(missing_ok=True)
+
+
+def batch_to_resume(folder: Path) -> str:
+    """The kind of an unfinished multi-run folder; a one-line UserError for a finished one."""
+    kind = read_manifest(folder).get("kind", "run")
+    if kind != "run" and not (folder / INCOMPLETE).is_file():
+        raise UserError(f"{folder}: this {kind} has already finished (no {INCOMPLETE})")
+    return kind
+
+
+def make_executor(settings: ExecutorSettings, jobs: int) -> Executor:
+    if settings.kind == "ray":
+        from simulator.ray_executor import RayExecutor
+
+        return RayExecutor(settings.workers, settings.address)
+    return LocalExecutor(max(1, min(settings.workers, jobs)))
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group; the driver alone decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class LocalExecutor:
+    """Processes on this machine (spawned, not forked: forking a process that has threads,
+    BLAS or tqdm, can deadlock)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalExecutor:
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_ignore_interrupts,
+        )
+        return self
+
+    def run(self, jobs: list[Job]) -> Iterator[tuple[int, Files]]:
+        assert self._pool is not None, "use LocalExecutor as a context manager"
+        futures: dict[Future, int] = {
+            self._pool.submit(run_detached, job.scenario, job.folder.name): i
+            for i, job in enumerate(jobs)
+        }
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=futures.__getitem__):
+                yield futures[future], future.result()
+
+    def __exit__(self, exc_type, *exc: object) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if exc_type is None:
+            pool.shutdown(wait=True)
+            return
+        # Interrupted or failed: launch nothing more and stop the runs now, not when they end.
+        # The standard library has no public way to stop busy workers before Python 3.14
+        # (ProcessPoolExecutor.terminate_workers), hence the fallback to its process table.
+        pool.shutdown(wait=False, cancel_futures=True)
+        terminate = getattr(pool, "terminate_workers", None)
+        if terminate is not None:
+            terminate()
+        else:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()

@@ -1,0 +1,86 @@
+"""The ``ray`` executor: each run is a Ray task (``pip install 'murmur[ray]'``).
+
+The cluster is the one at ``--ray-address`` (or ``RAY_ADDRESS``), else a local one started
+for the command on 127.0.0.1 with ``workers`` CPUs and stopped after it. The project's code
+travels with the tasks (Ray's ``py_modules``), so the worker nodes need the dependencies
+installed but not this checkout; the runs' files come back as task results and the driver
+writes them (simulator.executors), so no shared filesystem is assumed. A task whose worker
+dies is run again by Ray (``max_retries``); its folder lands once, when one attempt finishes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from simulator.errors import UserError
+from simulator.executors import Files, Job, run_detached
+
+RETRIES = 3  # attempts after a worker or node dies mid-task (Ray's system-failure retries)
+
+
+def _packages() -> list:
+    import agents
+    import interventions
+    import simulator
+
+    return [agents, interventions, simulator]
+
+
+class RayExecutor:
+    def __init__(self, workers: int, address: str | None):
+        self.workers = workers
+        self.address = address or os.environ.get("RAY_ADDRESS") or None
+        self._pending: list = []
+
+    def __enter__(self) -> RayExecutor:
+        try:
+            import ray
+        except ImportError:
+            raise UserError(
+                "--executor ray: Ray is not installed (install it with: pip install "
+                "'murmur[ray]', or use --executor local)"
+            ) from None
+        runtime_env = {"py_modules": _packages(), "env_vars": {"PYTHONWARNINGS": "ignore"}}
+        options = {"runtime_env": runtime_env, "log_to_driver": False, "logging_level": "ERROR"}
+        try:
+            if self.address:
+                ray.init(address=self.address, **options)
+            else:
+                ray.init(
+                    num_cpus=self.workers,
+                    include_dashboard=False,
+                    _node_ip_address="127.0.0.1",
+                    **options,
+                )
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            where = self.address or "a local cluster"
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise UserError(f"--ray-address: cannot connect to {where} ({first})") from None
+        self._task = ray.remote(num_cpus=1, max_retries=RETRIES)(run_detached)
+        return self
+
+    def run(self, jobs: list[Job]) -> Iterator[tuple[int, Files]]:
+        import ray
+        from ray.exceptions import RayTaskError
+
+        refs = {self._task.remote(job.scenario, job.folder.name): i for i, job in enumerate(jobs)}
+        self._pending = list(refs)
+        while self._pending:
+            done, self._pending = ray.wait(self._pending, num_returns=1)
+            for ref in done:
+                try:
+                    files = ray.get(ref)
+                except RayTaskError as exc:
+                    # the run's own error (a model that stopped answering, say), as locally
+                    raise exc.cause if isinstance(exc.cause, UserError) else exc from None
+                yield refs[ref], files
+
+    def __exit__(self, exc_type, *exc: object) -> None:
+        import ray
+
+        if exc_type is not None:
+            for ref in self._pending:  # launch nothing more; stop what runs now
+                ray.cancel(ref, force=True)
+        self._pending = []
+        ray.shutdown()  # disconnects; stops the cluster only if it was started for this command
