@@ -25,9 +25,11 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, Protocol
@@ -180,7 +182,7 @@ def batch_to_resume(folder: Path) -> str:
     """The kind of an unfinished multi-run folder; a one-line UserError for a finished one."""
     kind = read_manifest(folder).get("kind", "run")
     if kind != "run" and not (folder / INCOMPLETE).is_file():
-        raise UserError(f"{folder}: this {kind} has already finished (no {INCOMPLETE})")
+        raise UserError(f"{folder}: this {kind} has already finished")
     return kind
 
 
@@ -192,9 +194,32 @@ def make_executor(settings: ExecutorSettings, jobs: int) -> Executor:
     return LocalExecutor(max(1, min(settings.workers, jobs)))
 
 
-def _ignore_interrupts() -> None:
+def _worker_signals() -> None:
     # Ctrl-C reaches the whole process group; the driver alone decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Stopped by the driver: exit through Python (finally blocks remove the scratch folder,
+    # multiprocessing releases its semaphores) instead of dying where it stands.
+    signal.signal(signal.SIGTERM, _exit_now)
+
+
+def _exit_now(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def _children_ignore_interrupts() -> Iterator[None]:
+    """Processes started inside ignore Ctrl-C from their first instruction: an ignored signal
+    stays ignored across exec, and Python then installs no KeyboardInterrupt handler. (The
+    pool's initializer runs only after the worker has imported the simulation stack, a few
+    seconds in which a Ctrl-C would kill it with a traceback.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class LocalExecutor:
@@ -209,16 +234,17 @@ class LocalExecutor:
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_ignore_interrupts,
+            initializer=_worker_signals,
         )
         return self
 
     def run(self, jobs: list[Job]) -> Iterator[tuple[int, Files]]:
         assert self._pool is not None, "use LocalExecutor as a context manager"
-        futures: dict[Future, int] = {
-            self._pool.submit(run_detached, job.scenario, job.folder.name): i
-            for i, job in enumerate(jobs)
-        }
+        with _children_ignore_interrupts():  # the workers start during these submits
+            futures: dict[Future, int] = {
+                self._pool.submit(run_detached, job.scenario, job.folder.name): i
+                for i, job in enumerate(jobs)
+            }
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -235,10 +261,14 @@ class LocalExecutor:
         # Interrupted or failed: launch nothing more and stop the runs now, not when they end.
         # The standard library has no public way to stop busy workers before Python 3.14
         # (ProcessPoolExecutor.terminate_workers), hence the fallback to its process table.
-        pool.shutdown(wait=False, cancel_futures=True)
         terminate = getattr(pool, "terminate_workers", None)
         if terminate is not None:
             terminate()
-        else:
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+        pool.shutdown(wait=True)  # reaps the pool's queues (else a "leaked semaphore" warning)

@@ -270,18 +270,3 @@ def test_ctrl_c_names_the_folder_to_resume(tmp_path):
     ]
     resumed = run_cli("resume", str(folder), "--quiet")
     assert resumed.returncode == 0, resumed.stderr
-
-
-def test_ctrl_c_in_replicates_names_their_folder(tmp_path):
-    out = tmp_path / "out"
-    doc = {**SCENARIO, "population": {"size": 600, "initial_believers": 10}, "days": 30}
-    path = write_scenario(tmp_path, {**doc, "outputs": {"dir": str(out), "plots": False}})
-
-    def a_replicate_started():
-        return out.exists() and any(out.glob("*/seed-*/checkpoint.pkl"))
-
-    proc, err = interrupt_when(path, a_replicate_started, "run", "--replicates", "2")
-    (parent,) = out.iterdir()
-    assert proc.returncode == 130
-    wanted = f"interrupted: the runs finished so far are kept in {parent} "
-    assert any(line.startswith(wanted) for line in err.splitlines()), err
