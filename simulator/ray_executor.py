@@ -17,6 +17,10 @@ from simulator.errors import UserError
 from simulator.executors import Files, Job, run_detached
 
 RETRIES = 3  # attempts after a worker or node dies mid-task (Ray's system-failure retries)
+# A cluster started for the command listens on loopback only. Not 127.0.0.1: Ray replaces
+# that address (and "localhost") by the machine's outward-facing one, meant to be reachable
+# from other machines; any other address of the loopback range it keeps as given.
+LOOPBACK = "127.0.0.2"
 
 
 def _packages() -> list:
@@ -41,6 +45,7 @@ class RayExecutor:
                 "--executor ray: Ray is not installed (install it with: pip install "
                 "'murmur[ray]', or use --executor local)"
             ) from None
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no reports sent anywhere
         runtime_env = {"py_modules": _packages(), "env_vars": {"PYTHONWARNINGS": "ignore"}}
         options = {"runtime_env": runtime_env, "log_to_driver": False, "logging_level": "ERROR"}
         try:
@@ -48,9 +53,10 @@ class RayExecutor:
                 ray.init(address=self.address, **options)
             else:
                 ray.init(
+                    address="local",  # a new cluster, even when one runs on this machine
                     num_cpus=self.workers,
                     include_dashboard=False,
-                    _node_ip_address="127.0.0.1",
+                    _node_ip_address=LOOPBACK,
                     **options,
                 )
         except (ConnectionError, RuntimeError, ValueError) as exc:
