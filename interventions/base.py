@@ -213,6 +213,12 @@ class Intervention:
             return "start_day", after_last_day(start, days)
         return None
 
+    def least_cost(self, days: int) -> float:
+        """The governance cost it pays in a run of ``days`` days even if it reaches no one
+        (its fixed costs per round), a lower bound that lets a search refuse a budget no
+        programme can keep. By default 0: only what it does to agents costs anything."""
+        return 0.0
+
     def get_state(self) -> dict[str, Any]:
         """What changes during a run (for checkpoints)."""
         return {k: v for k, v in vars(self).items() if k != "params"}
@@ -257,3 +263,7 @@ class ScheduledParams(InterventionParams):
         if day < self.start_day or (self.until_day is not None and day > self.until_day):
             return False
         return (day - self.start_day) % self.every == 0
+
+    def rounds(self, days: int) -> int:
+        """How many rounds fall in a run of ``days`` days (day 0 included: before day 1)."""
+        return sum(self.due(day) for day in range(days + 1))

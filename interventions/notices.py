@@ -33,6 +33,9 @@ class OfficialDebunk(Intervention):
         cost_per_round: float = Field(10.0, ge=0, description="fixed cost of each broadcast")
         cost_per_agent: float = Field(0.1, ge=0, description="cost per agent reached")
 
+    def least_cost(self, days: int) -> float:
+        return self.params.rounds(days) * self.params.cost_per_round * self.params.trust
+
     def on_day_start(self, world: World) -> None:
         p = self.params
         if not p.due(world.day):
@@ -86,6 +89,9 @@ class Prebunk(Intervention):
             importance=1.0,
             cost_each=p.cost_per_agent * p.strength,
         )
+
+    def least_cost(self, days: int) -> float:
+        return self.params.rounds(days) * self.params.cost_per_round * self.params.strength
 
     def on_run_start(self, world: World) -> None:
         if self.params.start_day == 0:

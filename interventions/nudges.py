@@ -32,6 +32,10 @@ class AccuracyNudge(Intervention):
         cost_per_round: float = Field(5.0, ge=0)
         cost_per_nudge: float = Field(0.02, ge=0)
 
+    def least_cost(self, days: int) -> float:
+        p = self.params
+        return p.rounds(days) * p.cost_per_round * p.strength / REFERENCE_STRENGTH
+
     def on_day_start(self, world: World) -> None:
         p = self.params
         if not p.due(world.day):

@@ -6,6 +6,7 @@
     python run.py estimate SCENARIO                  # requests, tokens and cost before a run
     python run.py compare scenarios/compare_interventions.yaml
     python run.py sweep scenarios/sweep_debunk.yaml
+    python run.py search scenarios/search_debunk.yaml  # the best intervention programmes
     python run.py forecast SNAPSHOTS.csv --observe 1h --horizon final
     python run.py forecast-eval --data CASCADES_DIR  # the forecasters on real cascades
     python run.py plot RESULTS_DIR
@@ -37,6 +38,7 @@ COMMANDS = (
     "estimate",
     "compare",
     "sweep",
+    "search",
     "forecast",
     "forecast-eval",
     "plot",
@@ -125,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     for name, what in (
         ("compare", "run named arms of interventions x seeds; table, curves, cost vs effect"),
         ("sweep", "run a grid over one intervention's parameters x seeds; table and heatmaps"),
+        (
+            "search",
+            "search intervention programmes for the best spread against cost (NSGA-II; "
+            "pip install 'murmur[search]'); trials, Pareto front with intervals",
+        ),
     ):
         cmd = sub.add_parser(name, help=what)
         cmd.add_argument("spec", type=Path, help=f"{name} spec YAML (docs/INTERVENTIONS.md)")
@@ -447,6 +454,40 @@ def _print_comparison(folder: Path, table) -> int:
     return _unreliable_runs(table)
 
 
+def _cmd_search(args: argparse.Namespace) -> int:
+    from simulator.search import run_search
+
+    return _print_search(run_search(args.spec, _executor(args), not args.quiet, args.out))
+
+
+def _print_search(result) -> int:
+    trials, front = result.trials, result.front
+    print(f"results: {result.folder}")
+    done = trials[trials["state"] == "complete"]
+    print(
+        f"{len(trials)} candidates ({int(done['feasible'].sum())} within the budget); "
+        f"{len(front)} on the Pareto front, re-run with {int(front['replicates'].iloc[0])} "
+        "seeds:"
+    )
+    print(f"{'trial':>6}{'spread (95% CI)':>24}{'cost (95% CI)':>24}  programme")
+    for row in front.itertuples():
+        spread = f"{row.spread:.2f} ({row.spread_lo:.2f}-{row.spread_hi:.2f})"
+        cost = (
+            f"{row.governance_cost:.1f} ({row.governance_cost_lo:.1f}-{row.governance_cost_hi:.1f})"
+        )
+        print(f"{row.trial:>6}{spread:>24}{cost:>24}  {row.programme}")
+    if result.arms is not None:
+        print("compare arms on the same seeds (matched: front trials at most as costly and "
+              "spreading at most as far):")  # fmt: skip
+        for row in result.arms.itertuples():
+            matched = row.matched_by if isinstance(row.matched_by, str) and row.matched_by else "-"
+            print(
+                f"  {row.arm:<20} spread {row.spread:.2f}, cost {row.governance_cost:.1f}; "
+                f"matched by {matched}"
+            )
+    return 0
+
+
 def _unreliable_runs(table) -> int:
     """Say so, and return exit code 3, when any run of a compare or sweep was unreliable."""
     count = int(table["unreliable_runs"].sum())
@@ -616,6 +657,7 @@ def main(argv: list[str] | None = None) -> int:
         "estimate": _cmd_estimate,
         "compare": _cmd_compare,
         "sweep": _cmd_sweep,
+        "search": _cmd_search,
         "forecast": _cmd_forecast,
         "forecast-eval": _cmd_forecast_eval,
         "situations": _cmd_situations,

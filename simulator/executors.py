@@ -135,10 +135,16 @@ def spread_endpoints(jobs: list[Job]) -> list[Job]:
 
 
 def run_jobs(
-    jobs: list[Job], settings: ExecutorSettings, desc: str, progress: bool, parent: Path
+    jobs: list[Job],
+    settings: ExecutorSettings,
+    desc: str,
+    progress: bool,
+    parent: Path,
+    executor: Executor | None = None,
 ) -> list[dict]:
     """Run the jobs whose folders are not there yet; returns every job's summary, in job
-    order. Ctrl-C raises ``Interrupted`` naming ``parent`` and how to resume it."""
+    order. Ctrl-C raises ``Interrupted`` naming ``parent`` and how to resume it. A command
+    that runs jobs in rounds (search) passes the ``executor`` it keeps open between them."""
     jobs = spread_endpoints(jobs)
     todo = [job for job in jobs if not finished(job.folder)]
     with tqdm(
@@ -149,11 +155,11 @@ def run_jobs(
         disable=not progress,
     ) as bar:
         try:
-            if todo:
-                with make_executor(settings, len(todo)) as executor:
-                    for i, files in executor.run(todo):
-                        land(files, todo[i].folder)
-                        bar.update()
+            if todo and executor is not None:
+                _land_all(executor, todo, bar)
+            elif todo:
+                with make_executor(settings, len(todo)) as started:
+                    _land_all(started, todo, bar)
         except KeyboardInterrupt:
             done = sum(finished(job.folder) for job in jobs)
             raise Interrupted(
@@ -161,6 +167,12 @@ def run_jobs(
                 f"continue with: python run.py resume {parent}"
             ) from None
     return [read_summary(job.folder) for job in jobs]
+
+
+def _land_all(executor: Executor, jobs: list[Job], bar: tqdm) -> None:
+    for i, files in executor.run(jobs):
+        land(files, jobs[i].folder)
+        bar.update()
 
 
 def begin_batch(parent: Path, kind: str, command: str, jobs: list[Job]) -> None:

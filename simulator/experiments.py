@@ -199,6 +199,10 @@ def check_spec(path: Path) -> str:
     """Validate a compare or sweep spec with its base scenario and every arm or grid cell;
     returns a one-line description."""
     document = read_yaml(path, "spec")
+    if isinstance(document, dict) and "interventions" in document and "arms" not in document:
+        from simulator.search import check_search
+
+        return check_search(path)
     if isinstance(document, dict) and "grid" in document:
         spec, _, _, scenarios = _plan_sweep(path, None)
         what = f"sweep {spec.name}: {len(scenarios)} cells"

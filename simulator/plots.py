@@ -24,6 +24,7 @@ from simulator.results import (
     ComparisonResults,
     ReplicateResults,
     RunResults,
+    SearchResults,
     SweepResults,
     open_results,
 )
@@ -83,6 +84,8 @@ def draw_plots(folder: Path) -> list[Path]:
         return [replicate_curves(results)]
     if isinstance(results, ComparisonResults):
         return [arm_differences(results), cost_effect(results)]
+    if isinstance(results, SearchResults):
+        return [pareto_front(results)]
     return [sweep_maps(results)]
 
 
@@ -310,6 +313,69 @@ def cost_effect(results: ComparisonResults) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=8.5)
     return _save(fig, results.folder / "cost_effect.png")
+
+
+SPREAD_LABELS = {
+    "auc": "spread: believer-share-days (area under the believer-share curve)",
+    "peak": "spread: peak believers",
+}
+
+
+def pareto_front(results: SearchResults) -> Path:
+    """Every candidate the search evaluated (grey; budget-breaking ones hollow), the front
+    re-run on more seeds with 95% intervals on both axes, and the hand-picked arms of a
+    compare spec on the same seeds when the spec named one."""
+    s, trials, front = results.summary, results.trials, results.front
+    fig, ax = plt.subplots(figsize=(8.5, 5.4))
+    done = trials[trials["state"] == "complete"]
+    feasible = done["feasible"].astype(bool)
+    ax.scatter(
+        done.loc[feasible, "governance_cost"],
+        done.loc[feasible, "spread"],
+        s=14,
+        color="#BBBBBB",
+        label=f"candidates ({len(s['seeds'])} seeds each)",
+    )
+    if (~feasible).any():
+        ax.scatter(
+            done.loc[~feasible, "governance_cost"],
+            done.loc[~feasible, "spread"],
+            s=14,
+            facecolors="none",
+            edgecolors="#BBBBBB",
+            label=f"over budget {s['budget']:g}",
+        )
+    if s.get("budget") is not None:
+        ax.axvline(s["budget"], color="#888888", ls=":", lw=1)
+
+    def with_intervals(table: pd.DataFrame, **style) -> None:
+        x, y = table["governance_cost"].to_numpy(), table["spread"].to_numpy()
+        xerr = np.vstack([x - table["governance_cost_lo"], table["governance_cost_hi"] - x])
+        yerr = np.vstack([y - table["spread_lo"], table["spread_hi"] - y])
+        ax.errorbar(x, y, xerr=xerr, yerr=yerr, capsize=3, zorder=3, **style)
+
+    front = front.sort_values("governance_cost")
+    with_intervals(
+        front,
+        fmt="D-",
+        color="#C44E52",
+        lw=1,
+        label=f"Pareto front ({len(s['final_seeds'])} seeds, 95% intervals)",
+    )
+    for row in front.itertuples():
+        ax.annotate(f"#{row.trial}", (row.governance_cost, row.spread), xytext=(6, 4),
+                    textcoords="offset points", fontsize=8, color="#C44E52")  # fmt: skip
+    if results.arms is not None:
+        with_intervals(results.arms, fmt="s", color="#4C72B0", label="compare arms (same seeds)")
+        for row in results.arms.itertuples():
+            ax.annotate(row.arm, (row.governance_cost, row.spread), xytext=(6, -10),
+                        textcoords="offset points", fontsize=8, color="#4C72B0")  # fmt: skip
+    ax.set_xlabel("governance cost (cost units per run)")
+    ax.set_ylabel(SPREAD_LABELS[s["objective"]])
+    ax.set_title(f"{s['name']}: {s['trials']} candidates; both objectives minimised", fontsize=10.5)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize=8.5)
+    return _save(fig, results.folder / "pareto.png")
 
 
 SWEEP_PANELS = (

@@ -23,7 +23,7 @@ from simulator.outputs import MANIFEST
 from simulator.yaml_reader import read_yaml
 
 SUMMARY_KEYS = ("scenario", "population", "seed", "topic", "sis_fit")
-KINDS = ("run", "replicates", "comparison", "sweep")
+KINDS = ("run", "replicates", "comparison", "sweep", "search")
 
 
 @dataclass
@@ -76,7 +76,17 @@ class SweepResults:
         return str(self.spec.get("intervention", {}).get("type", "?"))
 
 
-Results = RunResults | ReplicateResults | ComparisonResults | SweepResults
+@dataclass
+class SearchResults:
+    folder: Path
+    manifest: dict[str, Any]
+    summary: dict[str, Any]
+    trials: pd.DataFrame  # trials.csv: every candidate
+    front: pd.DataFrame  # pareto.csv: the front re-run with intervals
+    arms: pd.DataFrame | None  # arms.csv: a compare spec's arms on the same seeds
+
+
+Results = RunResults | ReplicateResults | ComparisonResults | SweepResults | SearchResults
 
 
 def folder_kind(folder: Path) -> str:
@@ -137,6 +147,17 @@ def open_results(folder: Path) -> Results:
         }
         population = int(spec["base_resolved"]["population"]["size"])
         return ComparisonResults(folder, manifest, summary, table, curves, spec, population)
+    if kind == "search":
+        summary = read_summary(folder, ("name", "objective", "seeds", "final_seeds"), "search")
+        arms = folder / "arms.csv"
+        return SearchResults(
+            folder,
+            manifest,
+            summary,
+            _read_csv(folder / "trials.csv"),
+            _read_csv(folder / "pareto.csv"),
+            _read_csv(arms) if arms.is_file() else None,
+        )
     summary = read_summary(folder, ("name", "grid", "no_intervention_auc"), "sweep")
     return SweepResults(
         folder,
