@@ -74,15 +74,25 @@ class _Bound(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Range(_Bound):
-    """A number between ``low`` and ``high`` (integers if both are; ``step`` for integers)."""
+class Bound(_Bound):
+    """Where a parameter may lie: ``{low, high}`` (integers if both are, with an optional
+    ``step``; else a real interval) or ``{choices: [...]}``."""
 
-    low: int | float
-    high: int | float
-    step: int | None = Field(None, ge=1, description="integers only: the grid step")
+    low: int | float | None = None
+    high: int | float | None = None
+    step: int | None = Field(None, ge=1, description="integer ranges only: the grid step")
+    choices: list[str | int | float | bool] | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> Range:
+    def _one_kind(self) -> Bound:
+        if self.choices is not None:
+            if self.low is not None or self.high is not None:
+                raise ValueError("either low and high, or choices (allowed: one of the two)")
+            if not self.choices:
+                raise ValueError("choices is empty (allowed: a list of 1 or more values)")
+            return self
+        if self.low is None or self.high is None:
+            raise ValueError("needs low and high, or choices")
         if self.low > self.high:
             raise ValueError(f"low {self.low} is above high {self.high} (allowed: low <= high)")
         if self.step is not None and not self.integers:
@@ -94,16 +104,7 @@ class Range(_Bound):
         return isinstance(self.low, int) and isinstance(self.high, int)
 
     def corners(self) -> list[Any]:
-        return [self.low, self.high]
-
-
-class Choices(_Bound):
-    """One of ``choices``."""
-
-    choices: list[str | int | float | bool] = Field(min_length=1)
-
-    def corners(self) -> list[Any]:
-        return list(self.choices)
+        return list(self.choices) if self.choices is not None else [self.low, self.high]
 
 
 class Searched(_Bound):
@@ -111,7 +112,7 @@ class Searched(_Bound):
 
     optional: bool = Field(False, description="the search may leave it out")
     fixed: dict[str, Any] = Field(default_factory=dict, description="parameters held fixed")
-    search: dict[str, Range | Choices] = Field(default_factory=dict, description="bounds")
+    search: dict[str, Bound] = Field(default_factory=dict, description="bounds")
 
 
 class SearchSpec(_Experiment):
@@ -247,7 +248,7 @@ def _distributions(spec: SearchSpec) -> dict[str, Any]:
         if searched.optional:
             out[f"{name}.use"] = d.CategoricalDistribution([True, False])
         for key, bound in searched.search.items():
-            if isinstance(bound, Choices):
+            if bound.choices is not None:
                 out[f"{name}.{key}"] = d.CategoricalDistribution(bound.choices)
             elif bound.integers:
                 step = bound.step or 1
