@@ -50,8 +50,17 @@ def test_ctrl_c_stops_a_comparison_at_once_and_resume_finishes_it(tmp_path):
 
     out = tmp_path / "cut"
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), "compare", str(spec), "--out", str(out)]
-        + ["--workers", "2", "--quiet"],
+        [
+            sys.executable,
+            str(ROOT / "run.py"),
+            "compare",
+            str(spec),
+            "--out",
+            str(out),
+            "--workers",
+            "2",
+            "--quiet",
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -56,7 +56,7 @@ def cluster(tmp_path_factory):
     head = [RAY, "start", "--head", "--port", address.split(":")[1], "--temp-dir", str(temp)]
     worker = [RAY, "start", "--address", address]
     try:
-        for command in (head + ["--include-dashboard=false"], worker):
+        for command in ([*head, "--include-dashboard=false"], worker):
             started = subprocess.run(
                 command + common, env=env, capture_output=True, text=True, timeout=120
             )
@@ -85,8 +85,18 @@ def test_a_comparison_on_ray_survives_a_killed_worker_and_equals_local(tmp_path,
     assert local.returncode == 0, local.stderr
 
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), "compare", str(spec)]
-        + ["--out", str(tmp_path / "ray"), "--executor", "ray", "--ray-address", address],
+        [
+            sys.executable,
+            str(ROOT / "run.py"),
+            "compare",
+            str(spec),
+            "--out",
+            str(tmp_path / "ray"),
+            "--executor",
+            "ray",
+            "--ray-address",
+            address,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

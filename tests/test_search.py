@@ -90,8 +90,17 @@ def test_an_interrupted_search_resumes_to_the_same_files(tmp_path, spec):
     assert whole.returncode == 0, whole.stderr
     out = tmp_path / "cut"
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), "search", str(spec), "--out", str(out)]
-        + ["--workers", "1", "--quiet"],
+        [
+            sys.executable,
+            str(ROOT / "run.py"),
+            "search",
+            str(spec),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+            "--quiet",
+        ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
