@@ -676,3 +676,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # before any results folder existed
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the output went to a pager or `head` that closed early
+        # as the Python docs advise: send what is left to devnull, so the flush at exit
+        # does not fail again with a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

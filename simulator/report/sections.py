@@ -17,12 +17,14 @@ import yaml
 
 from simulator import derived, early_warning
 from simulator import metrics as m
+from simulator.errors import UserError
 from simulator.report import charts
 from simulator.results import (
     ComparisonResults,
     ReplicateResults,
     Results,
     RunResults,
+    SearchResults,
     SweepResults,
 )
 
@@ -73,6 +75,11 @@ def page_for(results: Results) -> Page:
         return replicates_page(results)
     if isinstance(results, ComparisonResults):
         return comparison_page(results)
+    if isinstance(results, SearchResults):
+        raise UserError(
+            f"{results.folder}: a search folder has no report.html yet; its figure is "
+            "pareto.png and its tables trials.csv, pareto.csv (and arms.csv)"
+        )
     return sweep_page(results)
 
 
