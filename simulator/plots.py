@@ -346,7 +346,7 @@ def pareto_front(results: SearchResults) -> Path:
             label=f"over budget {s['budget']:g}",
         )
     if s.get("budget") is not None:
-        ax.axvline(s["budget"], color="#888888", ls=":", lw=1)
+        ax.axvline(s["budget"], color="#888888", ls=":", lw=1, label=f"budget {s['budget']:g}")
 
     def with_intervals(table: pd.DataFrame, **style) -> None:
         x, y = table["governance_cost"].to_numpy(), table["spread"].to_numpy()
