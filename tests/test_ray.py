@@ -119,3 +119,46 @@ def test_a_comparison_on_ray_survives_a_killed_worker_and_equals_local(tmp_path,
     assert len(landed(on_ray)) == 6  # each run landed once, the killed one after its retry
     assert not list(on_ray.glob("**/.*.partial"))
     same_outputs(on_ray, on_local, ["comparison.csv"])
+
+
+def test_ctrl_c_on_ray_keeps_finished_runs_and_resume_on_ray_completes(tmp_path, cluster):
+    address, env = cluster
+    write_scenario(tmp_path, {**BASE, "days": 6, "population": {"size": 300}}, "base.yaml")
+    spec = write_scenario(tmp_path, SPEC, "compare.yaml")
+    local = run_cli("compare", str(spec), "--out", str(tmp_path / "local"), "--quiet")
+    assert local.returncode == 0, local.stderr
+    out = tmp_path / "cut"
+    ray = ["--executor", "ray", "--ray-address", address]
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), "compare", str(spec), "--out", str(out), *ray],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.exists() and any(out.glob("*/*/seed-*/summary.json")):
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, f"finished before the interrupt: {proc.stderr.read()}"
+    os.killpg(proc.pid, signal.SIGINT)
+    sent = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert time.monotonic() - sent < 10
+    folder = only_folder(out)
+    assert f"continue with: python run.py resume {folder}" in err
+    assert 1 <= len(landed(folder)) < 6
+    resumed = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "resume", str(folder), *ray, "--quiet"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    same_outputs(folder, only_folder(tmp_path / "local"), ["comparison.csv"])
