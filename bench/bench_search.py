@@ -7,7 +7,7 @@ arms skipped: only the search stage is measured). Trials depend only on the spec
 their number (simulator/search.py), so the first ``trials`` of this long search are exactly
 the spec's own search: one run gives the whole curve. Prints, after every generation, the
 hypervolume of the feasible front found so far (both objectives minimised; reference point:
-the no-intervention spread and the budget, or the largest cost seen), and the number of
+the largest spread of any candidate and the budget, or the largest cost seen), and the number of
 evaluations after which it is within 5% of the hypervolume found with the whole budget.
 """
 
