@@ -11,7 +11,7 @@
     python run.py forecast-eval --data CASCADES_DIR  # the forecasters on real cascades
     python run.py plot RESULTS_DIR
     python run.py report RESULTS_DIR                 # report.html: one page to open and share
-    python run.py resume RESULTS_DIR                 # continue an interrupted run
+    python run.py resume RESULTS_DIR                 # continue an interrupted run or batch of runs
     python run.py situations SCENARIO --out DIR      # ask its model a designed study set
     python run.py fit-surrogate DIR --out FIT_DIR    # fit the surrogate to those answers
 

@@ -85,19 +85,35 @@ class Executor(Protocol):
         ...
 
 
+class _StopRun(BaseException):
+    """Raised in a local worker by the driver's SIGTERM while it runs a job."""
+
+
+_running = False  # whether this worker process is inside run_detached (see _worker_signals)
+
+
 def run_detached(scenario: Scenario, name: str) -> Files:
     """Run ``scenario`` in a scratch folder called ``name`` and return the files it wrote (the
     manifest excepted: it names where the folder lands, which the driver writes)."""
+    global _running
     # The driver already validated the scenario and showed its input warnings once.
     warnings.simplefilter("ignore", InputWarning)
-    with tempfile.TemporaryDirectory(prefix="murmur-run-") as scratch:
-        folder = Path(scratch) / name
-        run_scenario(scenario, folder, progress=False)
-        return {
-            path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*"))
-            if path.is_file() and path.name != MANIFEST
-        }
+    try:
+        _running = True
+        with tempfile.TemporaryDirectory(prefix="murmur-run-") as scratch:
+            folder = Path(scratch) / name
+            run_scenario(scenario, folder, progress=False)
+            return {
+                path.relative_to(folder).as_posix(): path.read_bytes()
+                for path in sorted(folder.rglob("*"))
+                if path.is_file() and path.name != MANIFEST
+            }
+    except _StopRun:
+        # The scratch folder is gone; leave now. Returning (or raising anything the pool
+        # catches) would let this worker take the next queued job.
+        os._exit(128 + signal.SIGTERM)
+    finally:
+        _running = False
 
 
 def finished(folder: Path) -> bool:
@@ -209,13 +225,15 @@ def make_executor(settings: ExecutorSettings, jobs: int) -> Executor:
 def _worker_signals() -> None:
     # Ctrl-C reaches the whole process group; the driver alone decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Stopped by the driver: exit through Python (finally blocks remove the scratch folder,
-    # multiprocessing releases its semaphores) instead of dying where it stands.
+    # Stopped by the driver: a running job unwinds first (its scratch folder is removed),
+    # then the process exits at once, so it cannot take another queued job.
     signal.signal(signal.SIGTERM, _exit_now)
 
 
 def _exit_now(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
+    if _running:
+        raise _StopRun  # unwinds the run, so its scratch folder is removed, then exits
+    os._exit(128 + signum)  # idle: nothing to clean up
 
 
 @contextmanager
@@ -243,6 +261,15 @@ class LocalExecutor:
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> LocalExecutor:
+        # Workers stopped mid-job leave the pool "broken", and the pool then never finalizes
+        # its queues' semaphores; multiprocessing's resource tracker (a process started with
+        # the pool, reading this environment) unlinks them itself at exit, but also prints a
+        # "leaked semaphore" warning that would follow the one-line interrupt message.
+        quiet = "ignore::UserWarning:multiprocessing.resource_tracker"
+        if quiet not in os.environ.get("PYTHONWARNINGS", ""):
+            os.environ["PYTHONWARNINGS"] = ",".join(
+                w for w in (os.environ.get("PYTHONWARNINGS"), quiet) if w
+            )
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -283,4 +310,5 @@ class LocalExecutor:
             process.terminate()
         for process in processes:
             process.join(timeout=5)
-        pool.shutdown(wait=True)  # reaps the pool's queues (else a "leaked semaphore" warning)
+            if process.is_alive():
+                process.kill()
