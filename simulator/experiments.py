@@ -136,11 +136,15 @@ def _quietly(scenario: Scenario, seed: int) -> Scenario:
     return scenario.model_copy(update={"seed": seed, "outputs": outputs})
 
 
-def _load_resolved(folder: Path, name: str, model: type[_Experiment]) -> tuple[Any, Scenario]:
-    """The spec and base scenario an unfinished compare or sweep folder was started with."""
+def _load_resolved(
+    folder: Path, name: str, model: type[_Experiment]
+) -> tuple[Any, Scenario, dict[str, Any]]:
+    """The spec and base scenario an unfinished compare, sweep or search folder was started
+    with, and whatever else the command wrote beside them (a search's compare arms)."""
     document = read_yaml(folder / name)
     base = parse_scenario(document.pop("base_resolved"), folder)
-    return model.model_validate(document), base
+    extra = {key: document.pop(key) for key in list(document) if key not in model.model_fields}
+    return model.model_validate(document), base, extra
 
 
 def _with_interventions(base: Scenario, entries: list[dict], where: str) -> Scenario:
@@ -304,7 +308,7 @@ def resume_comparison(
 ) -> tuple[Path, pd.DataFrame]:
     """Run the missing runs of an interrupted comparison folder, then write its table."""
     batch_to_resume(folder)
-    spec, base = _load_resolved(folder, "comparison.resolved.yaml", ComparisonSpec)
+    spec, base, _ = _load_resolved(folder, "comparison.resolved.yaml", ComparisonSpec)
     reference, arms = _comparison_arms(spec, base)
     check_endpoints(base)
     jobs = _comparison_jobs(spec, base, arms, folder)
@@ -385,7 +389,7 @@ def resume_sweep(
 ) -> tuple[Path, pd.DataFrame]:
     """Run the missing runs of an interrupted sweep folder, then write its table."""
     batch_to_resume(folder)
-    spec, base = _load_resolved(folder, "sweep.resolved.yaml", SweepSpec)
+    spec, base, _ = _load_resolved(folder, "sweep.resolved.yaml", SweepSpec)
     keys, scenarios = _sweep_cells(spec, base)
     check_endpoints(base)
     jobs = _sweep_jobs(spec, base, keys, scenarios, folder)

@@ -45,6 +45,7 @@ from simulator.experiments import (
     ComparisonSpec,
     _comparison_arms,
     _Experiment,
+    _load_resolved,
     _load_spec,
     _quietly,
     _seeds,
@@ -155,10 +156,7 @@ def _optuna():
 
 
 def _load(path: Path, out: Path | None) -> tuple[SearchSpec, Scenario, dict]:
-    try:
-        spec, base = _load_spec(path, SearchSpec, out)
-    except ValidationError as exc:  # pragma: no cover - _load_spec formats its own
-        raise ScenarioError(format_validation_error(exc)) from None
+    spec, base = _load_spec(path, SearchSpec, out)
     arms = _compare_arms(spec, path.parent) if spec.compare else {}
     _check_bounds(spec, base)
     require_memory(base)
@@ -304,18 +302,10 @@ def run_search(
 def resume_search(folder: Path, executor: ExecutorSettings, progress: bool = True):
     """Continue an interrupted search: finish the trials it had asked for, then go on."""
     batch_to_resume(folder)
-    document = read_yaml(folder / "search.resolved.yaml")
-    arms = document.pop("compare_arms", {}) or {}
-    spec, base = _load_resolved_search(folder, document)
+    spec, base, extra = _load_resolved(folder, "search.resolved.yaml", SearchSpec)
+    arms = extra.get("compare_arms") or {}
     check_endpoints(base)
     return _search(spec, base, arms, folder, executor.given(spec.executor), progress)
-
-
-def _load_resolved_search(folder: Path, document: dict) -> tuple[SearchSpec, Scenario]:
-    from simulator.config import parse_scenario
-
-    base = parse_scenario(document.pop("base_resolved"), folder)
-    return SearchSpec.model_validate(document), base
 
 
 def _trial_seed(seed: int, number: int) -> int:
