@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,15 +17,43 @@ ROOT = Path(__file__).resolve().parents[1]
 SEISMIC_DATA = ROOT.parent / "shared" / "data" / "seismic-dev"
 
 
-def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path = ROOT, timeout: float = 300, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run ``python run.py ARGS`` as a user would, capturing output."""
     return subprocess.run(
         [sys.executable, str(ROOT / "run.py"), *args],
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+
+
+def interrupt_when(
+    args: list[str], ready, env: dict | None = None, wait: float = 180
+) -> tuple[subprocess.Popen, str, float]:
+    """Start ``python run.py ARGS`` in its own process group and send Ctrl-C (SIGINT to the
+    group, as a terminal does) once ``ready()`` is true; returns the finished process, its
+    stderr and the seconds from the Ctrl-C to its exit."""
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "run.py"), *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline and proc.poll() is None and not ready():
+        time.sleep(0.01)
+    assert proc.poll() is None, f"finished before the interrupt: {proc.stderr.read()}"
+    os.killpg(proc.pid, signal.SIGINT)
+    sent = time.monotonic()
+    _, err = proc.communicate(timeout=120)
+    return proc, err, time.monotonic() - sent
 
 
 def only_folder(root: Path) -> Path:

@@ -2,14 +2,10 @@
 once and keeps every finished run; resume runs only what is missing and writes the same files
 as a command that was never interrupted."""
 
-import os
 import shutil
-import signal
-import subprocess
-import sys
 import time
 
-from tests.conftest import ROOT, only_folder, run_cli, write_scenario
+from tests.conftest import interrupt_when, only_folder, run_cli, write_scenario
 
 BASE = {
     "name": "batch",
@@ -49,34 +45,10 @@ def test_ctrl_c_stops_a_comparison_at_once_and_resume_finishes_it(tmp_path):
     uninterrupted = only_folder(tmp_path / "whole")
 
     out = tmp_path / "cut"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "run.py"),
-            "compare",
-            str(spec),
-            "--out",
-            str(out),
-            "--workers",
-            "2",
-            "--quiet",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    proc, err, stopped_after = interrupt_when(
+        ["compare", str(spec), "--out", str(out), "--workers", "2", "--quiet"],
+        lambda: out.exists() and any(out.glob("*/*/seed-*/summary.json")),
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if out.exists() and any(out.glob("*/*/seed-*/summary.json")):
-            break
-        time.sleep(0.01)
-    assert proc.poll() is None, f"finished before the interrupt: {proc.stderr.read()}"
-    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C, as a terminal sends it
-    sent = time.monotonic()
-    _, err = proc.communicate(timeout=60)
-    stopped_after = time.monotonic() - sent
     folder = only_folder(out)
     kept = landed(folder)
     assert proc.returncode == 130

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, only_folder, run_cli, write_scenario
+from tests.conftest import ROOT, interrupt_when, only_folder, run_cli, write_scenario
 from tests.test_batches import landed, same_outputs
 
 pytest.importorskip("ray", reason="the ray extra (scripts/setup.sh test installs it)")
@@ -129,36 +129,16 @@ def test_ctrl_c_on_ray_keeps_finished_runs_and_resume_on_ray_completes(tmp_path,
     assert local.returncode == 0, local.stderr
     out = tmp_path / "cut"
     ray = ["--executor", "ray", "--ray-address", address]
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), "compare", str(spec), "--out", str(out), *ray],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    proc, err, stopped_after = interrupt_when(
+        ["compare", str(spec), "--out", str(out), *ray, "--quiet"],
+        lambda: out.exists() and any(out.glob("*/*/seed-*/summary.json")),
+        env,
     )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and proc.poll() is None:
-        if out.exists() and any(out.glob("*/*/seed-*/summary.json")):
-            break
-        time.sleep(0.01)
-    assert proc.poll() is None, f"finished before the interrupt: {proc.stderr.read()}"
-    os.killpg(proc.pid, signal.SIGINT)
-    sent = time.monotonic()
-    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
-    assert time.monotonic() - sent < 10
+    assert stopped_after < 10
     folder = only_folder(out)
     assert f"continue with: python run.py resume {folder}" in err
     assert 1 <= len(landed(folder)) < 6
-    resumed = subprocess.run(
-        [sys.executable, str(ROOT / "run.py"), "resume", str(folder), *ray, "--quiet"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    resumed = run_cli("resume", str(folder), *ray, "--quiet", env=env)
     assert resumed.returncode == 0, resumed.stderr
     same_outputs(folder, only_folder(tmp_path / "local"), ["comparison.csv"])

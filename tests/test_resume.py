@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT, run_cli, write_scenario
+from tests.conftest import ROOT, interrupt_when, run_cli, write_scenario
 
 SCENARIO = {
     "name": "resumable",
@@ -233,26 +233,6 @@ def test_resumed_real_model_run_does_not_pay_twice(tmp_path, monkeypatch):
         assert (folder / name).read_bytes() == (whole.folder / name).read_bytes(), name
 
 
-def interrupt_when(path, ready, *args):
-    """Start ``run.py`` on ``path``, send Ctrl-C (SIGINT to its process group) once
-    ``ready()`` is true; returns the finished process and its stderr."""
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), *args, str(path), "--quiet"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None and not ready():
-        time.sleep(0.01)
-    assert proc.poll() is None, f"finished before the interrupt: {proc.stderr.read()}"
-    os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=120)
-    return proc, err
-
-
 def test_ctrl_c_names_the_folder_to_resume(tmp_path):
     out = tmp_path / "out"
     path = write_scenario(tmp_path, {**SCENARIO, "outputs": {"dir": str(out), "plots": False}})
@@ -261,7 +241,7 @@ def test_ctrl_c_names_the_folder_to_resume(tmp_path):
         runs = list(out.glob("*")) if out.exists() else []
         return bool(runs) and checkpoint_day(runs[0]) >= 2
 
-    proc, err = interrupt_when(path, one_day_saved)
+    proc, err, _ = interrupt_when([str(path), "--quiet"], one_day_saved)
     (folder,) = out.iterdir()
     assert proc.returncode == 130
     assert err.strip().splitlines() == [

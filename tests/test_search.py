@@ -1,16 +1,10 @@
 """run.py search end to end: the trials, the front with intervals, determinism over workers,
 an interrupted search resumed to the same files, and bad specs refused in one line."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-
 import pandas as pd
 import pytest
 
-from tests.conftest import ROOT, only_folder, run_cli, write_scenario
+from tests.conftest import interrupt_when, only_folder, run_cli, write_scenario
 
 pytest.importorskip("optuna", reason="the search extra (scripts/setup.sh test installs it)")
 
@@ -89,32 +83,10 @@ def test_an_interrupted_search_resumes_to_the_same_files(tmp_path, spec):
     whole = run_cli("search", str(spec), "--out", str(tmp_path / "whole"), "--quiet")
     assert whole.returncode == 0, whole.stderr
     out = tmp_path / "cut"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(ROOT / "run.py"),
-            "search",
-            str(spec),
-            "--out",
-            str(out),
-            "--workers",
-            "1",
-            "--quiet",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+    proc, err, _ = interrupt_when(
+        ["search", str(spec), "--out", str(out), "--workers", "1", "--quiet"],
+        lambda: out.exists() and len(list(out.glob("*/trials/*/seed-*/summary.json"))) >= 3,
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if out.exists() and len(list(out.glob("*/trials/*/seed-*/summary.json"))) >= 3:
-            break
-        time.sleep(0.01)
-    assert proc.poll() is None, f"finished before the interrupt: {proc.stderr.read()}"
-    os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
     folder = only_folder(out)
     assert proc.returncode == 130, err
     assert f"python run.py resume {folder}" in err
