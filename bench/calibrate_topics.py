@@ -20,7 +20,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agents.llm import Accounting
-from agents.llm.mock import MockModel, SurrogateParameters
+from agents.llm.mock import MockModel
+from agents.surrogate import SurrogateParameters
 from simulator.config import load_scenario
 from simulator.model import OpinionModel
 from simulator.world import build_world

@@ -26,10 +26,10 @@ import numpy as np
 
 from agents.citizen import opening_post
 from agents.llm.base import LLMRequest, RequestContext, Sampling
-from agents.llm.mock import day_mood, summary_text
 from agents.memory import REFLECTION, MemoryItem
 from agents.news import NewsItem
 from agents.persona import generate_personas
+from agents.surrogate import day_mood, summary_text
 from interventions.notices import OfficialDebunk, Prebunk
 from interventions.nudges import AccuracyNudge
 from simulator.config import Scenario

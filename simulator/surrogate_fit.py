@@ -24,8 +24,9 @@ import numpy as np
 from scipy import optimize, stats
 
 from agents.llm.base import RequestContext
-from agents.llm.mock import TOPIC_PROFILES, MockModel, SurrogateParameters, TopicProfile
+from agents.llm.mock import MockModel
 from agents.llm.transcript import context_from_record
+from agents.surrogate import TOPIC_PROFILES, SurrogateParameters, TopicProfile
 from simulator.errors import UserError
 from simulator.surrogate_params import with_appeals, write_surrogate_file
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from agents.llm.mock import TOPIC_PROFILES, SurrogateParameters, TopicProfile
+from agents.surrogate import TOPIC_PROFILES, SurrogateParameters, TopicProfile
 from simulator.errors import ScenarioError
 from simulator.yaml_reader import read_yaml
 

@@ -154,7 +154,7 @@ def build_backend(scenario: Scenario, transcript: Path | None = None) -> Account
 
 def surrogate_backend(scenario: Scenario) -> Accounting:
     """The mock surrogate for this scenario (whatever its llm.backend), with accounting."""
-    from agents.llm.mock import TOPIC_PROFILES, TopicProfile
+    from agents.surrogate import TOPIC_PROFILES, TopicProfile
 
     settings: dict = {}
     topics = TOPIC_PROFILES

@@ -8,11 +8,12 @@ import pytest
 
 from agents.keyed_random import keyed_uniforms
 from agents.llm.base import LLMRequest, RequestContext, Sampling
-from agents.llm.mock import TOPIC_PROFILES, MockModel
+from agents.llm.mock import MockModel
 from agents.memory import MemoryItem
 from agents.news import NewsItem
 from agents.persona import generate_personas
 from agents.prompts import RESPONSE_SCHEMAS
+from agents.surrogate import TOPIC_PROFILES
 
 NEWS = NewsItem("political", "the mayor stole the election", "Posts say the mayor stole it.")
 PERSONA = generate_personas(1, 0)[0]

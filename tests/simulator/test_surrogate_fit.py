@@ -9,9 +9,10 @@ import pytest
 import yaml
 
 from agents.llm.base import LLMRequest, Sampling
-from agents.llm.mock import MockModel, SurrogateParameters
+from agents.llm.mock import MockModel
 from agents.llm.transcript import Transcript, context_from_record, context_record
 from agents.news import NewsItem
+from agents.surrogate import SurrogateParameters
 from simulator.errors import UserError
 from simulator.situations import design
 from simulator.surrogate_fit import fit_transcripts, metrics
