@@ -19,27 +19,10 @@ from agents.memory import (
     from_records,
     to_records,
 )
-from agents.news import NewsItem
+from agents.news import NewsItem, opening_post
 from agents.persona import Persona
 
 SUSCEPTIBLE, INFECTED, RECOVERED = "S", "I", "R"
-
-_OPENING_FOR = (
-    "I believe {claim}, because it matches what I have been hearing.",
-    "I believe {claim}, because the people reporting it seem to know.",
-    "I believe {claim}, because it would explain a lot.",
-)
-_OPENING_AGAINST = (
-    "I don't believe {claim}, because nobody has shown any proof.",
-    "I don't believe {claim}, because it sounds made up.",
-    "I don't believe {claim}, because I haven't seen it from any reliable outlet.",
-)
-
-
-def opening_post(claim: str, believes: bool, variant: int) -> str:
-    """The stance sentence an agent starts with, as in FPS ("I (don't) believe ... because")."""
-    pool = _OPENING_FOR if believes else _OPENING_AGAINST
-    return pool[variant % len(pool)].format(claim=claim)
 
 
 class Citizen(mesa.Agent):

@@ -182,6 +182,12 @@ class AgentSettings(Strict):
         description="synchronous: all read yesterday's posts (batched); sequential: FPS, "
         "random order, latest posts",
     )
+    rule: Literal["surrogate", "llm"] | None = Field(
+        None,
+        description="how agents decide: surrogate (the cognitive model of docs/SURROGATE.md, "
+        "on arrays) or llm (three requests a day to llm.backend); default: surrogate with "
+        "backend mock, llm otherwise",
+    )
     memory: MemorySettings = MemorySettings()
 
 
@@ -344,6 +350,13 @@ class Scenario(Strict):
         "(docs/INTERVENTIONS.md); validated by each plug-in's own schema",
     )
     outputs: Outputs = Outputs()
+
+    @model_validator(mode="after")
+    def _default_rule(self) -> Scenario:
+        if self.agents.rule is None:
+            rule = "surrogate" if self.llm.backend == "mock" else "llm"
+            self.agents = self.agents.model_copy(update={"rule": rule})
+        return self
 
     def resolved(self) -> dict[str, Any]:
         """The scenario with every default filled in, as plain YAML-ready data."""

@@ -111,21 +111,25 @@ class EngagementLog:
     def record_day(
         self,
         day: int,
-        views: list[tuple[int, int, int, float]],
+        viewer: np.ndarray,
+        author: np.ndarray,
+        post_day: np.ndarray,
+        stance: np.ndarray,
         beliefs: np.ndarray,
         audience_of,
     ) -> None:
-        """Turn today's views (viewer, author, post day, post stance) into engagement.
+        """Turn today's views into engagement: view i is ``viewer[i]`` seeing the post of
+        ``author[i]`` published on ``post_day[i]`` with ``stance[i]``.
 
         ``beliefs`` are the viewers' beliefs after today's decision; ``audience_of(agent)``
         names who sees a post that ``agent`` shares.
         """
-        if not views:
+        if not len(viewer):
             return
-        viewer = np.array([v[0] for v in views], dtype=np.int64)
-        author = np.array([v[1] for v in views], dtype=np.int64)
-        post_day = np.array([v[2] for v in views], dtype=np.int64)
-        stance = np.array([v[3] for v in views])
+        viewer = np.asarray(viewer, dtype=np.int64)
+        author = np.asarray(author, dtype=np.int64)
+        post_day = np.asarray(post_day, dtype=np.int64)
+        stance = np.asarray(stance, dtype=float)
         start = 24.0 * (day - 1)
         hours = start + self.active_hours(viewer, day)
         rows = self._react(day, viewer, author, post_day, stance, hours, beliefs, can_share=True)

@@ -13,20 +13,62 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from agents.memory import MemoryItem, clip_text
+from agents.news import NewsItem
 from agents.persona import Persona
 from interventions.base import Intervention, SilenceMode
-from simulator.network import GraphContacts
+from simulator.config import Scenario
+from simulator.engagement import EngagementLog
+from simulator.network import ContactStructure, GraphContacts
 from simulator.outputs import StreamedCsv
 
-if TYPE_CHECKING:
-    from simulator.model import OpinionModel
-
 LOG_COLUMNS = ("day", "intervention", "action", "agent", "cost", "detail")
+
+
+class Members(Protocol):
+    """What the engine offers interventions of the population it runs (a model: citizens as
+    Mesa agents, or agents on arrays). Agents are indices 0..size-1."""
+
+    config: Scenario
+    contacts: ContactStructure
+    engagement: EngagementLog | None
+    news: NewsItem
+
+    @property
+    def day(self) -> int: ...
+
+    @property
+    def size(self) -> int: ...
+
+    def persona(self, agent: int) -> Persona: ...
+
+    def beliefs(self) -> list[int]: ...
+
+    def states(self) -> list[str]: ...
+
+    def post_item(self, agent: int) -> MemoryItem:
+        """``agent``'s latest post as listeners hear it (the same record until it changes)."""
+        ...
+
+    def remember(self, agents: Sequence[int], item: MemoryItem) -> None:
+        """Put ``item`` into each agent's long-term memory."""
+        ...
+
+    def add_nudge(self, agents: Sequence[int], item: MemoryItem) -> None:
+        """Place ``item`` before each agent's next decision."""
+        ...
+
+    def label_post(self, agent: int, label: str, credibility: float) -> None:
+        """Attach ``label`` to ``agent``'s current post, discounted by ``credibility``."""
+        ...
+
+    def believing_posts_today(self) -> Sequence[int]:
+        """The agents who published a believing post today."""
+        ...
 
 
 class InterventionLog:
@@ -75,7 +117,7 @@ class InterventionHost:
 
     def __init__(
         self,
-        model: OpinionModel,
+        model: Members,
         interventions: Sequence[Intervention],
         seed: int,
         log: InterventionLog,
@@ -95,7 +137,7 @@ class InterventionHost:
         self.suspended: set[int] = set()
         self.labelled: set[tuple[int, int]] = set()  # (agent, day of the post)
         self.corrections: dict[int, list[MemoryItem]] = defaultdict(list)  # today's, by listener
-        self.believing_posts = [c.belief for c in model.citizens]  # the opening posts
+        self.believing_posts = model.beliefs()  # the opening posts
         self._centrality: list[float] | None = None
 
     @property
@@ -136,10 +178,8 @@ class InterventionHost:
         """Count today's believing posts, then ``on_day_end`` of every plug-in."""
         if not self.views:  # the counts serve plug-ins only: skip the pass over everyone
             return
-        day = self.model.day
-        for c in self.model.citizens:
-            if c.belief and c.post_item.day == day:
-                self.believing_posts[c.index] += 1
+        for agent in self.model.believing_posts_today():
+            self.believing_posts[agent] += 1
         for iv, view in self.views:
             iv.on_day_end(view)
 
@@ -153,11 +193,22 @@ class InterventionHost:
         until = self.silenced_until.get(agent)
         return until is not None and self.model.day <= until
 
+    def muted(self) -> tuple[np.ndarray, np.ndarray]:
+        """Today's silenced speakers and deaf (suspended) listeners, as masks over agents."""
+        silenced = np.zeros(self.model.size, dtype=bool)
+        day = self.model.day
+        for agent, until in self.silenced_until.items():
+            silenced[agent] = day <= until
+        deaf = np.zeros(self.model.size, dtype=bool)
+        suspended = list(self.suspended)
+        deaf[suspended] = silenced[suspended]
+        return silenced, deaf
+
     def centrality(self) -> list[float]:
         """Degree centrality (all equal under random mixing), computed once."""
         if self._centrality is None:
             contacts = self.model.contacts
-            n = len(self.model.citizens)
+            n = self.model.size
             if isinstance(contacts, GraphContacts):
                 self._centrality = [len(nb) / max(n - 1, 1) for nb in contacts.neighbours]
             else:
@@ -219,7 +270,7 @@ class ModelWorld:
 
     @property
     def size(self) -> int:
-        return len(self._host.model.citizens)
+        return self._host.model.size
 
     @property
     def rng(self) -> np.random.Generator:
@@ -230,13 +281,13 @@ class ModelWorld:
         return self._host.model.news.claim
 
     def persona(self, agent: int) -> Persona:
-        return self._host.model.citizens[agent].persona
+        return self._host.model.persona(agent)
 
     def beliefs(self) -> list[int]:
-        return [c.belief for c in self._host.model.citizens]
+        return self._host.model.beliefs()
 
     def states(self) -> list[str]:
-        return [c.state for c in self._host.model.citizens]
+        return self._host.model.states()
 
     def believing_posts(self) -> list[int]:
         return list(self._host.believing_posts)
@@ -249,7 +300,7 @@ class ModelWorld:
         return list(self._host.centrality())
 
     def post(self, agent: int) -> MemoryItem:
-        return self._host.model.citizens[agent].post_item
+        return self._host.model.post_item(agent)
 
     def silenced(self, agent: int) -> bool:
         return self._host.silenced(agent)
@@ -284,26 +335,17 @@ class ModelWorld:
         cost_each: float = 0.0,
     ) -> None:
         item = MemoryItem(clip_text(text, self._max_chars()), stance, source, self.day, importance)
-        citizens = self._host.model.citizens
-        for a in agents:
-            citizens[a].remember(item)
+        self._host.model.remember(agents, item)
         self.record("notice", agents, cost_each, source)
 
     def label_post(self, agent: int, label: str, credibility: float, cost: float = 0.0) -> None:
-        citizen = self._host.model.citizens[agent]
-        item = citizen.post_item
+        model = self._host.model
+        item = model.post_item(agent)
         key = (agent, item.day)
         if key in self._host.labelled:
             return
         self._host.labelled.add(key)
-        room = max(self._max_chars() - len(label) - 3, 1)
-        citizen.post_item = MemoryItem(
-            f"{clip_text(item.text, room)} [{label}]",
-            item.stance,
-            item.source,
-            item.day,
-            item.importance * (1.0 - credibility),
-        )
+        model.label_post(agent, label, credibility)
         self.record("label", [agent], cost, f"post of day {item.day}")
 
     def silence(
@@ -327,9 +369,7 @@ class ModelWorld:
         item = MemoryItem(
             clip_text(text, self._max_chars()), -strength, "nudge", self.day, strength
         )
-        citizens = self._host.model.citizens
-        for a in agents:
-            citizens[a].add_nudge(item)
+        self._host.model.add_nudge(agents, item)
         self.record("nudge", agents, cost_each)
 
     def post_message(

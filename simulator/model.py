@@ -23,7 +23,7 @@ import numpy as np
 
 from agents.citizen import Citizen
 from agents.llm.base import REQUEST_KINDS, LanguageModel, LLMRequest, LLMResponse, Sampling
-from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory
+from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory, clip_text
 from agents.persona import PROGRESS_EVERY, Persona
 from interventions.base import Intervention
 from simulator import metrics
@@ -46,15 +46,99 @@ class _LatestPosts:
 
 
 def _reporter(column: str):
-    def report(model: OpinionModel) -> float:
+    def report(model: DayModel) -> float:
         return model.today[column]
 
     report.__name__ = column
     return report
 
 
-class OpinionModel(mesa.Model):
-    """A population hearing a false news item and each other's posts, day after day."""
+class DayModel(mesa.Model):
+    """What every population model shares: one Mesa step is one day, the DataCollector
+    records the day's tally, and a resumed model continues its clock where it stopped.
+
+    Subclasses set ``self.interventions`` and implement ``simulate_day`` and ``tally``.
+    """
+
+    def __init__(self, scenario: Scenario, contacts: ContactStructure, engagement):
+        super().__init__(rng=scenario.seed)
+        self.config = scenario  # Mesa reserves `scenario`
+        self.contacts = contacts
+        self.news = scenario.news.item()
+        self.engagement = engagement
+        self._replaying = False
+        self.datacollector = mesa.DataCollector(
+            model_reporters={c: _reporter(c) for c in metrics.DAILY_COLUMNS if c != "day"}
+        )
+
+    @property
+    def day(self) -> int:
+        """The current day: 0 before the first step, then 1, 2, ..."""
+        return int(self.time)
+
+    def step(self) -> None:
+        """Simulate one day."""
+        if not self._replaying:
+            self.simulate_day()
+
+    def simulate_day(self) -> None:
+        raise NotImplementedError
+
+    def tally(self) -> dict[str, float]:
+        raise NotImplementedError
+
+    def _record_day(self) -> None:
+        self.today = self.tally()
+        self.datacollector.collect(self)
+
+    def _restore_clock(self, day: int) -> None:
+        # Mesa's clock runs step() once per unit of time; a resumed model must continue at
+        # day + 1, so its clock is run through the days already simulated without acting.
+        self._replaying = True
+        try:
+            self.run_for(day)
+        finally:
+            self._replaying = False
+
+    def _common_state(self) -> dict:
+        return {
+            "day": self.day,
+            "rng": self.rng.bit_generator.state,
+            "random": self.random.getstate(),
+            "model_vars": {k: list(v) for k, v in self.datacollector.model_vars.items()},
+            "today": dict(self.today),
+            "interventions": self.interventions.get_state(),
+            "engagement": self.engagement.get_state() if self.engagement else None,
+        }
+
+    def _set_common_state(self, state: dict) -> None:
+        self.rng.bit_generator.state = state["rng"]
+        self.random.setstate(state["random"])
+        self.datacollector.model_vars = {k: list(v) for k, v in state["model_vars"].items()}
+        self.today = dict(state["today"])
+        self.interventions.set_state(state["interventions"])
+        if self.engagement is not None and state["engagement"] is not None:
+            self.engagement.set_state(state["engagement"])
+        self._restore_clock(state["day"])
+
+    def daily_table(self):
+        """The DataCollector's records with a day column (a pandas DataFrame)."""
+        frame = self.datacollector.get_model_vars_dataframe()
+        frame.insert(0, "day", range(len(frame)))
+        return frame
+
+    def labelled_text(self, text: str, label: str) -> str:
+        """A post's text as listeners see it with ``label`` attached."""
+        room = max(self.config.agents.memory.max_item_chars - len(label) - 3, 1)
+        return f"{clip_text(text, room)} [{label}]"
+
+    def close(self) -> None:
+        """Release what the model holds."""
+
+
+class OpinionModel(DayModel):
+    """A population of citizens (Mesa agents, the ``llm`` rule) hearing a false news item and
+    each other's posts, day after day, deciding by requests to a language model."""
 
     def __init__(
         self,
@@ -68,11 +152,8 @@ class OpinionModel(mesa.Model):
         restore: dict | None = None,
         progress: Callable[[int], object] | None = None,
     ):
-        super().__init__(rng=scenario.seed)
-        self.config = scenario  # Mesa reserves `scenario`
-        self.contacts = contacts
+        super().__init__(scenario, contacts, engagement)
         self.backend = backend
-        self.news = scenario.news.item()
         llm = scenario.llm
         self.sampling = {
             kind: Sampling(getattr(llm.temperature, kind), getattr(llm.max_tokens, kind))
@@ -102,24 +183,58 @@ class OpinionModel(mesa.Model):
         self.interventions = InterventionHost(
             self, interventions, scenario.seed, intervention_log or InterventionLog(None)
         )
-        self.engagement = engagement
         self._views: list[tuple[int, int, int, float]] = []
         self._loop = asyncio.Runner()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={c: _reporter(c) for c in metrics.DAILY_COLUMNS if c != "day"}
-        )
         if restore is None:
             self.interventions.run_start()
             self._record_day()
         else:
             self.set_state(restore)
 
+    # --- what interventions act on (simulator.intervening.Members) ----------------------------
     @property
-    def day(self) -> int:
-        """The current day: 0 before the first step, then 1, 2, ..."""
-        return int(self.time)
+    def size(self) -> int:
+        return len(self.citizens)
 
-    def step(self) -> None:
+    def persona(self, agent: int) -> Persona:
+        return self.citizens[agent].persona
+
+    def beliefs(self) -> list[int]:
+        return [c.belief for c in self.citizens]
+
+    def states(self) -> list[str]:
+        return [c.state for c in self.citizens]
+
+    def post_item(self, agent: int) -> MemoryItem:
+        return self.citizens[agent].post_item
+
+    def remember(self, agents: Sequence[int], item: MemoryItem) -> None:
+        citizens = self.citizens
+        for a in agents:
+            citizens[a].remember(item)
+
+    def add_nudge(self, agents: Sequence[int], item: MemoryItem) -> None:
+        citizens = self.citizens
+        for a in agents:
+            citizens[a].add_nudge(item)
+
+    def label_post(self, agent: int, label: str, credibility: float) -> None:
+        citizen = self.citizens[agent]
+        item = citizen.post_item
+        citizen.post_item = MemoryItem(
+            self.labelled_text(item.text, label),
+            item.stance,
+            item.source,
+            item.day,
+            item.importance * (1.0 - credibility),
+        )
+
+    def believing_posts_today(self) -> list[int]:
+        day = self.day
+        return [c.index for c in self.citizens if c.belief and c.post_item.day == day]
+
+    # --- the day -----------------------------------------------------------------------------
+    def simulate_day(self) -> None:
         """Simulate one day."""
         self.interventions.day_start()
         speakers = self.contacts.todays_speakers(self.rng)
@@ -129,7 +244,11 @@ class OpinionModel(mesa.Model):
             self.agents.shuffle_do(self._act_alone, speakers)
         if self.engagement is not None:
             beliefs = np.fromiter((c.belief for c in self.citizens), dtype=np.int64)
-            self.engagement.record_day(self.day, self._views, beliefs, self._audience)
+            views = np.array(self._views, dtype=float).reshape(-1, 4)
+            viewer, author, post_day = views[:, :3].astype(np.int64).T
+            self.engagement.record_day(
+                self.day, viewer, author, post_day, views[:, 3], beliefs, self._audience
+            )
             self.engagement.forget_old_posts([c.post_item.day for c in self.citizens])
             self._views = []
         self.agents.do("end_day")
@@ -179,54 +298,24 @@ class OpinionModel(mesa.Model):
         """Send a batch of independent requests to the backend and wait for all answers."""
         return self._loop.run(self.backend.complete(requests))
 
-    def _record_day(self) -> None:
-        self.today = metrics.tally(self.citizens)
-        self.datacollector.collect(self)
+    def tally(self) -> dict[str, float]:
+        return metrics.tally(self.citizens)
 
     # --- checkpoints ----------------------------------------------------------------------------
     def get_state(self) -> dict:
         """Everything that changes during a run, at the end of a day (for checkpoints)."""
-        return {
-            "day": self.day,
-            "rng": self.rng.bit_generator.state,
-            "random": self.random.getstate(),
-            "citizens": [c.get_state() for c in self.citizens],
-            "model_vars": {k: list(v) for k, v in self.datacollector.model_vars.items()},
-            "today": dict(self.today),
-            "interventions": self.interventions.get_state(),
-            "engagement": self.engagement.get_state() if self.engagement else None,
-        }
+        return {**self._common_state(), "citizens": [c.get_state() for c in self.citizens]}
 
     def set_state(self, state: dict) -> None:
         """Continue from what ``get_state`` returned: the next step is day ``state['day'] + 1``."""
-        self.rng.bit_generator.state = state["rng"]
-        self.random.setstate(state["random"])
         for citizen, saved in zip(self.citizens, state["citizens"], strict=True):
             citizen.set_state(saved)
-        self.datacollector.model_vars = {k: list(v) for k, v in state["model_vars"].items()}
-        self.today = dict(state["today"])
-        self.interventions.set_state(state["interventions"])
-        if self.engagement is not None and state["engagement"] is not None:
-            self.engagement.set_state(state["engagement"])
-        self._restore_clock(state["day"])
+        self._set_common_state(state)
 
-    def _restore_clock(self, day: int) -> None:
-        # Mesa runs step() from a recurring event starting at time 1; a resumed model must
-        # continue at day + 1, so that event is replaced by one starting there.
-        from mesa.time import EventGenerator, Priority, Schedule
-
-        self._default_schedule.stop()
-        self.time = float(day)
-        self.steps = day
-        self._default_schedule = EventGenerator(
-            self, self._do_step, Schedule(interval=1.0, start=day + 1.0), priority=Priority.HIGH
-        ).start()
-
-    def daily_table(self):
-        """The DataCollector's records with a day column (a pandas DataFrame)."""
-        frame = self.datacollector.get_model_vars_dataframe()
-        frame.insert(0, "day", range(len(frame)))
-        return frame
+    def agent_rows(self, day: int):
+        """(agent, persona, belief, confidence, state, post, reasoning) of every citizen."""
+        for c in self.citizens:
+            yield c.index, c.persona, c.belief, c.confidence, c.state, c.post, c.reasoning
 
     def close(self) -> None:
         """Close the backend and the event loop."""

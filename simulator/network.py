@@ -33,6 +33,11 @@ class ContactStructure(Protocol):
         """For each listener index, the indices of the agents it hears today."""
         ...
 
+    def speaker_matrix(self, rng: np.random.Generator) -> np.ndarray:
+        """The same draw as ``todays_speakers``, as an (agents x most speakers) array padded
+        with -1."""
+        ...
+
     def share_audience(self, sharer: int, seed: int, day: int) -> list[int]:
         """Who sees a post that ``sharer`` shares on ``day`` (simulator/engagement.py)."""
         ...
@@ -47,6 +52,11 @@ class RandomMixing:
 
     def todays_speakers(self, rng: np.random.Generator) -> list[list[int]]:
         """Draw today's speakers for all listeners at once."""
+        # plain ints: indexing lists with numpy scalars is slow
+        return self.speaker_matrix(rng).tolist()
+
+    def speaker_matrix(self, rng: np.random.Generator) -> np.ndarray:
+        """Today's speakers of every listener, one row each."""
         n, k = self.n, self.k
         # Draw from the n-1 others by shifting values at or above the listener's own index;
         # redraw the (few) rows that repeat a speaker until all rows are distinct.
@@ -58,7 +68,7 @@ class RandomMixing:
                 break
             draws[bad] = rng.integers(0, n - 1, size=(bad.size, k))
         draws += draws >= np.arange(n)[:, None]
-        return draws.tolist()  # plain ints: indexing lists with numpy scalars is slow
+        return draws
 
     def share_audience(self, sharer: int, seed: int, day: int) -> list[int]:
         """``k`` distinct random others, from a stream of the sharer's own for the day (so
@@ -83,6 +93,19 @@ class GraphContacts:
             nb if len(nb) <= limit else rng.choice(nb, size=limit, replace=False).tolist()
             for nb in self.neighbours
         ]
+
+    def speaker_matrix(self, rng: np.random.Generator) -> np.ndarray:
+        """``todays_speakers`` padded with -1 into one array."""
+        lists = self.todays_speakers(rng)
+        width = max((len(row) for row in lists), default=0)
+        out = np.full((len(lists), width), -1, dtype=np.int64)
+        lengths = np.fromiter((len(row) for row in lists), dtype=np.int64, count=len(lists))
+        rows = np.repeat(np.arange(len(lists)), lengths)
+        columns = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        out[rows, columns] = np.fromiter(
+            (j for row in lists for j in row), dtype=np.int64, count=int(lengths.sum())
+        )
+        return out
 
     def share_audience(self, sharer: int, seed: int, day: int) -> list[int]:
         """The sharer's neighbours."""

@@ -22,8 +22,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from agents.citizen import Citizen
-from agents.persona import TRAITS
+from agents.persona import TRAITS, Persona
 from simulator.errors import UserError
 
 AGENT_COLUMNS = (
@@ -41,6 +40,10 @@ AGENT_COLUMNS = (
     "post",
     "reasoning",
 )
+
+
+AgentRow = tuple[int, Persona, int, float, str, str, str]
+"""One agent-day: agent, persona, belief, confidence, state, post, reasoning."""
 
 
 def new_run_id(name: str, seed: int | None = None) -> str:
@@ -187,21 +190,20 @@ class AgentDayWriter:
         self.out = StreamedCsv(folder / name, AGENT_COLUMNS, resume_at, compress)
         self._persona_columns: dict[int, str] = {}
 
-    def _persona_part(self, c: Citizen) -> str:
-        p = c.persona
-        values = (c.index, p.name, p.age, p.gender, p.education, p.occupation)
+    def _persona_part(self, agent: int, p: Persona) -> str:
+        values = (agent, p.name, p.age, p.gender, p.education, p.occupation)
         part = ",".join(csv_field(str(v)) for v in (*values, *(p.trait(t) for t in TRAITS)))
-        self._persona_columns[c.index] = part
+        self._persona_columns[agent] = part
         return part
 
-    def write_day(self, day: int, citizens: Iterable[Citizen]) -> None:
+    def write_day(self, day: int, rows: Iterable[AgentRow]) -> None:
         """Append the rows of ``day``."""
         persona_of = self._persona_columns.get
         field = csv_field
         lines = [
-            f"{day},{persona_of(c.index) or self._persona_part(c)},{c.belief},{c.confidence},"
-            f"{c.state},{field(c.post)},{field(c.reasoning)}\n"
-            for c in citizens
+            f"{day},{persona_of(a) or self._persona_part(a, p)},{belief},{confidence},"
+            f"{state},{field(post)},{field(reasoning)}\n"
+            for a, p, belief, confidence, state, post, reasoning in rows
         ]
         self.out.write_lines("".join(lines))
 

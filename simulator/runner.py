@@ -25,13 +25,14 @@ from agents.llm import Accounting
 from agents.persona import Persona
 from interventions.base import Intervention
 from simulator import metrics
+from simulator.array_model import ArrayModel
 from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
 from simulator.config import Scenario, parse_scenario
 from simulator.early_warning import early_warning
 from simulator.engagement import DEFAULT_PROFILE, EngagementLog, EngagementRates
 from simulator.errors import Interrupted, ModelUnavailable, UserError
 from simulator.intervening import InterventionLog
-from simulator.model import OpinionModel
+from simulator.model import DayModel, OpinionModel
 from simulator.network import ContactStructure
 from simulator.outputs import (
     AgentDayWriter,
@@ -44,7 +45,14 @@ from simulator.outputs import (
     write_yaml,
 )
 from simulator.resources import require_memory
-from simulator.world import build_backend, build_interventions, build_world, check_endpoints
+from simulator.world import (
+    build_backend,
+    build_interventions,
+    build_world,
+    check_endpoints,
+    surrogate_backend,
+    surrogate_rule,
+)
 from simulator.yaml_reader import read_yaml
 
 
@@ -189,25 +197,28 @@ def _execute(
 ) -> RunResult:
     personas, contacts = world
     files = state["files"] if state else {}
-    transcript = folder / "transcript.jsonl" if scenario.llm.backend != "mock" else None
+    asks_a_model = scenario.agents.rule == "llm"
+    transcript = (
+        folder / "transcript.jsonl" if asks_a_model and scenario.llm.backend != "mock" else None
+    )
     if transcript is not None and "transcript" in files:
         truncate(transcript, files["transcript"])
     # A real model's every exchange is kept; the surrogate's would only repeat its inputs.
-    backend = build_backend(scenario, transcript)
+    # Array rules ask no model: their accounting stays at zero requests.
+    backend = build_backend(scenario, transcript) if asks_a_model else surrogate_backend(scenario)
     log = InterventionLog(folder if interventions else None, files.get("interventions"))
     engagement = engagement_log(scenario, personas, folder, files.get("engagement"))
-    with building(scenario, "agents", progress) as bar:
-        model = OpinionModel(
-            scenario,
-            personas,
-            contacts,
-            backend,
-            interventions,
-            log,
-            engagement,
-            restore=state["model"] if state else None,
-            progress=bar.update,
-        )
+    restore = state["model"] if state else None
+    if asks_a_model:
+        with building(scenario, "agents", progress) as bar:
+            model: DayModel = OpinionModel(
+                scenario, personas, contacts, backend, interventions, log, engagement,
+                restore=restore, progress=bar.update,
+            )  # fmt: skip
+    else:
+        rule = surrogate_rule(scenario, personas)
+        model = ArrayModel(scenario, personas, contacts, rule, interventions, log, engagement,
+                           restore)  # fmt: skip
     writer = (
         AgentDayWriter(folder, files.get("agents"), scenario.outputs.agents_format == "csv.gz")
         if scenario.outputs.agents_csv
@@ -233,7 +244,7 @@ def _execute(
     gc.set_threshold(200_000, 20, 100)
     try:
         if writer and state is None:
-            writer.write_day(0, model.citizens)
+            writer.write_day(0, model.agent_rows(0))
         with tqdm(
             total=scenario.days,
             initial=model.day,
@@ -248,7 +259,7 @@ def _execute(
                 # Before the day is written or saved: a resumed run asks for it again.
                 _stop_if_the_day_failed(scenario, backend, asked, model.day, folder)
                 if writer:
-                    writer.write_day(model.day, model.citizens)
+                    writer.write_day(model.day, model.agent_rows(model.day))
                 bar.set_postfix(believers=model.today["infected"], refresh=False)
                 bar.update()
                 if budget is not None and model.day < scenario.days:
@@ -340,7 +351,7 @@ def _stop_if_the_day_failed(
 
 def save_checkpoint(
     folder: Path,
-    model: OpinionModel,
+    model: DayModel,
     backend: Accounting,
     log: InterventionLog,
     engagement: EngagementLog | None,

@@ -24,10 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.citizen import opening_post
 from agents.llm.base import LLMRequest, RequestContext, Sampling
 from agents.memory import REFLECTION, MemoryItem
-from agents.news import NewsItem
+from agents.news import NewsItem, opening_post
 from agents.persona import generate_personas
 from agents.surrogate import day_mood, summary_text
 from interventions.notices import OfficialDebunk, Prebunk

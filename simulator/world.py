@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from agents.llm import Accounting, BackendUnavailable, LanguageModel, create_backend
@@ -90,7 +90,7 @@ def check_endpoints(scenario: Scenario) -> None:
     key accepted, model served); a ScenarioError naming the field otherwise. Runs before
     anything is written, so a typo in a URL, key or model name is said in seconds."""
     llm = scenario.llm
-    if llm.backend != "openai":
+    if llm.backend != "openai" or scenario.agents.rule != "llm":
         return
     from agents.llm.openai_backend import probe_endpoint
 
@@ -152,20 +152,38 @@ def build_backend(scenario: Scenario, transcript: Path | None = None) -> Account
     return accounting(backend, scenario)
 
 
-def surrogate_backend(scenario: Scenario) -> Accounting:
-    """The mock surrogate for this scenario (whatever its llm.backend), with accounting."""
-    from agents.surrogate import TOPIC_PROFILES, TopicProfile
+def surrogate_settings(scenario: Scenario) -> dict:
+    """The surrogate's ``parameters`` and ``topics`` for this scenario: the defaults, or the
+    fitted ones ``llm.surrogate_params`` names, with ``news.appeal`` in place of the topic's."""
+    from agents.surrogate import TOPIC_PROFILES, SurrogateParameters, TopicProfile
 
-    settings: dict = {}
-    topics = TOPIC_PROFILES
+    parameters, topics = SurrogateParameters(), TOPIC_PROFILES
     if scenario.llm.surrogate_params is not None:
         from simulator.surrogate_params import read_surrogate_file
 
-        settings["parameters"], topics = read_surrogate_file(scenario.llm.surrogate_params)
+        parameters, topics = read_surrogate_file(scenario.llm.surrogate_params)
     if scenario.news.appeal is not None:
         topics = {**topics, scenario.news.topic: TopicProfile(scenario.news.appeal)}
-    settings["topics"] = topics
-    return accounting(create_backend("mock", scenario.seed, **settings), scenario)
+    return {"parameters": parameters, "topics": topics}
+
+
+def surrogate_backend(scenario: Scenario) -> Accounting:
+    """The mock surrogate for this scenario (whatever its llm.backend), with accounting."""
+    backend = create_backend("mock", scenario.seed, **surrogate_settings(scenario))
+    return accounting(backend, scenario)
+
+
+def surrogate_rule(scenario: Scenario, personas: Sequence[Persona]):
+    """A builder of the ``surrogate`` decision rule for ``personas``, from initial beliefs."""
+    from agents.rules.surrogate import SurrogateRule
+
+    settings = surrogate_settings(scenario)
+    news = scenario.news.item()
+
+    def make_rule(initial_beliefs):
+        return SurrogateRule(scenario.seed, personas, news, initial_beliefs, **settings)
+
+    return make_rule
 
 
 def accounting(backend: LanguageModel, scenario: Scenario) -> Accounting:

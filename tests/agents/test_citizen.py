@@ -1,10 +1,10 @@
 import mesa
 import pytest
 
-from agents.citizen import INFECTED, RECOVERED, SUSCEPTIBLE, Citizen, opening_post
+from agents.citizen import INFECTED, RECOVERED, SUSCEPTIBLE, Citizen
 from agents.llm.base import LLMResponse, Sampling
 from agents.memory import LongTermMemory, ShortTermMemory
-from agents.news import NewsItem
+from agents.news import NewsItem, opening_post
 from agents.persona import generate_personas
 
 NEWS = NewsItem("finance", "the bank will freeze savings", "The bank will freeze savings.")

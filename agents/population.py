@@ -1,0 +1,207 @@
+"""A population's state as arrays: one entry per agent, no Python object per agent.
+
+Agents are indices 0..n-1. What the object-per-agent ``Citizen`` keeps in attributes lives here
+in columns: the stated belief and confidence, the S/I/R state, the latest post as listeners
+hear it (stance, weight, day; its text is rendered by the decision rule only when someone
+reads it), the nudges waiting before the next decision, and a bounded long-term memory of
+fixed-capacity arrays. Decision rules (agents/rules/) read and write these columns for the
+agents they govern.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+SUSCEPTIBLE, INFECTED, RECOVERED = 0, 1, 2
+STATE_LETTERS = ("S", "I", "R")
+"""S/I/R codes and the letters outputs use for them (agents.citizen's states)."""
+
+
+class MemoryArrays:
+    """Every agent's long-term memory: at most ``capacity`` items of (stance, importance,
+    source, day), in the order they were learned.
+
+    The same rule as ``agents.memory.LongTermMemory``: when an agent's memory is full, the item
+    with the lowest retention ``importance * decay ** age`` goes (never the one just learned,
+    the first such item on a tie), so an official notice outlives an ordinary day's reflection.
+    Slots past an agent's ``count`` hold zeros. Sources are coded by ``code(source)``; the
+    vocabulary is saved with the state.
+    """
+
+    def __init__(self, n: int, capacity: int, decay: float = 0.85):
+        self.capacity = capacity
+        self.decay = decay
+        shape = (n, capacity + 1)  # a spare slot: the new item, before the weakest goes
+        self.stance = np.zeros(shape)
+        self.importance = np.zeros(shape)
+        self.source = np.zeros(shape, dtype=np.int16)
+        self.day = np.zeros(shape, dtype=np.int32)
+        self.count = np.zeros(n, dtype=np.int16)
+        self.sources: list[str] = []
+        self._retention = np.ones(1)  # decay ** age, Python's power, for ages seen so far
+
+    def code(self, source: str) -> int:
+        """The code of ``source`` (added to the vocabulary when new)."""
+        try:
+            return self.sources.index(source)
+        except ValueError:
+            self.sources.append(source)
+            return len(self.sources) - 1
+
+    def add(
+        self,
+        agents: np.ndarray,
+        stance: float | np.ndarray,
+        importance: float | np.ndarray,
+        source: str,
+        day: int,
+    ) -> None:
+        """Each of ``agents`` learns one item; an agent named twice learns it twice."""
+        agents = np.asarray(agents, dtype=np.int64)
+        stance = np.broadcast_to(np.asarray(stance, float), agents.shape)
+        importance = np.broadcast_to(np.asarray(importance, float), agents.shape)
+        first = np.unique(agents, return_index=True)[1]
+        if first.size < agents.size:  # repeats learn in turn, in the order given
+            rest = np.setdiff1d(np.arange(agents.size), first)
+            self.add(agents[first], stance[first], importance[first], source, day)
+            self.add(agents[rest], stance[rest], importance[rest], source, day)
+            return
+        slot = self.count[agents].astype(np.int64)
+        self.stance[agents, slot] = stance
+        self.importance[agents, slot] = importance
+        self.source[agents, slot] = self.code(source)
+        self.day[agents, slot] = day
+        self.count[agents] += 1
+        full = agents[slot == self.capacity]
+        if full.size:
+            self._forget_weakest(full, day)
+
+    def _forget_weakest(self, full: np.ndarray, today: int) -> None:
+        cap = self.capacity
+        age = today - self.day[full, :cap]
+        oldest = int(age.max())
+        if oldest >= self._retention.size:
+            self._retention = np.array([self.decay**a for a in range(oldest + 1)])
+        retention = self.importance[full, :cap] * self._retention[age]
+        weakest = np.argmin(retention, axis=1)  # the first minimum, as a strict < scan finds
+        columns = np.arange(cap)[None, :]
+        keep = columns + (columns >= weakest[:, None])
+        for column in (self.stance, self.importance, self.source, self.day):
+            rows = column[full]
+            column[full, :cap] = np.take_along_axis(rows, keep, axis=1)
+            column[full, cap] = 0
+        self.count[full] = cap
+
+    def slots(self, agents: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The memories of ``agents`` as (stance, importance, source, day), capacity columns."""
+        cap = self.capacity
+        return (
+            self.stance[agents, :cap],
+            self.importance[agents, :cap],
+            self.source[agents, :cap],
+            self.day[agents, :cap],
+        )
+
+    def holds(self, agents: np.ndarray, source: str) -> np.ndarray:
+        """Whether each of ``agents`` remembers something from ``source``."""
+        if source not in self.sources:
+            return np.zeros(len(agents), dtype=bool)
+        code = self.sources.index(source)
+        cap = self.capacity
+        filled = np.arange(cap)[None, :] < self.count[agents, None]
+        return ((self.source[agents, :cap] == code) & filled).any(axis=1)
+
+    def get_state(self) -> dict:
+        """The memories, for checkpoints."""
+        return {
+            "sources": list(self.sources),
+            **{k: getattr(self, k) for k in ("stance", "importance", "source", "day", "count")},
+        }
+
+    def set_state(self, state: dict) -> None:
+        """Restore what ``get_state`` returned."""
+        self.sources = list(state["sources"])
+        for key in ("stance", "importance", "source", "day", "count"):
+            getattr(self, key)[...] = state[key]
+
+
+class Population:
+    """The state of ``n`` agents, in columns.
+
+    ``belief`` (0/1) and ``confidence`` are the latest stated opinion; ``state`` the S/I/R
+    code, switched only at the end of a day; ``post_stance``/``post_weight``/``post_day`` the
+    latest post as listeners hear it (weight below 1 once a fact-check label discounts it);
+    ``post_version`` counts changes to a post, so a reader can keep one record per post;
+    ``nudge`` the summed strength of the nudges before the next decision (NaN: none).
+    """
+
+    COLUMNS = (
+        "belief",
+        "confidence",
+        "state",
+        "believed_yesterday",
+        "post_stance",
+        "post_weight",
+        "post_day",
+        "post_version",
+        "nudge",
+    )
+
+    def __init__(self, n: int, believers: Sequence[int], memory_capacity: int):
+        self.n = n
+        self.belief = np.zeros(n, dtype=np.int8)
+        self.belief[np.asarray(believers, dtype=np.int64)] = 1
+        self.confidence = np.ones(n)
+        self.state = np.where(self.belief > 0, INFECTED, SUSCEPTIBLE).astype(np.int8)
+        self.believed_yesterday = self.belief.copy()
+        self.post_stance = np.where(self.belief > 0, 1.0, -1.0)
+        self.post_weight = np.ones(n)
+        self.post_day = np.zeros(n, dtype=np.int32)
+        self.post_version = np.zeros(n, dtype=np.int64)
+        self.labels: dict[int, str] = {}  # agent -> the label on its current post
+        self.nudge = np.full(n, np.nan)
+        self.memory = MemoryArrays(n, memory_capacity)
+
+    def publish(self, agents: np.ndarray, belief: np.ndarray, day: int) -> None:
+        """``agents`` post today, stating ``belief``."""
+        self.post_stance[agents] = np.where(belief > 0, 1.0, -1.0)
+        self.post_weight[agents] = 1.0
+        self.post_day[agents] = day
+        self.post_version[agents] += 1
+        for a in agents[np.isin(agents, list(self.labels))] if self.labels else ():
+            del self.labels[int(a)]
+
+    def add_nudge(self, agents: np.ndarray, strength: float) -> None:
+        """A prompt of ``strength`` before each agent's next decision."""
+        agents = np.asarray(agents, dtype=np.int64)
+        for a in agents:  # in turn: an agent may be named twice
+            self.nudge[a] = (0.0 if np.isnan(self.nudge[a]) else self.nudge[a]) + strength
+
+    def end_day(self) -> None:
+        """Switch S/I/R: believers are Infected, a believer who stops is Recovered."""
+        self.believed_yesterday = (self.state == INFECTED).astype(np.int8)
+        infected = self.belief > 0
+        self.state[(~infected) & (self.state == INFECTED)] = RECOVERED
+        self.state[infected] = INFECTED
+
+    @property
+    def attitude(self) -> np.ndarray:
+        """Signed certainty: +confidence when believing, -confidence when not (-1..1)."""
+        return np.where(self.belief > 0, self.confidence, -self.confidence)
+
+    def get_state(self) -> dict:
+        """Everything that changes during a run (for checkpoints)."""
+        return {
+            **{k: getattr(self, k) for k in self.COLUMNS},
+            "labels": dict(self.labels),
+            "memory": self.memory.get_state(),
+        }
+
+    def set_state(self, state: dict) -> None:
+        """Restore what ``get_state`` returned."""
+        for key in self.COLUMNS:
+            setattr(self, key, np.array(state[key]))
+        self.labels = dict(state["labels"])
+        self.memory.set_state(state["memory"])

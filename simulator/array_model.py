@@ -1,0 +1,364 @@
+"""The population on arrays: agents governed by a decision rule (agents/rules/), days in waves.
+
+Mesa still schedules the days (``DayModel``: one step is one day, the DataCollector records
+the tally), but the agents are columns of a ``Population`` rather than Mesa agents, and a day
+is a handful of vectorised passes:
+
+- **synchronous**: everyone hears yesterday's posts, so the whole population decides in one
+  pass;
+- **sequential** (FPS): agents act one at a time in a random order (Mesa's ``shuffle_do``
+  order, drawn from the model's ``random``), each reading its speakers' latest posts, today's
+  for those who acted before it. An agent depends only on the speakers who act before it, so
+  the day splits into waves: an agent's wave is one more than the latest wave among those
+  speakers (0 when there are none), and each wave decides in one pass after the waves before
+  it. The result is the one-at-a-time result, exactly: a listener reads a speaker's post of
+  today only if the speaker acted earlier, and from the day's first snapshot otherwise.
+
+Interventions act through the same ``World`` as on the citizens of ``OpinionModel``: this
+model implements ``simulator.intervening.Members``. Posts are rendered into text (by the
+rule) only when read: a written row of the agent table, or a plug-in asking for a post.
+With plug-ins that watch every exposure (``on_exposure``), listeners hear ``MemoryItem``
+records one at a time, as citizens do, and under sequential updates they act one at a time
+too: such a hook may keep state whose order shows (community notes rate posts in the order
+raters hear them), so it must see the exposures in the acting order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+
+from agents.memory import MemoryItem, clip_text
+from agents.persona import Persona
+from agents.population import INFECTED, RECOVERED, STATE_LETTERS, SUSCEPTIBLE, Population
+from agents.rules.base import DecisionRule, Exposures
+from agents.surrogate import OFFICIAL
+from interventions.base import Intervention
+from simulator.config import Scenario
+from simulator.engagement import EngagementLog
+from simulator.intervening import InterventionHost, InterventionLog
+from simulator.model import DayModel
+from simulator.network import ContactStructure
+
+_NO_POSTS = np.zeros(0, dtype=np.int64)
+
+
+class ArrayModel(DayModel):
+    """A population on arrays, hearing a false news item and each other's posts, day after
+    day, deciding by ``rule``."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        personas: Sequence[Persona],
+        contacts: ContactStructure,
+        make_rule: Callable[[np.ndarray], DecisionRule],
+        interventions: Sequence[Intervention] = (),
+        intervention_log: InterventionLog | None = None,
+        engagement: EngagementLog | None = None,
+        restore: dict | None = None,
+        table_agents: np.ndarray | None = None,
+    ):
+        """``make_rule(initial_beliefs)`` builds the decision rule; ``table_agents`` are the
+        agents whose rows ``agent_rows`` gives (default: all)."""
+        super().__init__(scenario, contacts, engagement)
+        n = len(personas)
+        believers = self.rng.choice(n, size=scenario.population.initial_believers, replace=False)
+        memory = scenario.agents.memory
+        self.personas = personas
+        self.population = Population(n, believers, memory.long_term_capacity)
+        self.rule = make_rule(self.population.belief)
+        self.heard_capacity = memory.short_term_capacity
+        self.max_chars = memory.max_item_chars
+        self.table_agents = np.arange(n) if table_agents is None else table_agents
+        self._items: dict[int, tuple[int, MemoryItem]] = {}  # agent -> (post version, record)
+        self.interventions = InterventionHost(
+            self, interventions, scenario.seed, intervention_log or InterventionLog(None)
+        )
+        if restore is None:
+            self.interventions.run_start()
+            self._record_day()
+        else:
+            self.set_state(restore)
+
+    # --- what interventions act on (simulator.intervening.Members) ----------------------------
+    @property
+    def size(self) -> int:
+        return self.population.n
+
+    def persona(self, agent: int) -> Persona:
+        return self.personas[agent]
+
+    def beliefs(self) -> list[int]:
+        return self.population.belief.tolist()
+
+    def states(self) -> list[str]:
+        return [STATE_LETTERS[s] for s in self.population.state.tolist()]
+
+    def post_item(self, agent: int) -> MemoryItem:
+        pop = self.population
+        version = int(pop.post_version[agent])
+        cached = self._items.get(agent)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        ((post, _),) = self.rule.texts(np.array([agent]), pop)
+        text = clip_text(post, self.max_chars)
+        label = pop.labels.get(agent)
+        if label is not None:
+            text = self.labelled_text(text, label)
+        item = MemoryItem(
+            text,
+            float(pop.post_stance[agent]),
+            "peer",
+            int(pop.post_day[agent]),
+            float(pop.post_weight[agent]),
+        )
+        self._items[agent] = (version, item)
+        return item
+
+    def remember(self, agents: Sequence[int], item: MemoryItem) -> None:
+        if len(agents):
+            self.population.memory.add(
+                np.asarray(agents), item.stance, item.importance, item.source, item.day
+            )
+
+    def add_nudge(self, agents: Sequence[int], item: MemoryItem) -> None:
+        self.population.add_nudge(np.asarray(agents, dtype=np.int64), item.importance)
+
+    def label_post(self, agent: int, label: str, credibility: float) -> None:
+        pop = self.population
+        pop.post_weight[agent] = pop.post_weight[agent] * (1.0 - credibility)
+        pop.labels[agent] = label
+        pop.post_version[agent] += 1
+
+    def believing_posts_today(self) -> list[int]:
+        pop = self.population
+        return np.flatnonzero((pop.belief > 0) & (pop.post_day == self.day)).tolist()
+
+    # --- the day -----------------------------------------------------------------------------
+    def simulate_day(self) -> None:
+        """Simulate one day."""
+        host, pop, day = self.interventions, self.population, self.day
+        host.day_start()
+        speakers = self.contacts.speaker_matrix(self.rng)
+        n = pop.n
+        if self.config.agents.update == "sequential":
+            order = list(range(n))  # the order Mesa's shuffle_do gives n agents
+            self.random.shuffle(order)
+            position = np.empty(n, dtype=np.int64)
+            position[np.array(order, dtype=np.int64)] = np.arange(n)
+            if host.listening:  # their hooks see every exposure in acting order, as citizens'
+                waves = [np.array([a]) for a in order]
+            else:
+                waves = day_waves(speakers, position)
+        else:
+            position, waves = None, [np.arange(n)]
+        morning = _Posts(pop.post_stance.copy(), pop.post_weight.copy(), pop.post_day.copy())
+        silenced, deaf = host.muted() if host.active else (None, None)
+        # Plug-ins that watch exposures read posts as records, the same record all day.
+        morning_items = [self.post_item(j) for j in range(n)] if host.listening else None
+        seen: list[tuple[np.ndarray, ...]] = []
+        for agents in waves:
+            heard, views = self._hear(
+                agents, speakers[agents], position, morning, silenced, deaf, morning_items
+            )
+            decided = self.rule.decide(day, agents, heard, pop)
+            pop.belief[agents] = decided.belief
+            pop.confidence[agents] = decided.confidence
+            pop.publish(agents, decided.belief, day)
+            seen.append(views)
+        if self.engagement is not None:
+            self._engage(day, seen, position, speakers.shape[1])
+        pop.end_day()
+        host.day_end()
+        self._record_day()
+
+    def _hear(
+        self,
+        agents: np.ndarray,
+        speakers: np.ndarray,
+        position: np.ndarray | None,
+        morning: _Posts,
+        silenced: np.ndarray | None,
+        deaf: np.ndarray | None,
+        morning_items: list[MemoryItem] | None,
+    ) -> tuple[Exposures, tuple[np.ndarray, ...]]:
+        """What ``agents`` hear today from their ``speakers`` (rows, -1 padded), and the
+        views of their posts (listener, speaker, column, post day, stance)."""
+        pop = self.population
+        valid = speakers >= 0
+        who = np.where(valid, speakers, 0)
+        if position is None:
+            fresh = np.zeros(valid.shape, dtype=bool)
+        else:  # a speaker who acted earlier today is heard with today's post
+            fresh = valid & (position[who] < position[agents][:, None])
+        stance = np.where(fresh, pop.post_stance[who], morning.stance[who])
+        weight = np.where(fresh, pop.post_weight[who], morning.weight[who])
+        day = np.where(fresh, pop.post_day[who], morning.day[who])
+        audible = valid
+        if silenced is not None:
+            audible = audible & ~silenced[who] & ~deaf[agents][:, None]
+        rows, columns = np.nonzero(audible)
+        posts = (who[rows, columns], columns, day[rows, columns], stance[rows, columns])
+        views = (agents[rows], *posts)
+        host = self.interventions
+        if host.listening:
+            return self._hear_items(agents, who, audible, fresh, morning_items), views
+        # the audible posts first, in speaker order, then today's corrections, up to capacity
+        keep = np.argsort(~audible, axis=1, kind="stable")
+        stance = np.take_along_axis(np.where(audible, stance, 0.0), keep, axis=1)
+        weight = np.take_along_axis(np.where(audible, weight, 0.0), keep, axis=1)
+        count = audible.sum(axis=1)
+        official = np.zeros(agents.size, dtype=bool)
+        if host.corrections:
+            stance, weight, count, official = self._add_corrections(
+                agents, stance, weight, count, deaf
+            )
+        cap = self.heard_capacity
+        count = np.minimum(count, cap)
+        return Exposures(stance[:, :cap], weight[:, :cap], count, official), views
+
+    def _add_corrections(self, agents, stance, weight, count, deaf):
+        corrections = self.interventions.corrections
+        extra = max(len(items) for items in corrections.values())
+        stance = np.pad(stance, ((0, 0), (0, extra)))
+        weight = np.pad(weight, ((0, 0), (0, extra)))
+        count = count.copy()
+        official = np.zeros(agents.size, dtype=bool)
+        cap = self.heard_capacity
+        for row, listener in enumerate(agents.tolist()):
+            items = corrections.get(listener)
+            if not items or (deaf is not None and deaf[listener]):
+                continue
+            start = count[row]
+            for i, item in enumerate(items):
+                stance[row, start + i] = item.stance
+                weight[row, start + i] = item.importance
+            official[row] = any(m.source == OFFICIAL for m in items[: max(cap - start, 0)])
+            count[row] = start + len(items)
+        return stance, weight, count, official
+
+    def _hear_items(self, agents, who, audible, fresh, morning_items) -> Exposures:
+        """Listeners hear records one at a time, through the plug-ins' ``on_exposure``."""
+        host, cap = self.interventions, self.heard_capacity
+        stance = np.zeros((agents.size, cap))
+        weight = np.zeros((agents.size, cap))
+        count = np.zeros(agents.size, dtype=np.int64)
+        official = np.zeros(agents.size, dtype=bool)
+        for row, listener in enumerate(agents.tolist()):
+            posts = [
+                self.post_item(j) if today else morning_items[j]
+                for j, today in zip(
+                    who[row][audible[row]].tolist(), fresh[row][audible[row]].tolist(), strict=True
+                )
+            ]
+            heard = host.heard_by(listener, posts)[:cap]
+            count[row] = len(heard)
+            for i, item in enumerate(heard):
+                stance[row, i], weight[row, i] = item.stance, item.importance
+            official[row] = any(item.source == OFFICIAL for item in heard)
+        return Exposures(stance, weight, count, official)
+
+    def _engage(self, day, seen, position, width) -> None:
+        columns = zip(*seen, strict=True)
+        listener, speaker, column, post_day, stance = (np.concatenate(c) for c in columns)
+        # in the order citizens would have viewed them: by acting order, then speaker
+        rank = listener if position is None else position[listener]
+        order = np.argsort(rank * max(width, 1) + column, kind="stable")
+        pop = self.population
+        self.engagement.record_day(
+            day,
+            listener[order],
+            speaker[order],
+            post_day[order],
+            stance[order],
+            pop.belief.astype(np.int64),
+            self._audience,
+        )
+        self.engagement.forget_old_posts(pop.post_day.tolist())
+
+    def _audience(self, sharer: int) -> list[int]:
+        """Who sees a post ``sharer`` shares today."""
+        return self.contacts.share_audience(sharer, self.config.seed, self.day)
+
+    def tally(self) -> dict[str, float]:
+        pop = self.population
+        n = pop.n
+        state = pop.state
+        infected = state == INFECTED
+        i = int(infected.sum())
+        # summed in agent order, as the citizens' tally sums, so the float is the same
+        attitude = float(np.cumsum(pop.attitude)[-1]) if n else 0.0
+        return {
+            "susceptible": int((state == SUSCEPTIBLE).sum()),
+            "infected": i,
+            "recovered": int((state == RECOVERED).sum()),
+            "believer_share": i / n,
+            "new_believers": int((infected & (pop.believed_yesterday == 0)).sum()),
+            "mean_attitude": attitude / n,
+            "failed_requests": 0,
+        }
+
+    # --- outputs and checkpoints ----------------------------------------------------------------
+    def agent_rows(self, day: int) -> Iterator[tuple]:
+        """(agent, persona, belief, confidence, state, post, reasoning) of the table's agents."""
+        pop, agents = self.population, self.table_agents
+        texts = self.rule.texts(agents, pop)
+        belief = pop.belief[agents].tolist()
+        confidence = pop.confidence[agents].tolist()
+        state = pop.state[agents].tolist()
+        for i, a in enumerate(agents.tolist()):
+            post, reasoning = texts[i]
+            letter = STATE_LETTERS[state[i]]
+            yield a, self.personas[a], belief[i], confidence[i], letter, post, reasoning
+
+    def get_state(self) -> dict:
+        """Everything that changes during a run, at the end of a day (for checkpoints)."""
+        return {
+            **self._common_state(),
+            "population": self.population.get_state(),
+            "rule": self.rule.get_state(),
+        }
+
+    def set_state(self, state: dict) -> None:
+        """Continue from what ``get_state`` returned: the next step is day ``state['day'] + 1``."""
+        self.population.set_state(state["population"])
+        self.rule.set_state(state["rule"])
+        self._items.clear()
+        self._set_common_state(state)
+
+
+class _Posts:
+    """The posts as they stood when the day began."""
+
+    __slots__ = ("day", "stance", "weight")
+
+    def __init__(self, stance: np.ndarray, weight: np.ndarray, day: np.ndarray):
+        self.stance, self.weight, self.day = stance, weight, day
+
+
+def day_waves(speakers: np.ndarray, position: np.ndarray) -> list[np.ndarray]:
+    """The sequential day's waves: groups of agents that can decide together, in turn.
+
+    ``speakers`` holds each agent's speakers (-1 padded), ``position`` each agent's place in
+    the day's acting order. An agent's wave is one more than the latest wave among the
+    speakers who act before it (0 with none), the longest path to it in the day's dependency
+    graph, found by relaxing all agents at once until nothing changes (a pass per link of the
+    longest chain). Each wave lists its agents in acting order.
+    """
+    n = position.size
+    valid = speakers >= 0
+    who = np.where(valid, speakers, 0)
+    earlier = valid & (position[who] < position[:, None])
+    dependent = np.flatnonzero(earlier.any(axis=1))
+    wave = np.zeros(n, dtype=np.int64)
+    links, sources = earlier[dependent], who[dependent]
+    while dependent.size:
+        relaxed = np.where(links, wave[sources] + 1, 0).max(axis=1)
+        if np.array_equal(relaxed, wave[dependent]):
+            break
+        wave[dependent] = relaxed
+    order = np.lexsort((position, wave))
+    sizes = np.bincount(wave, minlength=int(wave.max()) + 1 if n else 0)
+    return [w for w in np.split(order, np.cumsum(sizes)[:-1]) if w.size]
