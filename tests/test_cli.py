@@ -69,12 +69,8 @@ def test_baseline_shows_a_plausible_rise(baseline_run):
     assert curve["final_believers"] < 30  # but not to everyone
     assert summary["sis_fit"]["beta"] > summary["sis_fit"]["gamma"] > 0
     assert summary["sis_fit"]["r2"] > 0.5
-    llm = summary["llm"]
-    assert llm["total"]["requests"] == 3 * 30 * 15
-    for kind in ("summarise", "reflect", "opinion"):
-        assert llm[kind]["requests"] == 450 and llm[kind]["prompt_tokens"] > 0
-    tokens_per_agent_day = (llm["total"]["prompt_tokens"] + llm["total"]["completion_tokens"]) / 450
-    assert tokens_per_agent_day < 1500
+    # the surrogate rule on arrays asks no model
+    assert summary["llm"]["total"]["requests"] == 0
     assert summary["versions"]["mesa"] == "3.5.1"
     assert {"python", "murmur", "numpy"} <= set(summary["versions"])
 
@@ -227,11 +223,13 @@ def test_help_lists_commands():
 
 
 def priced(document: dict, budget: float | None = None) -> dict:
-    """``document`` with a price table (and a budget), as for a paid model."""
+    """``document`` with a price table (and a budget), as for a paid model: the agents ask
+    the mock backend through the request path, whose accounting prices estimated tokens."""
     llm = {"prices": {"input_per_million": 3.0, "output_per_million": 15.0}}
     if budget is not None:
         llm["budget_usd"] = budget
-    return {**document, "llm": llm}
+    agents = {**document.get("agents", {}), "rule": "llm"}
+    return {**document, "agents": agents, "llm": llm}
 
 
 def test_estimate_predicts_requests_tokens_and_cost(tmp_path, small_scenario):

@@ -16,15 +16,17 @@ def log_for(n=50, rates=None, seed=1):
 
 
 def views(n, stance):
-    return [(v, (v + 1) % n, 0, stance) for v in range(n) for _ in range(1)]
+    """Viewer, author, post day and stance of n views: agent v sees the post of v + 1."""
+    viewer = np.arange(n)
+    return viewer, (viewer + 1) % n, np.zeros(n, dtype=np.int64), np.full(n, stance)
 
 
 def test_agreement_drives_likes_and_shares_disagreement_comments():
     n = 2000
     believers = np.ones(n, dtype=np.int64)
     agreeing, disagreeing = log_for(n), log_for(n)
-    agreeing.record_day(1, views(n, +1.0), believers, lambda a: [])
-    disagreeing.record_day(1, views(n, -1.0), believers, lambda a: [])
+    agreeing.record_day(1, *views(n, +1.0), believers, lambda a: [])
+    disagreeing.record_day(1, *views(n, -1.0), believers, lambda a: [])
     a, d = agreeing.summary(1), disagreeing.summary(1)
     assert a["views"] == d["views"] == n
     assert a["likes"] > 3 * d["likes"]
@@ -39,7 +41,7 @@ def test_shares_reach_the_sharers_audience():
     n = 400
     log = log_for(n, EngagementRates(like=0.0, share=1.0, comment=0.0))
     audience = lambda a: [(a + 2) % n, (a + 3) % n]  # noqa: E731
-    log.record_day(1, views(n, +1.0), np.ones(n, dtype=np.int64), audience)
+    log.record_day(1, *views(n, +1.0), np.ones(n, dtype=np.int64), audience)
     # every share shows the post to two more agents, who view it but cannot share again
     shares = log.summary(1)["shares"]
     assert shares > n / 2  # share chance 0.5 + extraversion
