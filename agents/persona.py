@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -363,12 +363,82 @@ class PersonaFileError(ValueError):
     """A persona file that cannot be read; the message names the file, row and field."""
 
 
+class PersonaTable(Sequence[Persona]):
+    """A population's personas in columns: a million of them cost arrays, not objects.
+
+    ``table[i]`` is agent i's ``Persona``, made when first asked for and kept; ``column(name)``
+    one field (a trait, ``age`` or ``education_score``) for everyone as an array.
+    """
+
+    def __init__(
+        self,
+        names: list[str],
+        ages: np.ndarray,
+        genders: list[str],
+        education: list[str],
+        occupations: list[str],
+        traits: np.ndarray,
+    ):
+        self._names, self._genders = names, genders
+        self._education, self._occupations = education, occupations
+        self._ages = np.asarray(ages, dtype=np.int64)
+        self._traits = np.asarray(traits, dtype=float).reshape(len(names), len(TRAITS))
+        self._made: dict[int, Persona] = {}
+
+    @classmethod
+    def of(cls, personas: Sequence[Persona]) -> PersonaTable:
+        """The table of ``personas`` (itself when it is one already)."""
+        if isinstance(personas, PersonaTable):
+            return personas
+        table = cls(
+            [p.name for p in personas],
+            np.array([p.age for p in personas], dtype=np.int64),
+            [p.gender for p in personas],
+            [p.education for p in personas],
+            [p.occupation for p in personas],
+            np.array([[p.trait(t) for t in TRAITS] for p in personas], dtype=float),
+        )
+        table._made = dict(enumerate(personas))
+        return table
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        i = int(index)
+        made = self._made.get(i)
+        if made is None:
+            made = self._made[i] = Persona(
+                name=self._names[i],
+                age=int(self._ages[i]),
+                gender=self._genders[i],
+                education=self._education[i],
+                occupation=self._occupations[i],
+                **dict(zip(TRAITS, self._traits[i].tolist(), strict=True)),
+            )
+        return made
+
+    def __iter__(self) -> Iterator[Persona]:
+        return (self[i] for i in range(len(self)))
+
+    def column(self, name: str) -> np.ndarray:
+        """One field of every persona: a Big Five trait, ``age`` or ``education_score``."""
+        if name == "age":
+            return self._ages
+        if name == "education_score":
+            scores = {level: EDUCATION_SCORE[level] for level in EDUCATION_LEVELS}
+            return np.array([scores[e] for e in self._education])
+        return self._traits[:, TRAITS.index(name)]
+
+
 PROGRESS_EVERY = 10_000
 
 
 def generate_personas(
     n: int, seed: int, progress: Callable[[int], object] | None = None
-) -> list[Persona]:
+) -> PersonaTable:
     """Draw ``n`` personas reproducibly from ``seed``; ``progress(k)`` is told of every
     ``PROGRESS_EVERY`` personas made.
 
@@ -383,27 +453,27 @@ def generate_personas(
     # Beta(2, 2): most people are near the middle of each dimension, few at the extremes.
     traits = rng.beta(2.0, 2.0, size=(n, len(TRAITS))).round(3)
     occupation_draw = rng.random(n)
-    name_pools = (_FEMALE_NAMES, _MALE_NAMES, _UNISEX_NAMES)
-    personas = []
-    for i in range(n):
-        if progress is not None and i % PROGRESS_EVERY == PROGRESS_EVERY - 1:
-            progress(PROGRESS_EVERY)
-        pool = name_pools[genders[i]]
-        level = EDUCATION_LEVELS[education[i]]
+    names = np.empty(n, dtype=object)
+    for g, pool in enumerate((_FEMALE_NAMES, _MALE_NAMES, _UNISEX_NAMES)):
+        rows = np.flatnonzero(genders == g)
+        names[rows] = np.array(pool, dtype=object)[(name_draw[rows] * len(pool)).astype(int)]
+    occupations = np.empty(n, dtype=object)
+    for e, level in enumerate(EDUCATION_LEVELS):
+        rows = np.flatnonzero(education == e)
         jobs = _OCCUPATIONS[_OCCUPATION_TIER[level]]
-        personas.append(
-            Persona(
-                name=pool[int(name_draw[i] * len(pool))],
-                age=int(ages[i]),
-                gender=GENDERS[genders[i]],
-                education=level,
-                occupation=jobs[int(occupation_draw[i] * len(jobs))],
-                **{t: float(v) for t, v in zip(TRAITS, traits[i], strict=True)},
-            )
-        )
-    if progress is not None and n % PROGRESS_EVERY:
-        progress(n % PROGRESS_EVERY)
-    return personas
+        picked = (occupation_draw[rows] * len(jobs)).astype(int)
+        occupations[rows] = np.array(jobs, dtype=object)[picked]
+    if progress is not None:
+        for start in range(0, n, PROGRESS_EVERY):
+            progress(min(PROGRESS_EVERY, n - start))
+    return PersonaTable(
+        names.tolist(),
+        ages,
+        np.array(GENDERS, dtype=object)[genders].tolist(),
+        np.array(EDUCATION_LEVELS, dtype=object)[education].tolist(),
+        occupations.tolist(),
+        traits,
+    )
 
 
 def load_personas(path: Path) -> list[Persona]:

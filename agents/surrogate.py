@@ -27,7 +27,7 @@ from typing import NamedTuple
 import numpy as np
 
 from agents.memory import MemoryItem
-from agents.persona import Persona
+from agents.persona import Persona, PersonaTable
 
 OFFICIAL = "official"
 MEMORY_HORIZON = 64
@@ -116,20 +116,13 @@ class Traits(NamedTuple):
 
 def persona_traits(params: SurrogateParameters, personas: Sequence[Persona]) -> Traits:
     """The surrogate's reading of ``personas``."""
-    columns = np.array(
-        [
-            (
-                p.agreeableness,
-                p.openness,
-                p.conscientiousness,
-                p.education_score,
-                p.emotional_stability,
-            )
-            for p in personas
-        ],
-        dtype=float,
-    ).reshape(-1, 5)
-    agreeable, openness, conscientious, education, stability = columns.T
+    table = PersonaTable.of(personas)
+    agreeable, openness = table.column("agreeableness"), table.column("openness")
+    conscientious, stability = (
+        table.column("conscientiousness"),
+        table.column("emotional_stability"),
+    )
+    education = table.column("education_score")
     pr = params
     susceptibility = (
         pr.w_agreeableness * (agreeable - 0.5)

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from agents.keyed_random import keyed_uniforms
-from agents.persona import Persona
+from agents.persona import Persona, PersonaTable
 from simulator.forecast.base import Forecast
 from simulator.forecast.calibration import early_warning_model
 from simulator.forecast.data import Observation
@@ -86,8 +86,9 @@ class EngagementLog:
         self.rates = rates
         weights = np.asarray(profile, float)
         self.cumulative_profile = np.cumsum(weights) / weights.sum()
-        self.agreeableness = np.array([p.agreeableness for p in personas])
-        self.extraversion = np.array([p.extraversion for p in personas])
+        table = PersonaTable.of(personas)
+        self.agreeableness = table.column("agreeableness")
+        self.extraversion = table.column("extraversion")
         # running [likes, shares, comments] of the posts that can still be engaged with (each
         # author's latest); older posts are dropped at the end of the day, so this stays
         # bounded by the population however long the run

@@ -16,7 +16,13 @@ from agents.llm import Accounting, BackendUnavailable, LanguageModel, create_bac
 from agents.llm.accounting import Prices
 from agents.llm.cache import ResponseCache
 from agents.llm.transcript import Transcript
-from agents.persona import Persona, PersonaFileError, generate_personas, load_personas
+from agents.persona import (
+    Persona,
+    PersonaFileError,
+    PersonaTable,
+    generate_personas,
+    load_personas,
+)
 from interventions import Intervention, InterventionSpecError, build_all
 from simulator.config import PersonaFile, Scenario
 from simulator.errors import ScenarioError
@@ -25,7 +31,7 @@ from simulator.network import ContactStructure, build_contacts
 
 def build_personas(
     scenario: Scenario, progress: Callable[[int], object] | None = None
-) -> list[Persona]:
+) -> PersonaTable:
     """The population's personas: generated from the seed (telling ``progress`` how many
     are made) or read from the persona file."""
     pop = scenario.population
@@ -39,13 +45,13 @@ def build_personas(
                 f"population.size: {pop.size} agents but the persona file holds only "
                 f"{len(personas)} (allowed: at most {len(personas)}, or add personas)"
             )
-        return personas[: pop.size]
+        return PersonaTable.of(personas[: pop.size])
     return generate_personas(pop.size, scenario.seed, progress)
 
 
 def build_world(
     scenario: Scenario, progress: Callable[[int], object] | None = None
-) -> tuple[list[Persona], ContactStructure]:
+) -> tuple[PersonaTable, ContactStructure]:
     """Personas and contacts; raises ScenarioError for bad input files. Used by ``check`` too.
     ``progress(k)`` hears of every k personas made."""
     personas = build_personas(scenario, progress)

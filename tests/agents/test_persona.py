@@ -13,8 +13,8 @@ from agents.persona import (
 
 
 def test_generation_is_reproducible_and_seed_dependent():
-    assert generate_personas(50, 3) == generate_personas(50, 3)
-    assert generate_personas(50, 3) != generate_personas(50, 4)
+    assert list(generate_personas(50, 3)) == list(generate_personas(50, 3))
+    assert list(generate_personas(50, 3)) != list(generate_personas(50, 4))
 
 
 def test_generated_personas_cover_fields_and_ranges():
