@@ -58,10 +58,8 @@ class ArrayModel(DayModel):
         intervention_log: InterventionLog | None = None,
         engagement: EngagementLog | None = None,
         restore: dict | None = None,
-        table_agents: np.ndarray | None = None,
     ):
-        """``make_rule(initial_beliefs)`` builds the decision rule; ``table_agents`` are the
-        agents whose rows ``agent_rows`` gives (default: all)."""
+        """``make_rule(initial_beliefs)`` builds the decision rule."""
         super().__init__(scenario, contacts, engagement)
         n = len(personas)
         believers = self.rng.choice(n, size=scenario.population.initial_believers, replace=False)
@@ -71,7 +69,6 @@ class ArrayModel(DayModel):
         self.rule = make_rule(self.population.belief)
         self.heard_capacity = memory.short_term_capacity
         self.max_chars = memory.max_item_chars
-        self.table_agents = np.arange(n) if table_agents is None else table_agents
         self._items: dict[int, tuple[int, MemoryItem]] = {}  # agent -> (post version, record)
         self.interventions = InterventionHost(
             self, interventions, scenario.seed, intervention_log or InterventionLog(None)
@@ -301,9 +298,9 @@ class ArrayModel(DayModel):
         }
 
     # --- outputs and checkpoints ----------------------------------------------------------------
-    def agent_rows(self, day: int) -> Iterator[tuple]:
-        """(agent, persona, belief, confidence, state, post, reasoning) of the table's agents."""
-        pop, agents = self.population, self.table_agents
+    def agent_rows(self, agents: np.ndarray) -> Iterator[tuple]:
+        """(agent, persona, belief, confidence, state, post, reasoning) of ``agents``."""
+        pop = self.population
         texts = self.rule.texts(agents, pop)
         belief = pop.belief[agents].tolist()
         confidence = pop.confidence[agents].tolist()

@@ -305,7 +305,10 @@ def _print_run(result) -> int:
         )
     elif fit.get("note"):
         print(f"SIS fit: {fit['note']}")
-    print(_llm_line(llm["total"]))
+    if summary.get("rule", "llm") == "llm":
+        print(_llm_line(llm["total"]))
+    else:
+        print(f"decisions: the {summary['rule']} rule on arrays (no model requests)")
     if summary.get("governance_cost"):
         print(f"interventions: governance cost {summary['governance_cost']:.1f}")
     if summary["stopped_early"]:

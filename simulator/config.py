@@ -321,9 +321,18 @@ class Outputs(Strict):
     report: bool = Field(
         True, description="write report.html, one self-contained page (python run.py report)"
     )
-    agents_csv: bool = Field(True, description="write one row per agent-day")
-    agents_format: Literal["csv", "csv.gz"] = Field(
-        "csv", description="csv, or gzip-compressed csv.gz for big runs (about 8x smaller)"
+    agents_table: Literal["all", "sample", "none"] = Field(
+        "all",
+        description="the per-agent table (one row per agent and day): all agents, a sample "
+        "of agents_sample agents drawn from the seed, or none",
+    )
+    agents_sample: int = Field(
+        1000, ge=1, le=10_000_000, description="agents in a sampled table (agents_table: sample)"
+    )
+    agents_format: Literal["csv", "csv.gz", "parquet"] = Field(
+        "csv",
+        description="csv; gzip-compressed csv.gz for big runs (about 8x smaller); or parquet "
+        "(a folder agents.parquet of one file per day; needs pyarrow: murmur[parquet])",
     )
     checkpoint: bool = Field(
         True, description="save the run's state after every day, for run.py resume"

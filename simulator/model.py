@@ -312,9 +312,10 @@ class OpinionModel(DayModel):
             citizen.set_state(saved)
         self._set_common_state(state)
 
-    def agent_rows(self, day: int):
-        """(agent, persona, belief, confidence, state, post, reasoning) of every citizen."""
-        for c in self.citizens:
+    def agent_rows(self, agents: np.ndarray):
+        """(agent, persona, belief, confidence, state, post, reasoning) of ``agents``."""
+        citizens = self.citizens
+        for c in (citizens[a] for a in agents.tolist()):
             yield c.index, c.persona, c.belief, c.confidence, c.state, c.post, c.reasoning
 
     def close(self) -> None:

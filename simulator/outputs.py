@@ -207,6 +207,68 @@ class AgentDayWriter:
         ]
         self.out.write_lines("".join(lines))
 
+    def position(self) -> int:
+        """Bytes written so far (for checkpoints)."""
+        return self.out.position()
+
     def close(self, complete: bool) -> None:
         """Close the file; rename it into place when the run completed."""
         self.out.close(complete)
+
+
+class AgentParquetWriter:
+    """Streams the agent table as Parquet: a folder ``agents.parquet`` holding one file per
+    day (``day-00001.parquet``), which pandas and pyarrow read as one table.
+
+    One file per day rather than row groups of one file: a Parquet file cannot be cut back
+    to a checkpoint and appended to, a folder of whole files can. Written as
+    ``agents.parquet.partial`` and renamed when the run completes; ``position()`` (what a
+    checkpoint saves) is the number of days written, and resuming removes later days.
+    """
+
+    def __init__(self, folder: Path, resume_at: int | None = None):
+        import pyarrow  # noqa: F401  (checked before the run: outputs.agents_format)
+
+        self.final = folder / "agents.parquet"
+        self.partial = folder / "agents.parquet.partial"
+        if resume_at is not None:
+            if not self.partial.exists() and self.final.exists():
+                os.replace(self.final, self.partial)  # completed, but the run's end failed
+            for part in sorted(self.partial.glob("day-*.parquet"))[resume_at:]:
+                part.unlink()
+        self.partial.mkdir(exist_ok=True)
+        self.days = len(list(self.partial.glob("day-*.parquet")))
+
+    def write_day(self, day: int, rows: Iterable[AgentRow]) -> None:
+        """Write the rows of ``day`` as one file (atomically)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        columns: dict[str, list] = {name: [] for name in AGENT_COLUMNS}
+        for agent, p, belief, confidence, state, post, reasoning in rows:
+            persona = (p.name, p.age, p.gender, p.education, p.occupation)
+            traits = (p.trait(t) for t in TRAITS)
+            values = (day, agent, *persona, *traits, belief, confidence, state, post, reasoning)
+            for name, value in zip(AGENT_COLUMNS, values, strict=True):
+                columns[name].append(value)
+        path = self.partial / f"day-{day:05d}.parquet"
+        tmp = path.with_name(f".{path.name}.tmp")
+        pq.write_table(pa.table(columns), tmp)
+        os.replace(tmp, path)
+        self.days += 1
+
+    def position(self) -> int:
+        """Days written so far."""
+        return self.days
+
+    def close(self, complete: bool) -> None:
+        """Rename the folder into place when the run completed."""
+        if complete:
+            os.replace(self.partial, self.final)
+
+
+def agent_table_writer(folder: Path, fmt: str, resume_at: int | None = None):
+    """The writer of the agent table in ``fmt`` (outputs.agents_format)."""
+    if fmt == "parquet":
+        return AgentParquetWriter(folder, resume_at)
+    return AgentDayWriter(folder, resume_at, compress=fmt == "csv.gz")

@@ -190,6 +190,12 @@ def read_run_results(folder: Path, manifest: dict[str, Any] | None = None) -> Ru
 
 def _last_day_of_agents(folder: Path) -> pd.DataFrame | None:
     columns = ["day", "belief", "education", *TRAITS]
+    days = sorted((folder / "agents.parquet").glob("day-*.parquet"))
+    if days:
+        try:
+            return pd.read_parquet(days[-1], columns=columns)
+        except (ImportError, ValueError, OSError) as exc:
+            raise UserError(f"{folder}: cannot read run files ({_first_line(exc)})") from None
     for name in ("agents.csv", "agents.csv.gz"):
         if (folder / name).is_file():
             try:

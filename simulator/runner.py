@@ -30,12 +30,14 @@ from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
 from simulator.config import Scenario, parse_scenario
 from simulator.early_warning import early_warning
 from simulator.engagement import DEFAULT_PROFILE, EngagementLog, EngagementRates
-from simulator.errors import Interrupted, ModelUnavailable, UserError
+from simulator.errors import Interrupted, ModelUnavailable, ScenarioError, UserError
 from simulator.intervening import InterventionLog
 from simulator.model import DayModel, OpinionModel
 from simulator.network import ContactStructure
 from simulator.outputs import (
     AgentDayWriter,
+    AgentParquetWriter,
+    agent_table_writer,
     make_folder,
     new_run_id,
     write_atomic,
@@ -145,6 +147,14 @@ def _prepare(
     memory it needs, the world (with a progress bar when big), the interventions, the
     model's endpoints."""
     require_memory(scenario)
+    if scenario.outputs.agents_format == "parquet" and scenario.outputs.agents_table != "none":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise ScenarioError(
+                "outputs.agents_format: parquet needs pyarrow, which is not installed "
+                "(install it with: pip install 'murmur[parquet]'; allowed without it: csv, csv.gz)"
+            ) from None
     with building(scenario, "personas", progress) as bar:
         world = build_world(scenario, bar.update)
     interventions = build_interventions(scenario)
@@ -219,9 +229,11 @@ def _execute(
         rule = surrogate_rule(scenario, personas)
         model = ArrayModel(scenario, personas, contacts, rule, interventions, log, engagement,
                            restore)  # fmt: skip
+    outputs = scenario.outputs
+    table = table_agents(scenario)
     writer = (
-        AgentDayWriter(folder, files.get("agents"), scenario.outputs.agents_format == "csv.gz")
-        if scenario.outputs.agents_csv
+        agent_table_writer(folder, outputs.agents_format, files.get("agents"))
+        if table.size
         else None
     )
     spent, elapsed_before = 0.0, 0.0
@@ -244,7 +256,7 @@ def _execute(
     gc.set_threshold(200_000, 20, 100)
     try:
         if writer and state is None:
-            writer.write_day(0, model.agent_rows(0))
+            writer.write_day(0, model.agent_rows(table))
         with tqdm(
             total=scenario.days,
             initial=model.day,
@@ -259,7 +271,7 @@ def _execute(
                 # Before the day is written or saved: a resumed run asks for it again.
                 _stop_if_the_day_failed(scenario, backend, asked, model.day, folder)
                 if writer:
-                    writer.write_day(model.day, model.agent_rows(model.day))
+                    writer.write_day(model.day, model.agent_rows(table))
                 bar.set_postfix(believers=model.today["infected"], refresh=False)
                 bar.update()
                 if budget is not None and model.day < scenario.days:
@@ -306,6 +318,18 @@ def _execute(
     (folder / CHECKPOINT).unlink(missing_ok=True)
     (folder / INCOMPLETE).unlink(missing_ok=True)
     return RunResult(folder, summary)
+
+
+def table_agents(scenario: Scenario) -> np.ndarray:
+    """The agents whose rows the agent table holds (outputs.agents_table): all, a sample drawn
+    from the seed (in agent order), or none."""
+    outputs, n = scenario.outputs, scenario.population.size
+    if outputs.agents_table == "none":
+        return np.zeros(0, dtype=np.int64)
+    if outputs.agents_table == "sample" and outputs.agents_sample < n:
+        rng = np.random.default_rng([scenario.seed, 0x7AB1E])
+        return np.sort(rng.choice(n, size=outputs.agents_sample, replace=False))
+    return np.arange(n)
 
 
 def reproduce_command(folder: Path, extra: str = "") -> str:
@@ -355,7 +379,7 @@ def save_checkpoint(
     backend: Accounting,
     log: InterventionLog,
     engagement: EngagementLog | None,
-    writer: AgentDayWriter | None,
+    writer: AgentDayWriter | AgentParquetWriter | None,
     transcript: Path | None,
     spent: float,
     elapsed: float,
@@ -363,7 +387,7 @@ def save_checkpoint(
     """Save everything needed to continue after the day just finished, atomically."""
     files: dict[str, int] = {}
     if writer:
-        files["agents"] = writer.out.position()
+        files["agents"] = writer.position()
     if (position := log.position()) is not None:
         files["interventions"] = position
     if engagement is not None and (position := engagement.position()) is not None:
@@ -434,6 +458,7 @@ def run_summary(
         "population": n,
         "topic": scenario.news.topic,
         "update": scenario.agents.update,
+        "rule": scenario.agents.rule,
         "backend": scenario.llm.backend,
         "curve": metrics.curve_summary(days, believers, n),
         "sis_fit": (

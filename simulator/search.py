@@ -391,7 +391,7 @@ def _search(
 def _lean(scenario: Scenario, seed: int) -> Scenario:
     """A candidate's run writes what the search reads (no agent table, figures, report)."""
     quiet = _quietly(scenario, seed)
-    outputs = quiet.outputs.model_copy(update={"agents_csv": False})
+    outputs = quiet.outputs.model_copy(update={"agents_table": "none"})
     return quiet.model_copy(update={"outputs": outputs})
 
 

@@ -125,3 +125,51 @@ def test_memory_arrays_keep_and_forget_what_long_term_memory_does():
         assert [arrays.sources[s] for s in source[:kept]] == [m.source for m in items]
         assert day[:kept].tolist() == [m.day for m in items]
         assert not importance[kept:].any()
+
+
+def test_a_sampled_table_holds_the_full_tables_rows_of_its_agents(tmp_path):
+    import pandas as pd
+
+    base = {"seed": 5, "days": 5, "population": {"size": 400, "initial_believers": 10}}
+    tables = {}
+    for table in ("all", "sample", "none"):
+        outputs = {"plots": False, "report": False, "agents_table": table, "agents_sample": 37}
+        doc = {**base, "outputs": outputs}
+        run_scenario(Scenario.model_validate(doc), tmp_path / table, progress=False)
+        path = tmp_path / table / "agents.csv"
+        tables[table] = pd.read_csv(path) if path.exists() else None
+    assert tables["none"] is None
+    sample = tables["sample"]
+    agents = sorted(set(sample["agent"]))
+    assert len(agents) == 37 and len(sample) == 37 * 6
+    full = tables["all"]
+    expected = full[full["agent"].isin(agents)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(sample, expected)
+    daily = {t: (tmp_path / t / "daily.csv").read_bytes() for t in tables}
+    assert daily["all"] == daily["sample"] == daily["none"]
+
+
+def test_a_parquet_table_resumes_to_the_uninterrupted_one(tmp_path):
+    import pandas as pd
+
+    from simulator.errors import Interrupted
+    from simulator.runner import resume_run
+
+    outputs = {"plots": False, "report": False, "agents_format": "parquet"}
+    doc = {"seed": 9, "days": 6, "population": {"size": 300}, "outputs": outputs}
+    scenario = Scenario.model_validate(doc)
+    whole = run_scenario(scenario, tmp_path / "whole", progress=False).folder
+
+    def stop_after_day_3(day):
+        if day == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(Interrupted):
+        run_scenario(scenario, tmp_path / "cut", progress=False, on_day=stop_after_day_3)
+    assert not (tmp_path / "cut" / "agents.parquet").exists()  # not finished: still .partial
+    resumed = resume_run(tmp_path / "cut", progress=False).folder
+    for name in ("daily.csv", "engagement.csv"):
+        assert (resumed / name).read_bytes() == (whole / name).read_bytes()
+    table = pd.read_parquet(resumed / "agents.parquet")
+    pd.testing.assert_frame_equal(table, pd.read_parquet(whole / "agents.parquet"))
+    assert sorted(table["day"].unique()) == list(range(7))
