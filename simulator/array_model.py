@@ -275,9 +275,9 @@ class ArrayModel(DayModel):
         )
         self.engagement.forget_old_posts(pop.post_day.tolist())
 
-    def _audience(self, sharer: int) -> list[int]:
-        """Who sees a post ``sharer`` shares today."""
-        return self.contacts.share_audience(sharer, self.config.seed, self.day)
+    def _audience(self, sharers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Who sees the posts ``sharers`` share today."""
+        return self.contacts.share_audiences(sharers, self.config.seed, self.day)
 
     def tally(self) -> dict[str, float]:
         pop = self.population

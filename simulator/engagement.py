@@ -22,8 +22,10 @@ start of day 1 (day d, hour h is 24 (d - 1) + h).
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -42,6 +44,17 @@ DEFAULT_PROFILE = (
     4.0, 3.8, 3.3, 3.2, 3.4, 3.8, 4.3, 5.0, 5.5, 5.2, 4.0, 2.2,
 )  # fmt: skip
 _VIEW_KIND, _REACT_KIND = 21, 22
+
+
+class _Events(NamedTuple):
+    """Likes, shares and comments (``event`` 0, 1, 2) as columns."""
+
+    agent: np.ndarray
+    author: np.ndarray
+    post_day: np.ndarray
+    stance: np.ndarray
+    hour: np.ndarray
+    event: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -69,13 +82,22 @@ def hourly_observation(event_hours: np.ndarray, until_hour: float) -> Observatio
     )
 
 
+_SORT_CODE = np.array([1, 2, 0])  # like, share, comment in the order their names sort
+
+
 class EngagementLog:
     """Collects a run's engagement; streams ``engagement.csv`` (one row per like, share or
-    comment with the post's running totals) and keeps the narrative's hourly totals."""
+    comment with the post's running totals) and keeps the narrative's hourly totals.
+
+    Everything is computed on arrays: a day's views, reactions, shares and the running totals
+    per post. A post can be engaged with while it is its author's latest; each author's latest
+    post's running totals are kept (``live_day``, ``live``), so the state stays bounded by the
+    population however long the run.
+    """
 
     def __init__(
         self,
-        personas: list[Persona],
+        personas: Sequence[Persona],
         seed: int,
         rates: EngagementRates,
         folder: Path | None,
@@ -89,19 +111,17 @@ class EngagementLog:
         table = PersonaTable.of(personas)
         self.agreeableness = table.column("agreeableness")
         self.extraversion = table.column("extraversion")
-        # running [likes, shares, comments] of the posts that can still be engaged with (each
-        # author's latest); older posts are dropped at the end of the day, so this stays
-        # bounded by the population however long the run
-        self.totals: dict[tuple[int, int], list[int]] = {}
+        n = len(table)
+        self.live_day = np.full(n, -1, dtype=np.int64)  # day of the post whose totals are kept
+        self.live = np.zeros((n, 3), dtype=np.int64)  # its likes, shares, comments so far
         self.posts_engaged = 0
-        self.hourly: dict[int, np.ndarray] = {}  # hour -> [views, likes, shares, comments]
+        self.hourly = np.zeros((0, 4), dtype=np.int64)  # per hour: views, likes, shares, comments
         self.event_hours = array("d")  # every like, share and comment, 8 bytes each
         self.out = None
         if folder is not None:
             header = ("post", "author", "post_day", "agent", "hour", "event", "likes", "shares",
                       "comments")  # fmt: skip
             self.out = StreamedCsv(folder / "engagement.csv", header, resume_at)
-            self._csv = self.out.writer
 
     def active_hours(self, agents: np.ndarray, day: int) -> np.ndarray:
         """Each agent's active hour today (a float in 0..24) from the activity profile."""
@@ -117,13 +137,13 @@ class EngagementLog:
         post_day: np.ndarray,
         stance: np.ndarray,
         beliefs: np.ndarray,
-        audience_of,
+        audiences,
     ) -> None:
         """Turn today's views into engagement: view i is ``viewer[i]`` seeing the post of
         ``author[i]`` published on ``post_day[i]`` with ``stance[i]``.
 
-        ``beliefs`` are the viewers' beliefs after today's decision; ``audience_of(agent)``
-        names who sees a post that ``agent`` shares.
+        ``beliefs`` are the viewers' beliefs after today's decision; ``audiences(sharers)``
+        names who sees the posts that ``sharers`` share, as (index into sharers, agent) arrays.
         """
         if not len(viewer):
             return
@@ -131,46 +151,39 @@ class EngagementLog:
         author = np.asarray(author, dtype=np.int64)
         post_day = np.asarray(post_day, dtype=np.int64)
         stance = np.asarray(stance, dtype=float)
-        start = 24.0 * (day - 1)
-        hours = start + self.active_hours(viewer, day)
-        rows = self._react(day, viewer, author, post_day, stance, hours, beliefs, can_share=True)
-        # Everyone who sees a shared post, in one batch (one draw of random numbers for all
-        # of them rather than one per sharer: at 10k agents a day has about 900 shares).
-        audiences = []
-        for sharer, au, pd, st, h, event in rows:
-            if event == "share":
-                audience = [a for a in audience_of(sharer) if a != au]
-                audiences.append((audience, sharer, au, pd, st, h))
-        seen_by = np.array([a for audience, *_ in audiences for a in audience], dtype=np.int64)
-        if seen_by.size:
-            sizes = [len(audience) for audience, *_ in audiences]
-
-            def column(i: int, dtype=None) -> np.ndarray:
-                return np.repeat(np.array([share[i] for share in audiences], dtype=dtype), sizes)
-
-            seen = column(5) + 1.0
-            self._count_views(seen)
-            rows += self._react(
-                day,
-                seen_by,
-                column(2, np.int64),
-                column(3, np.int64),
-                column(4),
-                seen,
-                beliefs,
-                can_share=False,
-                salt=column(1, np.int64) + 1,
+        hours = 24.0 * (day - 1) + self.active_hours(viewer, day)
+        events = [self._react(day, viewer, author, post_day, stance, hours, beliefs, True, 0)]
+        shared = events[0]
+        sharing = shared.event == 1
+        if sharing.any():
+            # everyone who sees a shared post, an hour after the share, except its author
+            sharers = shared.agent[sharing]
+            which, seen_by = audiences(sharers)
+            keep = seen_by != shared.author[sharing][which]
+            which, seen_by = which[keep], seen_by[keep]
+            seen_hours = shared.hour[sharing][which] + 1.0
+            self._count_views(seen_hours)
+            events.append(
+                self._react(
+                    day,
+                    seen_by,
+                    shared.author[sharing][which],
+                    shared.post_day[sharing][which],
+                    shared.stance[sharing][which],
+                    seen_hours,
+                    beliefs,
+                    False,
+                    sharers[which] + 1,
+                )
             )
         self._count_views(hours)
-        rows.sort(key=lambda r: (r[4], r[1], r[0], r[5]))  # written in time order
-        for agent, au, pd, _, hour, event in rows:
-            self._add(agent, au, pd, hour, event)
+        self._add(_Events(*(np.concatenate(column) for column in zip(*events, strict=True))))
 
-    def forget_old_posts(self, latest_post_day: list[int]) -> None:
+    def forget_old_posts(self, latest_post_day: np.ndarray) -> None:
         """Drop the running totals of posts that are no longer their author's latest."""
-        self.totals = {
-            key: value for key, value in self.totals.items() if latest_post_day[key[0]] == key[1]
-        }
+        old = self.live_day != np.asarray(latest_post_day)
+        self.live_day[old] = -1
+        self.live[old] = 0
 
     def forecast_total(self, seen_until_hour: float, horizon_hour: float) -> Forecast:
         """Total engagement by ``horizon_hour``, forecast from the likes, shares and comments
@@ -181,18 +194,7 @@ class EngagementLog:
         observed = hourly_observation(hours, seen_until_hour)
         return early_warning_model().predict(observed, horizon=horizon_hour * 3600.0)
 
-    def _react(
-        self,
-        day: int,
-        viewer: np.ndarray,
-        author: np.ndarray,
-        post_day: np.ndarray,
-        stance: np.ndarray,
-        hours: np.ndarray,
-        beliefs: np.ndarray,
-        can_share: bool,
-        salt: int | np.ndarray = 0,
-    ) -> list[tuple]:
+    def _react(self, day, viewer, author, post_day, stance, hours, beliefs, can_share, salt):
         agree = (beliefs[viewer] > 0) == (stance > 0)
         keys = (
             viewer * np.int64(1_000_003)
@@ -204,55 +206,73 @@ class EngagementLog:
         p_like = r.like * np.where(agree, 1.0, 0.2) * (0.5 + self.agreeableness[viewer])
         p_share = r.share * agree * (0.5 + self.extraversion[viewer]) * can_share
         p_comment = r.comment * np.where(agree, 1.0, 1.5) * (0.5 + self.extraversion[viewer])
-        rows = []
-        for column, p, event in (
-            (0, p_like, "like"),
-            (1, p_share, "share"),
-            (2, p_comment, "comment"),
-        ):
-            for i in np.flatnonzero(u[:, column] < p):
-                rows.append(
-                    (int(viewer[i]), int(author[i]), int(post_day[i]), float(stance[i]),
-                     float(hours[i]) + 0.1 * column, event)
-                )  # fmt: skip
-        return rows
+        parts = []
+        for column, p in enumerate((p_like, p_share, p_comment)):
+            i = np.flatnonzero(u[:, column] < p)
+            parts.append((i, np.full(i.size, column)))
+        i = np.concatenate([part[0] for part in parts])
+        event = np.concatenate([part[1] for part in parts])
+        return _Events(viewer[i], author[i], post_day[i], stance[i], hours[i] + 0.1 * event, event)
 
     def _count_views(self, hours: np.ndarray) -> None:
-        for hour, count in zip(*np.unique(np.floor(hours).astype(int), return_counts=True),
-                               strict=True):  # fmt: skip
-            self._hour(int(hour))[0] += int(count)
+        counts = np.bincount(np.floor(hours).astype(np.int64))
+        self._grow(counts.size)
+        self.hourly[: counts.size, 0] += counts
 
-    def _hour(self, hour: int) -> np.ndarray:
-        row = self.hourly.get(hour)
-        if row is None:
-            row = self.hourly[hour] = np.zeros(4, dtype=np.int64)
-        return row
+    def _grow(self, hours: int) -> None:
+        if hours > len(self.hourly):
+            grown = np.zeros((max(hours, 2 * len(self.hourly)), 4), dtype=np.int64)
+            grown[: len(self.hourly)] = self.hourly
+            self.hourly = grown
 
-    def _add(self, agent: int, author: int, post_day: int, hour: float, event: str) -> None:
-        key = (author, post_day)
-        totals = self.totals.get(key)
-        if totals is None:
-            totals = self.totals[key] = [0, 0, 0]
-            self.posts_engaged += 1
-        column = EVENTS.index(event)
-        totals[column] += 1
-        self._hour(int(hour))[1 + column] += 1
-        self.event_hours.append(hour)
-        if self.out is not None:
-            self._csv.writerow(
-                (f"{author}-{post_day}", author, post_day, agent, f"{hour:.4f}", event, *totals)
-            )
+    def _add(self, ev: _Events) -> None:
+        """Count the day's events in time order, with each post's running totals."""
+        order = np.lexsort((_SORT_CODE[ev.event], ev.agent, ev.author, ev.hour))
+        ev = _Events(*(column[order] for column in ev))
+        m = ev.agent.size
+        # A post is its author and day: those not among the kept totals start from zero.
+        posts, post_of = np.unique(ev.author * 65536 + ev.post_day, return_inverse=True)
+        post_author, post_day = posts // 65536, posts % 65536
+        known = self.live_day[post_author] == post_day
+        self.posts_engaged += int((~known).sum())
+        before = np.where(known[:, None], self.live[post_author], 0)
+        onehot = np.zeros((m, 3), dtype=np.int64)
+        onehot[np.arange(m), ev.event] = 1
+        # running count per post: cumulative sums within each post's events, in time order
+        by_post = np.argsort(post_of, kind="stable")
+        running = np.cumsum(onehot[by_post], axis=0)
+        first = np.searchsorted(post_of[by_post], np.arange(posts.size))
+        offset = np.vstack([np.zeros((1, 3), dtype=np.int64), running])[first]
+        totals = np.empty_like(running)
+        totals[by_post] = running - offset[post_of[by_post]] + before[post_of[by_post]]
+        final = before + np.add.reduceat(onehot[by_post], first, axis=0) if m else before
+        self.live_day[post_author] = post_day
+        self.live[post_author] = final
+        hour = np.floor(ev.hour).astype(np.int64)
+        self._grow(int(hour.max()) + 1 if m else 0)
+        np.add.at(self.hourly, (hour, 1 + ev.event), 1)
+        self.event_hours.frombytes(ev.hour.tobytes())
+        if self.out is not None and m:
+            names = np.array(EVENTS)[ev.event].tolist()
+            lines = [
+                f"{a}-{d},{a},{d},{g},{h:.4f},{e},{t[0]},{t[1]},{t[2]}\n"
+                for a, d, g, h, e, t in zip(
+                    ev.author.tolist(), ev.post_day.tolist(), ev.agent.tolist(),
+                    ev.hour.tolist(), names, totals.tolist(), strict=True,
+                )
+            ]  # fmt: skip
+            self.out.write_lines("".join(lines))
 
     def timeline(self, days: int):
         """The narrative's cumulative views, likes, shares and comments at the end of every
         hour of the run, and of the hours after it that a late share reached (a DataFrame)."""
         import pandas as pd
 
-        hours = np.arange(max([24 * days, *(h + 1 for h in self.hourly)]))
+        reached = np.flatnonzero(self.hourly.any(axis=1))
+        hours = np.arange(max(24 * days, int(reached[-1]) + 1 if reached.size else 0))
         counts = np.zeros((hours.size, 4), dtype=np.int64)
-        for hour, row in self.hourly.items():
-            if 0 <= hour < hours.size:
-                counts[hour] = row
+        used = min(hours.size, len(self.hourly))
+        counts[:used] = self.hourly[:used]
         cumulative = counts.cumsum(axis=0)
         return pd.DataFrame(
             {
@@ -289,7 +309,8 @@ class EngagementLog:
     def get_state(self) -> dict:
         """The running totals (for checkpoints)."""
         return {
-            "totals": self.totals,
+            "live_day": self.live_day,
+            "live": self.live,
             "posts_engaged": self.posts_engaged,
             "hourly": self.hourly,
             "event_hours": self.event_hours,
@@ -297,9 +318,10 @@ class EngagementLog:
 
     def set_state(self, state: dict) -> None:
         """Restore what get_state returned."""
-        self.totals = state["totals"]
+        self.live_day = np.array(state["live_day"])
+        self.live = np.array(state["live"])
         self.posts_engaged = state["posts_engaged"]
-        self.hourly = state["hourly"]
+        self.hourly = np.array(state["hourly"])
         self.event_hours = state["event_hours"]
 
     def close(self, complete: bool) -> None:

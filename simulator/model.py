@@ -255,9 +255,9 @@ class OpinionModel(DayModel):
         self.interventions.day_end()
         self._record_day()
 
-    def _audience(self, sharer: int) -> list[int]:
-        """Who sees a post ``sharer`` shares today."""
-        return self.contacts.share_audience(sharer, self.config.seed, self.day)
+    def _audience(self, sharers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Who sees the posts ``sharers`` share today."""
+        return self.contacts.share_audiences(sharers, self.config.seed, self.day)
 
     def _expose(self, listener: Citizen, speakers: list[int], latest: Sequence[MemoryItem]) -> None:
         """``listener`` hears today's ``speakers``; ``latest[j]`` is agent j's latest post."""

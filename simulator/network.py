@@ -15,6 +15,7 @@ from typing import Protocol
 import networkx as nx
 import numpy as np
 
+from agents.keyed_random import keyed_uniforms
 from simulator.config import (
     BarabasiAlbert,
     CompleteGraph,
@@ -24,6 +25,8 @@ from simulator.config import (
     WattsStrogatz,
 )
 from simulator.errors import InputWarning, ScenarioError
+
+_AUDIENCE_KIND = 0xE1  # the audience's part of the random keys
 
 
 class ContactStructure(Protocol):
@@ -38,8 +41,11 @@ class ContactStructure(Protocol):
         with -1."""
         ...
 
-    def share_audience(self, sharer: int, seed: int, day: int) -> list[int]:
-        """Who sees a post that ``sharer`` shares on ``day`` (simulator/engagement.py)."""
+    def share_audiences(
+        self, sharers: np.ndarray, seed: int, day: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Who sees the posts ``sharers`` share on ``day`` (simulator/engagement.py), as
+        (index into ``sharers``, agent) pairs."""
         ...
 
 
@@ -70,12 +76,29 @@ class RandomMixing:
         draws += draws >= np.arange(n)[:, None]
         return draws
 
-    def share_audience(self, sharer: int, seed: int, day: int) -> list[int]:
-        """``k`` distinct random others, from a stream of the sharer's own for the day (so
-        engagement never touches the model's draws)."""
-        rng = np.random.default_rng([seed, day, sharer, 0xE1])
-        drawn = rng.choice(self.n - 1, size=self.k, replace=False)
-        return [int(a) + (a >= sharer) for a in drawn]
+    def share_audiences(
+        self, sharers: np.ndarray, seed: int, day: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``k`` distinct random others for each sharer, keyed by (seed, day, sharer) so that
+        engagement never touches the model's draws and a sharer's audience is the same for
+        every post it shares that day."""
+        m, k, pool = sharers.size, self.k, self.n - 1
+        spare = 4  # candidates beyond k: enough for nearly every row even in small populations
+        u = keyed_uniforms(seed, sharers, day, _AUDIENCE_KIND, k + spare)
+        candidates = (u * pool).astype(np.int64)
+        chosen = np.full((m, k), -1, dtype=np.int64)
+        filled = np.zeros(m, dtype=np.int64)
+        rows = np.arange(m)
+        for c in range(k + spare):  # take each candidate not chosen yet, until k are
+            candidate = candidates[:, c]
+            fresh = (filled < k) & ~(chosen == candidate[:, None]).any(axis=1)
+            chosen[rows[fresh], filled[fresh]] = candidate[fresh]
+            filled += fresh
+        for r in np.flatnonzero(filled < k):  # rare: a stream of its own for the row
+            rng = np.random.default_rng([seed, day, int(sharers[r]), _AUDIENCE_KIND])
+            chosen[r] = rng.choice(pool, size=k, replace=False)
+        chosen += chosen >= sharers[:, None]
+        return np.repeat(rows, k), chosen.ravel()
 
 
 class GraphContacts:
@@ -85,6 +108,11 @@ class GraphContacts:
         self.graph = graph
         self.per_day = per_day
         self.neighbours = [sorted(graph.neighbors(i)) for i in range(graph.number_of_nodes())]
+        degree = np.array([len(nb) for nb in self.neighbours], dtype=np.int64)
+        self._indptr = np.concatenate([[0], np.cumsum(degree)])
+        self._indices = np.fromiter(
+            (j for nb in self.neighbours for j in nb), dtype=np.int64, count=int(degree.sum())
+        )
 
     def todays_speakers(self, rng: np.random.Generator) -> list[list[int]]:
         """All neighbours, or a random sample of ``per_day`` of them for high-degree nodes."""
@@ -107,9 +135,15 @@ class GraphContacts:
         )
         return out
 
-    def share_audience(self, sharer: int, seed: int, day: int) -> list[int]:
-        """The sharer's neighbours."""
-        return self.neighbours[sharer]
+    def share_audiences(
+        self, sharers: np.ndarray, seed: int, day: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The sharers' neighbours."""
+        degree = self._indptr[sharers + 1] - self._indptr[sharers]
+        which = np.repeat(np.arange(sharers.size), degree)
+        start = np.repeat(self._indptr[sharers], degree)
+        step = np.arange(degree.sum()) - np.repeat(np.cumsum(degree) - degree, degree)
+        return which, self._indices[start + step]
 
 
 def read_edge_list(path: Path, n: int) -> nx.Graph:

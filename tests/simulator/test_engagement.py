@@ -21,12 +21,16 @@ def views(n, stance):
     return viewer, (viewer + 1) % n, np.zeros(n, dtype=np.int64), np.full(n, stance)
 
 
+def nobody(sharers):
+    return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+
+
 def test_agreement_drives_likes_and_shares_disagreement_comments():
     n = 2000
     believers = np.ones(n, dtype=np.int64)
     agreeing, disagreeing = log_for(n), log_for(n)
-    agreeing.record_day(1, *views(n, +1.0), believers, lambda a: [])
-    disagreeing.record_day(1, *views(n, -1.0), believers, lambda a: [])
+    agreeing.record_day(1, *views(n, +1.0), believers, nobody)
+    disagreeing.record_day(1, *views(n, -1.0), believers, nobody)
     a, d = agreeing.summary(1), disagreeing.summary(1)
     assert a["views"] == d["views"] == n
     assert a["likes"] > 3 * d["likes"]
@@ -40,7 +44,11 @@ def test_agreement_drives_likes_and_shares_disagreement_comments():
 def test_shares_reach_the_sharers_audience():
     n = 400
     log = log_for(n, EngagementRates(like=0.0, share=1.0, comment=0.0))
-    audience = lambda a: [(a + 2) % n, (a + 3) % n]  # noqa: E731
+
+    def audience(sharers):  # two later agents see each share
+        which = np.repeat(np.arange(sharers.size), 2)
+        return which, np.column_stack([(sharers + 2) % n, (sharers + 3) % n]).ravel()
+
     log.record_day(1, *views(n, +1.0), np.ones(n, dtype=np.int64), audience)
     # every share shows the post to two more agents, who view it but cannot share again
     shares = log.summary(1)["shares"]
