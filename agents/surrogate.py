@@ -141,16 +141,17 @@ def persona_traits(params: SurrogateParameters, personas: Sequence[Persona]) -> 
 
 class Evidence(NamedTuple):
     """The memory items a decision weighs, one row per deciding agent, in memory order with
-    today's summary last, padded with importance 0.
+    today's summary last, padded with importance 0: each field a sequence of columns (item
+    j of every row).
 
     ``trust`` is already per row (an official's trust depends on the agent), ``age`` is the
     decision day less the item's day.
     """
 
-    stance: np.ndarray
-    importance: np.ndarray
-    trust: np.ndarray
-    age: np.ndarray
+    stance: Sequence[np.ndarray]
+    importance: Sequence[np.ndarray]
+    trust: Sequence[np.ndarray]
+    age: Sequence[np.ndarray]
 
 
 def belief_probability(
@@ -177,12 +178,12 @@ def belief_probability(
     # a row's float is the same in any batch (padding adds exact zeros).
     total = np.zeros(own.shape)
     weight = np.ones(own.shape)
-    age = evidence.age
-    recency = np.where(age < MEMORY_HORIZON, decay[np.clip(age, 0, MEMORY_HORIZON - 1)], 0.0)
-    for j in range(evidence.stance.shape[1]):
-        w = evidence.importance[:, j] * evidence.trust[:, j] * recency[:, j]
-        contribution = w * evidence.stance[:, j]
-        contribution = np.where(contribution * own < 0, contribution * keep, contribution)
+    for stance, importance, trust, age in zip(*evidence, strict=True):
+        recency = np.where(age < MEMORY_HORIZON, decay[np.minimum(age, MEMORY_HORIZON - 1)], 0.0)
+        w = importance * trust * recency
+        contribution = w * stance
+        contradicting = contribution * own < 0
+        contribution[contradicting] *= keep[contradicting]
         total += contribution
         weight += w
     z = appeal + traits.susceptibility + params.inertia * own + params.gain * total / weight

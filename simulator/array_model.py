@@ -203,10 +203,11 @@ class ArrayModel(DayModel):
         if host.listening:
             return self._hear_items(agents, who, audible, fresh, morning_items), views
         # the audible posts first, in speaker order, then today's corrections, up to capacity
-        keep = np.argsort(~audible, axis=1, kind="stable")
-        stance = np.take_along_axis(np.where(audible, stance, 0.0), keep, axis=1)
-        weight = np.take_along_axis(np.where(audible, weight, 0.0), keep, axis=1)
         count = audible.sum(axis=1)
+        if not audible.all():
+            keep = np.argsort(~audible, axis=1, kind="stable")
+            stance = np.take_along_axis(np.where(audible, stance, 0.0), keep, axis=1)
+            weight = np.take_along_axis(np.where(audible, weight, 0.0), keep, axis=1)
         official = np.zeros(agents.size, dtype=bool)
         if host.corrections:
             stance, weight, count, official = self._add_corrections(
@@ -341,21 +342,24 @@ def day_waves(speakers: np.ndarray, position: np.ndarray) -> list[np.ndarray]:
     ``speakers`` holds each agent's speakers (-1 padded), ``position`` each agent's place in
     the day's acting order. An agent's wave is one more than the latest wave among the
     speakers who act before it (0 with none), the longest path to it in the day's dependency
-    graph, found by relaxing all agents at once until nothing changes (a pass per link of the
-    longest chain). Each wave lists its agents in acting order.
+    graph. Found by relaxing all agents at once: after pass t every agent's wave is the
+    smaller of its own and t, so pass t + 1 need only look at the agents still at t, and the
+    passes end when none moves (one pass per link of the longest chain, each smaller than the
+    last). Each wave lists its agents in acting order.
     """
     n = position.size
     valid = speakers >= 0
     who = np.where(valid, speakers, 0)
     earlier = valid & (position[who] < position[:, None])
-    dependent = np.flatnonzero(earlier.any(axis=1))
     wave = np.zeros(n, dtype=np.int64)
-    links, sources = earlier[dependent], who[dependent]
-    while dependent.size:
+    active = np.flatnonzero(earlier.any(axis=1))
+    wave[active] = 1
+    while active.size:
+        links, sources = earlier[active], who[active]
         relaxed = np.where(links, wave[sources] + 1, 0).max(axis=1)
-        if np.array_equal(relaxed, wave[dependent]):
-            break
-        wave[dependent] = relaxed
+        moved = relaxed > wave[active]
+        active = active[moved]
+        wave[active] = relaxed[moved]
     order = np.lexsort((position, wave))
     sizes = np.bincount(wave, minlength=int(wave.max()) + 1 if n else 0)
     return [w for w in np.split(order, np.cumsum(sizes)[:-1]) if w.size]

@@ -128,7 +128,7 @@ class MockModel:
                 self._appeal(*key),
                 type(traits)(*(t[at] for t in traits)),
                 believes[at],
-                Evidence(stance[at], importance[at], trust[at], age[at]),
+                Evidence(*(list(column[at].T) for column in (stance, importance, trust, age))),
                 nudge[at],
             )
         return p

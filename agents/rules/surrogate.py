@@ -83,11 +83,9 @@ class SurrogateRule:
             trust = np.where(official, self.traits.official_trust[agents, None], trust)
         m = agents.size
         # today's summary weighs as a peer source of today, after everything remembered
+        ones, age = np.ones(m), day - learned
         evidence = Evidence(
-            np.column_stack([stance, today]),
-            np.column_stack([importance, np.ones(m)]),
-            np.column_stack([trust, np.ones(m)]),
-            np.column_stack([day - learned, np.zeros(m, dtype=learned.dtype)]),
+            [*stance.T, today], [*importance.T, ones], [*trust.T, ones], [*age.T, age[:, 0] * 0]
         )
         nudge = population.nudge[agents]
         population.nudge[agents] = np.nan  # a nudge is for one decision
