@@ -82,6 +82,8 @@ def hourly_observation(event_hours: np.ndarray, until_hour: float) -> Observatio
     )
 
 
+EVENT_HOURS = "checkpoint.hours"
+"""Beside the checkpoint: every event's hour (float64), appended each day, removed at the end."""
 _SORT_CODE = np.array([1, 2, 0])  # like, share, comment in the order their names sort
 
 
@@ -103,7 +105,11 @@ class EngagementLog:
         folder: Path | None,
         profile: tuple[float, ...] = DEFAULT_PROFILE,
         resume_at: int | None = None,
+        logged: np.ndarray | None = None,
     ):
+        """``logged``: the agents whose likes, shares and comments engagement.csv lists (as
+        the agent table lists a sample of agents); None: everyone's. The totals, timeline and
+        summary count everyone's either way."""
         self.seed = seed
         self.rates = rates
         weights = np.asarray(profile, float)
@@ -117,8 +123,17 @@ class EngagementLog:
         self.posts_engaged = 0
         self.hourly = np.zeros((0, 4), dtype=np.int64)  # per hour: views, likes, shares, comments
         self.event_hours = array("d")  # every like, share and comment, 8 bytes each
+        self.logged = None
+        if logged is not None:
+            self.logged = np.zeros(n, dtype=bool)
+            self.logged[logged] = True
         self.out = None
+        # Every event's hour, also streamed to a file beside the checkpoint: saved whole in
+        # every day's checkpoint it grew to most of it (150 MB by day 30 at 1M agents).
+        self._hours_file = None
         if folder is not None:
+            mode = "wb" if resume_at is None else "ab"
+            self._hours_file = (folder / EVENT_HOURS).open(mode)
             header = ("post", "author", "post_day", "agent", "hour", "event", "likes", "shares",
                       "comments")  # fmt: skip
             self.out = StreamedCsv(folder / "engagement.csv", header, resume_at)
@@ -252,7 +267,12 @@ class EngagementLog:
         self._grow(int(hour.max()) + 1 if m else 0)
         np.add.at(self.hourly, (hour, 1 + ev.event), 1)
         self.event_hours.frombytes(ev.hour.tobytes())
+        if self._hours_file is not None:
+            self._hours_file.write(ev.hour.tobytes())
         if self.out is not None and m:
+            if self.logged is not None:
+                rows = self.logged[ev.agent]
+                ev, totals = _Events(*(column[rows] for column in ev)), totals[rows]
             names = np.array(EVENTS)[ev.event].tolist()
             lines = [
                 f"{a}-{d},{a},{d},{g},{h:.4f},{e},{t[0]},{t[1]},{t[2]}\n"
@@ -307,14 +327,20 @@ class EngagementLog:
         return self.out.position() if self.out is not None else None
 
     def get_state(self) -> dict:
-        """The running totals (for checkpoints)."""
-        return {
+        """The running totals (for checkpoints); the event hours by count when they are in
+        the file beside the checkpoint."""
+        state = {
             "live_day": self.live_day,
             "live": self.live,
             "posts_engaged": self.posts_engaged,
             "hourly": self.hourly,
-            "event_hours": self.event_hours,
+            "events": len(self.event_hours),
         }
+        if self._hours_file is None:
+            state["event_hours"] = self.event_hours.tobytes()
+        else:
+            self._hours_file.flush()
+        return state
 
     def set_state(self, state: dict) -> None:
         """Restore what get_state returned."""
@@ -322,9 +348,18 @@ class EngagementLog:
         self.live = np.array(state["live"])
         self.posts_engaged = state["posts_engaged"]
         self.hourly = np.array(state["hourly"])
-        self.event_hours = state["event_hours"]
+        size = state["events"] * self.event_hours.itemsize
+        if self._hours_file is None:
+            saved = state["event_hours"]
+        else:  # cut back to the checkpoint's day, then read what it had
+            self._hours_file.truncate(size)
+            with open(self._hours_file.name, "rb") as f:
+                saved = f.read(size)
+        self.event_hours = array("d", saved)
 
     def close(self, complete: bool) -> None:
         """Close engagement.csv; rename it into place when the run completed."""
+        if self._hours_file is not None:
+            self._hours_file.close()
         if self.out is not None:
             self.out.close(complete)

@@ -29,7 +29,7 @@ from simulator.array_model import ArrayModel
 from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
 from simulator.config import Scenario, parse_scenario
 from simulator.early_warning import early_warning
-from simulator.engagement import DEFAULT_PROFILE, EngagementLog, EngagementRates
+from simulator.engagement import DEFAULT_PROFILE, EVENT_HOURS, EngagementLog, EngagementRates
 from simulator.errors import Interrupted, ModelUnavailable, ScenarioError, UserError
 from simulator.intervening import InterventionLog
 from simulator.model import DayModel, OpinionModel
@@ -316,6 +316,7 @@ def _execute(
     write_manifest(folder, "run", reproduce_command(folder))
     present(folder, scenario)
     (folder / CHECKPOINT).unlink(missing_ok=True)
+    (folder / EVENT_HOURS).unlink(missing_ok=True)
     (folder / INCOMPLETE).unlink(missing_ok=True)
     return RunResult(folder, summary)
 
@@ -416,7 +417,8 @@ def engagement_log(
         return None
     rates = EngagementRates(settings.like_rate, settings.share_rate, settings.comment_rate)
     profile = tuple(settings.activity_profile or DEFAULT_PROFILE)
-    return EngagementLog(personas, scenario.seed, rates, folder, profile, resume_at)
+    logged = table_agents(scenario) if scenario.outputs.agents_table != "all" else None
+    return EngagementLog(personas, scenario.seed, rates, folder, profile, resume_at, logged)
 
 
 def unreliable(total: dict, max_failed_share: float) -> str | None:
