@@ -36,8 +36,8 @@ class MemoryArrays:
         shape = (n, capacity + 1)  # a spare slot: the new item, before the weakest goes
         self.stance = np.zeros(shape)
         self.importance = np.zeros(shape)
-        self.source = np.zeros(shape, dtype=np.int16)
-        self.day = np.zeros(shape, dtype=np.int32)
+        self.source = np.zeros(shape, dtype=np.int8)  # a code of ``sources``
+        self.day = np.zeros(shape, dtype=np.int16)  # runs last at most 3650 days
         self.count = np.zeros(n, dtype=np.int16)
         self.sources: list[str] = []
         self._retention = np.ones(1)  # decay ** age, Python's power, for ages seen so far
@@ -47,6 +47,8 @@ class MemoryArrays:
         try:
             return self.sources.index(source)
         except ValueError:
+            if len(self.sources) == np.iinfo(self.source.dtype).max:
+                raise ValueError(f"more than {len(self.sources)} memory sources") from None
             self.sources.append(source)
             return len(self.sources) - 1
 
@@ -114,17 +116,19 @@ class MemoryArrays:
         return ((self.source[agents, :cap] == code) & filled).any(axis=1)
 
     def get_state(self) -> dict:
-        """The memories, for checkpoints."""
-        return {
-            "sources": list(self.sources),
-            **{k: getattr(self, k) for k in ("stance", "importance", "source", "day", "count")},
-        }
+        """The memories, for checkpoints (without the spare slot: empty between days)."""
+        cap = self.capacity
+        slots = {k: getattr(self, k)[:, :cap] for k in ("stance", "importance", "source", "day")}
+        return {"sources": list(self.sources), "count": self.count, **slots}
 
     def set_state(self, state: dict) -> None:
         """Restore what ``get_state`` returned."""
         self.sources = list(state["sources"])
-        for key in ("stance", "importance", "source", "day", "count"):
-            getattr(self, key)[...] = state[key]
+        self.count[...] = state["count"]
+        for key in ("stance", "importance", "source", "day"):
+            column = getattr(self, key)
+            column[:, : self.capacity] = state[key]
+            column[:, self.capacity] = 0
 
 
 class Population:
