@@ -166,7 +166,12 @@ class EngagementLog:
         author = np.asarray(author, dtype=np.int64)
         post_day = np.asarray(post_day, dtype=np.int64)
         stance = np.asarray(stance, dtype=float)
-        hours = 24.0 * (day - 1) + self.active_hours(viewer, day)
+        if viewer.size > self.live_day.size:  # each agent's hour once, not once per view
+            hours = (24.0 * (day - 1) + self.active_hours(np.arange(self.live_day.size), day))[
+                viewer
+            ]
+        else:
+            hours = 24.0 * (day - 1) + self.active_hours(viewer, day)
         events = [self._react(day, viewer, author, post_day, stance, hours, beliefs, True, 0)]
         shared = events[0]
         sharing = shared.event == 1
@@ -265,7 +270,8 @@ class EngagementLog:
         self.live[post_author] = final
         hour = np.floor(ev.hour).astype(np.int64)
         self._grow(int(hour.max()) + 1 if m else 0)
-        np.add.at(self.hourly, (hour, 1 + ev.event), 1)
+        counts = np.bincount(hour * 3 + ev.event, minlength=3 * len(self.hourly))
+        self.hourly[:, 1:] += counts.reshape(-1, 3)
         self.event_hours.frombytes(ev.hour.tobytes())
         if self._hours_file is not None:
             self._hours_file.write(ev.hour.tobytes())
