@@ -20,7 +20,7 @@ lint: setup-test
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
 bench: setup
-	$(PY) bench/bench_mock.py
+	$(PY) bench/bench_population.py
 
 llm-server:
 	./scripts/llm_server.sh

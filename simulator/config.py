@@ -49,7 +49,7 @@ class PersonaFile(Strict):
 class Population(Strict):
     """Who is in the simulation."""
 
-    size: int = Field(30, ge=2, le=5_000_000, description="number of agents")
+    size: int = Field(30, ge=2, le=100_000_000, description="number of agents")
     initial_believers: int = Field(2, ge=0, description="agents who believe the item on day 0")
     personas: Annotated[GeneratedPersonas | PersonaFile, Field(discriminator="source")] = (
         GeneratedPersonas()

@@ -29,6 +29,12 @@ FILLING_DAYS = 12
 BASE_SECONDS = 4.0  # starting Python, importing the stack, writing the summary
 BUILD_SECONDS_PER_AGENT = 70e-6  # personas, contacts and Mesa agents
 AGENT_DAYS_PER_SECOND = {"synchronous": 8_000.0, "sequential": 1_600.0}
+# A population on arrays (an array rule such as the surrogate): columns and bounded memories,
+# no object per agent; measured with scenarios/million.yaml (1M agents, 30 days: 1.6 GB peak,
+# about 60 s) and bench/bench_population.py. Memory does not grow with the days.
+ARRAY_BYTES_PER_AGENT = 1_450.0
+ARRAY_BUILD_SECONDS_PER_AGENT = 1e-6
+ARRAY_AGENT_DAYS_PER_SECOND = {"synchronous": 550_000.0, "sequential": 200_000.0}
 
 
 @dataclass(frozen=True)
@@ -52,16 +58,22 @@ class Footprint:
 def footprint(scenario: Scenario, runs: int = 1) -> Footprint:
     """The expected footprint of ``runs`` runs of ``scenario`` side by side."""
     n, days = scenario.population.size, scenario.days
-    memory = BASE_BYTES + n * bytes_per_agent(days)
+    memory = BASE_BYTES + n * bytes_per_agent(days, scenario.agents.rule)
     seconds = None
-    if scenario.llm.backend == "mock":
-        rate = AGENT_DAYS_PER_SECOND[scenario.agents.update]
+    update = scenario.agents.update
+    if scenario.agents.rule != "llm":
+        rate = ARRAY_AGENT_DAYS_PER_SECOND[update]
+        seconds = BASE_SECONDS + n * ARRAY_BUILD_SECONDS_PER_AGENT + n * days / rate
+    elif scenario.llm.backend == "mock":
+        rate = AGENT_DAYS_PER_SECOND[update]
         seconds = BASE_SECONDS + n * BUILD_SECONDS_PER_AGENT + n * days / rate
     return Footprint(memory * runs, seconds, runs)
 
 
-def bytes_per_agent(days: int) -> float:
+def bytes_per_agent(days: int, rule: str | None = "llm") -> float:
     """Peak memory per agent of a run of ``days`` days, with the safety margin."""
+    if rule != "llm":
+        return SAFETY * ARRAY_BYTES_PER_AGENT
     filling = BYTES_PER_AGENT_DAY_FILLING * min(days, FILLING_DAYS)
     later = BYTES_PER_AGENT_DAY_LATER * max(0, days - FILLING_DAYS)
     return SAFETY * (BYTES_PER_AGENT + filling + later)
@@ -89,7 +101,8 @@ def require_memory(scenario: Scenario, runs: int = 1) -> Footprint:
     needed = footprint(scenario, runs)
     available = available_memory()
     if available is not None and needed.memory > available:
-        largest = max(0, (available / runs - BASE_BYTES) / bytes_per_agent(scenario.days))
+        per_agent = bytes_per_agent(scenario.days, scenario.agents.rule)
+        largest = max(0, (available / runs - BASE_BYTES) / per_agent)
         largest = int(float(f"{largest:.2g}"))  # "about": two significant figures
         side_by_side = f" for {runs} runs side by side (--workers)" if runs > 1 else ""
         raise ScenarioError(

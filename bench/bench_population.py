@@ -1,0 +1,140 @@
+"""Population throughput and memory: agent-days per second and peak RSS, against plain Mesa.
+
+Each configuration runs in a fresh process (so peak RSS is that run's own) through the same
+``run_scenario`` a user runs: k=3 random contacts, default outputs with the agent table
+sampled (1,000 agents) and plots and report off, for the surrogate rule on arrays
+(``--rule surrogate``, the default) or citizens asking the mock backend (``--rule llm``).
+The rate is agent-days over the run's own day loop (``runtime_seconds``: days, checkpoints,
+streamed files). In the same invocation a trivial Mesa opinion model (one Python agent
+step per agent-day: a voter copying a random other) runs 10,000 agents, the anchor every
+rate is also given as a ratio to (this machine's speed varies by up to 1.8x). With
+``--repeat N`` the row gives the median of N runs. Record the figures in
+docs/PERFORMANCE.md.
+
+    python bench/bench_population.py [--sizes 10000 100000 1000000] [--days 30]
+        [--updates synchronous sequential] [--rule surrogate] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def one_run(size: int, days: int, update: str, rule: str) -> dict:
+    """Run one scenario in this process and return its figures."""
+    sys.path.insert(0, str(ROOT))
+    from simulator.config import parse_scenario
+    from simulator.runner import run_scenario
+
+    with tempfile.TemporaryDirectory() as out:
+        scenario = parse_scenario(
+            {
+                "name": f"bench-{size}",
+                "seed": 1,
+                "days": days,
+                "population": {"size": size, "initial_believers": max(2, size // 500)},
+                "agents": {"update": update, "rule": rule},
+                "outputs": {
+                    "dir": out,
+                    "plots": False,
+                    "report": False,
+                    "agents_table": "sample",
+                    "agents_sample": 1000,
+                },
+            },
+            ROOT,
+        )
+        started = time.perf_counter()
+        result = run_scenario(scenario, progress=False)
+        wall = time.perf_counter() - started
+    loop = result.summary["runtime_seconds"]
+    return {
+        "size": size,
+        "update": update,
+        "agent_days_per_second": size * days / loop,
+        "wall_seconds": wall,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def mesa_anchor(n: int = 10_000, days: int = 30) -> float:
+    """Agent-days per second of a trivial Mesa model: one Python step per agent-day."""
+    import mesa
+
+    class Voter(mesa.Agent):
+        def __init__(self, model, opinion):
+            super().__init__(model)
+            self.opinion = opinion
+
+        def step(self):
+            other = self.model.voters[self.random.randrange(len(self.model.voters))]
+            if self.random.random() < 0.5:
+                self.opinion = other.opinion
+
+    class VoterModel(mesa.Model):
+        def __init__(self):
+            super().__init__(rng=1)
+            self.voters = [Voter(self, i % 2) for i in range(n)]
+
+        def step(self):
+            self.agents.shuffle_do("step")
+
+    model = VoterModel()
+    started = time.perf_counter()
+    model.run_for(days)
+    return n * days / (time.perf_counter() - started)
+
+
+def child(args: list[str]) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument(
+        "--updates", nargs="+", default=["synchronous", "sequential"],
+        choices=["synchronous", "sequential"],
+    )  # fmt: skip
+    parser.add_argument("--rule", default="surrogate", choices=["surrogate", "llm"])
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        size, days, update, rule = args.child
+        print(json.dumps(one_run(int(size), int(days), update, rule)))
+        return
+    print(f"rule {args.rule}, {args.days} days, k=3 random contacts, agent table sampled")
+    print(f"{'agents':>10} {'update':>12} {'agent-days/s':>14} {'x plain Mesa':>13} "
+          f"{'wall s':>8} {'peak RSS':>9}")  # fmt: skip
+    for size in args.sizes:
+        for update in args.updates:
+            rows, anchors = [], []
+            for _ in range(args.repeat):
+                anchors.append(mesa_anchor())
+                rows.append(child([str(size), str(args.days), update, args.rule]))
+            rate = statistics.median(r["agent_days_per_second"] for r in rows)
+            anchor = statistics.median(anchors)
+            wall = statistics.median(r["wall_seconds"] for r in rows)
+            rss = max(r["peak_rss_mb"] for r in rows)
+            print(f"{size:>10,} {update:>12} {rate:>14,.0f} {rate / anchor:>13.1f} "
+                  f"{wall:>8.1f} {rss:>6.0f} MB", flush=True)  # fmt: skip
+    print(f"plain Mesa (10,000 voters, one step per agent-day): {anchor:,.0f} agent-days/s")
+
+
+if __name__ == "__main__":
+    main()
