@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agents.llm.base import RequestContext, RequestKind
+from agents.context import RequestContext, RequestKind
 from agents.memory import REFLECTION, MemoryItem, for_prompt
 
 # Texts must have substance: servers that enforce the schema as a grammar (llama.cpp) then

@@ -13,28 +13,42 @@ import importlib
 import os
 import re
 import sys
+from collections.abc import Iterator, Mapping
 from importlib import metadata
 from typing import Any
 
 from pydantic import ValidationError
 
 from interventions.base import Intervention
-from interventions.counter_messaging import CounterMessaging
-from interventions.labels import FactCheckLabel
-from interventions.moderation import SuspendSpreaders
-from interventions.notices import OfficialDebunk, Prebunk
-from interventions.nudges import AccuracyNudge
-from interventions.trigger import ForecastTrigger
 
-BUILTINS: dict[str, type[Intervention]] = {
-    "official_debunk": OfficialDebunk,
-    "prebunk": Prebunk,
-    "fact_check_label": FactCheckLabel,
-    "suspend_spreaders": SuspendSpreaders,
-    "accuracy_nudge": AccuracyNudge,
-    "counter_messaging": CounterMessaging,
-    "forecast_trigger": ForecastTrigger,
+_BUILTIN_CLASSES = {
+    "official_debunk": "interventions.notices:OfficialDebunk",
+    "prebunk": "interventions.notices:Prebunk",
+    "fact_check_label": "interventions.labels:FactCheckLabel",
+    "suspend_spreaders": "interventions.moderation:SuspendSpreaders",
+    "accuracy_nudge": "interventions.nudges:AccuracyNudge",
+    "counter_messaging": "interventions.counter_messaging:CounterMessaging",
+    "forecast_trigger": "interventions.trigger:ForecastTrigger",
 }
+
+
+class _Builtins(Mapping[str, type[Intervention]]):
+    """The built-in interventions by name, each imported when first looked up: the forecast
+    trigger builds the intervention it wraps through this module, so this module imports
+    none of them (no import cycle)."""
+
+    def __getitem__(self, name: str) -> type[Intervention]:
+        module, cls = _BUILTIN_CLASSES[name].split(":")
+        return getattr(importlib.import_module(module), cls)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_BUILTIN_CLASSES)
+
+    def __len__(self) -> int:
+        return len(_BUILTIN_CLASSES)
+
+
+BUILTINS: Mapping[str, type[Intervention]] = _Builtins()
 ENTRY_POINT_GROUP = "murmur.interventions"
 _DOTTED = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 

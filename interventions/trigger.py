@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from agents.memory import MemoryItem
 from interventions.base import Intervention, InterventionParams, World
+from interventions.registry import InterventionSpecError, build
 
 
 class ForecastTrigger(Intervention):
@@ -27,8 +28,6 @@ class ForecastTrigger(Intervention):
         @field_validator("then")
         @classmethod
         def _valid_entry(cls, entry: dict[str, Any]) -> dict[str, Any]:
-            from interventions.registry import InterventionSpecError, build
-
             try:
                 build(entry)
             except InterventionSpecError as exc:
@@ -38,8 +37,6 @@ class ForecastTrigger(Intervention):
 
     def __init__(self, params: InterventionParams):
         super().__init__(params)
-        from interventions.registry import build
-
         self.inner = build(params.then)
         self.triggered_on: int | None = None
         self.forecasts: list[tuple[int, float]] = []

@@ -10,37 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
-from agents.memory import MemoryItem
-from agents.news import NewsItem
-from agents.persona import Persona
-
-RequestKind = Literal["summarise", "reflect", "opinion"]
-REQUEST_KINDS: tuple[RequestKind, ...] = ("summarise", "reflect", "opinion")
-
-
-@dataclass(slots=True)
-class RequestContext:
-    """Everything a decision may depend on, as structured fields.
-
-    ``heard`` is today's short-term memory, ``summary`` today's summary of it (once made),
-    ``memory`` the long-term memory, ``belief``/``confidence``/``previous_post`` the agent's
-    own latest stance, ``nudges`` prompts placed before today's decision by an intervention
-    (source "nudge"; importance is their strength; only the opinion request reads them).
-    """
-
-    agent_id: int
-    day: int
-    persona: Persona
-    news: NewsItem
-    belief: int
-    confidence: float
-    previous_post: str
-    heard: tuple[MemoryItem, ...] = ()
-    summary: MemoryItem | None = None
-    memory: tuple[MemoryItem, ...] = ()
-    nudges: tuple[MemoryItem, ...] = ()
+from agents.context import REQUEST_KINDS, RequestContext, RequestKind
+from agents.prompts import RESPONSE_SCHEMAS, render_messages
 
 
 @dataclass(slots=True, frozen=True)
@@ -61,15 +34,11 @@ class LLMRequest:
 
     def messages(self) -> list[dict[str, str]]:
         """The chat messages for this request (rendered on demand)."""
-        from agents.prompts import render_messages  # prompts import this module
-
         return render_messages(self.kind, self.context)
 
     @property
     def schema(self) -> dict[str, Any]:
         """JSON schema the answer must follow."""
-        from agents.prompts import RESPONSE_SCHEMAS
-
         return RESPONSE_SCHEMAS[self.kind]
 
 
@@ -123,3 +92,15 @@ class LanguageModel(Protocol):
     async def aclose(self) -> None:
         """Release connections and files."""
         ...
+
+
+__all__ = [
+    "REQUEST_KINDS",
+    "LLMRequest",
+    "LLMResponse",
+    "LanguageModel",
+    "RequestContext",
+    "RequestKind",
+    "Sampling",
+    "Usage",
+]
