@@ -11,38 +11,56 @@ from __future__ import annotations
 import asyncio
 import json
 
-ANSWER = json.dumps(
+
+def _answer(content: dict) -> bytes:
+    return json.dumps(
+        {
+            "id": "bench",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "bench",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": json.dumps(content)},
+                }
+            ],
+            "usage": {"prompt_tokens": 300, "completion_tokens": 20, "total_tokens": 320},
+        }
+    ).encode()
+
+
+def _response(answer: bytes) -> bytes:
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+    return head + str(len(answer)).encode() + b"\r\n\r\n" + answer
+
+
+ANSWER = _answer(
     {
-        "id": "bench",
-        "object": "chat.completion",
-        "created": 0,
-        "model": "bench",
-        "choices": [
-            {
-                "index": 0,
-                "finish_reason": "stop",
-                "message": {
-                    "role": "assistant",
-                    "content": json.dumps(
-                        {
-                            "belief": 0,
-                            "confidence": 0.7,
-                            "post": "Not convinced.",
-                            "reasoning": "No proof.",
-                        }
-                    ),
-                },
-            }
-        ],
-        "usage": {"prompt_tokens": 300, "completion_tokens": 20, "total_tokens": 320},
+        "belief": 0,
+        "confidence": 0.7,
+        "post": "I am not convinced by this story at all.",
+        "reasoning": "Nobody has shown any proof of it.",
     }
-).encode()
-RESPONSE = (
-    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-    + str(len(ANSWER)).encode()
-    + b"\r\n\r\n"
-    + ANSWER
 )
+RESPONSE = _response(ANSWER)
+# by the request kind its response format names (agents.llm.openai_backend)
+RESPONSES = {
+    b'"summarise"': _response(_answer({"summary": "I saw a few posts about the story today."})),
+    b'"reflect"': _response(_answer({"memory": "Nothing about the story is settled for me yet."})),
+}
+
+
+def _reply(body: bytes) -> bytes:
+    # the schema's name closes the body (response_format comes last); prompts may mention
+    # the words, so look only there
+    tail = body[-4000:] if b"response_format" in body else b""
+    tail = tail[tail.rfind(b"response_format") :]
+    for marker, response in RESPONSES.items():
+        if marker in tail:
+            return response
+    return RESPONSE
 
 
 async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, latency: float):
@@ -53,10 +71,9 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, la
             for line in head.split(b"\r\n"):
                 if line[:15].lower() == b"content-length:":
                     length = int(line[15:])
-            if length:
-                await reader.readexactly(length)
+            body = await reader.readexactly(length) if length else b""
             await asyncio.sleep(latency)
-            writer.write(RESPONSE)
+            writer.write(_reply(body))
             await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError):
         writer.close()

@@ -33,16 +33,17 @@ from simulator.intervening import InterventionHost, InterventionLog
 from simulator.network import ContactStructure
 
 
-class _LatestPosts:
-    """Each citizen's latest post as it is now, including posts made earlier today."""
+class _ReadAt:
+    """The posts as a citizen acting at ``position`` reads them: today's of the speakers who
+    acted before it, the morning's of the others."""
 
-    __slots__ = ("citizens",)
+    __slots__ = ("citizens", "me", "morning", "position")
 
-    def __init__(self, citizens: Sequence[Citizen]):
-        self.citizens = citizens
+    def __init__(self, citizens: Sequence[Citizen], morning, position: np.ndarray, me: int):
+        self.citizens, self.morning, self.position, self.me = citizens, morning, position, me
 
     def __getitem__(self, j: int) -> MemoryItem:
-        return self.citizens[j].post_item
+        return self.citizens[j].post_item if self.position[j] < self.me else self.morning[j]
 
 
 def _reporter(column: str):
@@ -237,11 +238,10 @@ class OpinionModel(DayModel):
     def simulate_day(self) -> None:
         """Simulate one day."""
         self.interventions.day_start()
-        speakers = self.contacts.todays_speakers(self.rng)
         if self.config.agents.update == "synchronous":
-            self._synchronous_day(speakers)
+            self._synchronous_day(self.contacts.todays_speakers(self.rng))
         else:
-            self.agents.shuffle_do(self._act_alone, speakers)
+            self._sequential_day(self.contacts.speaker_matrix(self.rng))
         if self.engagement is not None:
             beliefs = np.fromiter((c.belief for c in self.citizens), dtype=np.int64)
             views = np.array(self._views, dtype=float).reshape(-1, 4)
@@ -286,13 +286,45 @@ class OpinionModel(DayModel):
             for citizen, answer in zip(citizens, answers, strict=True):
                 citizen.apply(kind, answer, day)
 
-    def _act_alone(self, citizen: Citizen, speakers: Sequence[list[int]]) -> None:
-        """FPS order: hear the latest posts, then summarise, reflect and decide at once."""
-        day = self.day
-        self._expose(citizen, speakers[citizen.index], _LatestPosts(self.citizens))
-        for kind in REQUEST_KINDS:
-            (answer,) = self.ask([citizen.request(kind, day, self.sampling[kind])])
-            citizen.apply(kind, answer, day)
+    def _sequential_day(self, speakers: np.ndarray) -> None:
+        """FPS order: citizens act one at a time in a random order (the order ``shuffle_do``
+        gives), each hearing the latest posts, then summarising, reflecting and deciding.
+
+        The day runs in waves (simulator.array_model.day_waves): a citizen depends only on
+        the speakers who act before it, so the citizens of a wave send each request kind as
+        one batch, and the answers are the one-at-a-time answers. With a plug-in that watches
+        exposures the day runs one citizen at a time, in order.
+        """
+        from simulator.array_model import day_waves
+
+        day, citizens = self.day, self.citizens
+        order = [c.index for c in citizens]
+        self.random.shuffle(order)
+        position = np.empty(len(order), dtype=np.int64)
+        position[np.array(order, dtype=np.int64)] = np.arange(len(order))
+        if self.interventions.listening:
+            waves = [[a] for a in order]
+        else:
+            waves = [w.tolist() for w in day_waves(speakers, position)]
+        heard = [[j for j in row if j >= 0] for row in speakers.tolist()]
+        morning = [c.post_item for c in citizens]
+        views_before = len(self._views)
+        for wave in waves:
+            acting = [citizens[a] for a in wave]
+            for citizen in acting:
+                me = position[citizen.index]
+                # a speaker who acted before this citizen is heard with today's post
+                latest = _ReadAt(citizens, morning, position, me)
+                self._expose(citizen, heard[citizen.index], latest)
+            for kind in REQUEST_KINDS:
+                sampling = self.sampling[kind]
+                answers = self.ask([c.request(kind, day, sampling) for c in acting])
+                for citizen, answer in zip(acting, answers, strict=True):
+                    citizen.apply(kind, answer, day)
+        if self.engagement is not None:  # views in acting order, as one at a time would
+            views = self._views[views_before:]
+            views.sort(key=lambda v: position[v[0]])
+            self._views[views_before:] = views
 
     def ask(self, requests: list[LLMRequest]) -> list[LLMResponse]:
         """Send a batch of independent requests to the backend and wait for all answers."""
