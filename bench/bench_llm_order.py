@@ -4,9 +4,9 @@ loopback OpenAI-compatible server with a fixed latency.
 The server (bench/loopback_server.py, its own process) answers each request kind after
 ``--latency`` seconds; the run is a real ``run_scenario`` with the openai backend, ``--agents``
 citizens, concurrency ``--concurrency``. Ideal is concurrency / latency requests per second.
-Sequential days run in waves (simulator/model.py ``_sequential_day``): the citizens of a wave
-send each request kind together. Prints requests/s and its share of the ideal per order, over
-``--repeat`` runs (median); record the figures in docs/PERFORMANCE.md.
+Sequential days run as a dataflow (simulator/model.py ``_sequential_day``): a citizen sends
+its requests as soon as the posts it reads are final. Prints requests/s and its share of the
+ideal over ``--repeat`` runs (median); record the figures in docs/PERFORMANCE.md.
 
     python bench/bench_llm_order.py [--agents 640] [--days 2] [--concurrency 64]
                                     [--latency 0.1] [--repeat 3]

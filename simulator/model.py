@@ -290,37 +290,44 @@ class OpinionModel(DayModel):
         """FPS order: citizens act one at a time in a random order (the order ``shuffle_do``
         gives), each hearing the latest posts, then summarising, reflecting and deciding.
 
-        The day runs in waves (simulator.array_model.day_waves): a citizen depends only on
-        the speakers who act before it, so the citizens of a wave send each request kind as
-        one batch, and the answers are the one-at-a-time answers. With a plug-in that watches
-        exposures the day runs one citizen at a time, in order.
+        As a dataflow: a citizen depends only on the speakers who act before it, so it
+        starts (hears, then sends its three requests) as soon as their posts are final, and
+        the requests of citizens in different places of the order overlap under the
+        backend's concurrency. Each citizen hears exactly what it would one at a time (today's
+        posts of the speakers before it, the morning's of the others), so the answers are the
+        one-at-a-time answers. With a plug-in that watches exposures (its state may show their
+        order) the citizens act strictly in turn.
         """
-        from simulator.array_model import day_waves
-
         day, citizens = self.day, self.citizens
         order = [c.index for c in citizens]
         self.random.shuffle(order)
         position = np.empty(len(order), dtype=np.int64)
         position[np.array(order, dtype=np.int64)] = np.arange(len(order))
-        if self.interventions.listening:
-            waves = [[a] for a in order]
-        else:
-            waves = [w.tolist() for w in day_waves(speakers, position)]
         heard = [[j for j in row if j >= 0] for row in speakers.tolist()]
         morning = [c.post_item for c in citizens]
+        in_turn = self.interventions.listening
+        final = {i: asyncio.Event() for i in order}
         views_before = len(self._views)
-        for wave in waves:
-            acting = [citizens[a] for a in wave]
-            for citizen in acting:
-                me = position[citizen.index]
-                # a speaker who acted before this citizen is heard with today's post
-                latest = _ReadAt(citizens, morning, position, me)
-                self._expose(citizen, heard[citizen.index], latest)
+
+        async def act(i: int, before: asyncio.Event | None) -> None:
+            me = position[i]
+            waits = [before] if in_turn else [final[j] for j in heard[i] if position[j] < me]
+            for event in waits:
+                if event is not None:
+                    await event.wait()
+            citizen = citizens[i]
+            self._expose(citizen, heard[i], _ReadAt(citizens, morning, position, me))
             for kind in REQUEST_KINDS:
-                sampling = self.sampling[kind]
-                answers = self.ask([c.request(kind, day, sampling) for c in acting])
-                for citizen, answer in zip(acting, answers, strict=True):
-                    citizen.apply(kind, answer, day)
+                request = citizen.request(kind, day, self.sampling[kind])
+                (answer,) = await self.backend.complete([request])
+                citizen.apply(kind, answer, day)
+            final[i].set()
+
+        async def day_of_citizens() -> None:
+            before = [None, *(final[i] for i in order[:-1])]
+            await asyncio.gather(*(act(i, b) for i, b in zip(order, before, strict=True)))
+
+        self._loop.run(day_of_citizens())
         if self.engagement is not None:  # views in acting order, as one at a time would
             views = self._views[views_before:]
             views.sort(key=lambda v: position[v[0]])

@@ -9,19 +9,27 @@ from simulator.config import Scenario
 from tests.conftest import write_scenario
 
 
-def test_the_footprint_grows_with_the_population_and_the_days():
-    small = resources.footprint(Scenario.model_validate({"population": {"size": 1000}}))
-    big = resources.footprint(Scenario.model_validate({"population": {"size": 1_000_000}}))
-    longer = resources.footprint(
-        Scenario.model_validate({"population": {"size": 1_000_000}, "days": 300})
-    )
+def footprint(size: int, days: int = 15, rule: str = "llm") -> resources.Footprint:
+    doc = {"population": {"size": size}, "days": days, "agents": {"rule": rule}}
+    return resources.footprint(Scenario.model_validate(doc))
+
+
+def test_the_footprint_of_citizens_grows_with_the_population_and_the_days():
+    small, big, longer = footprint(1000), footprint(1_000_000), footprint(1_000_000, 300)
     assert small.memory < big.memory < longer.memory
     assert small.seconds < big.seconds < longer.seconds
     # the measured figures of docs/PERFORMANCE.md: 781 MB peak at 100k agents x 3 days
-    measured = resources.footprint(
-        Scenario.model_validate({"population": {"size": 100_000}, "days": 3})
-    )
-    assert 781e6 <= measured.memory <= 1.3 * 781e6
+    assert 781e6 <= footprint(100_000, 3).memory <= 1.3 * 781e6
+
+
+def test_the_footprint_of_a_population_on_arrays_grows_with_the_population_only():
+    small, big, longer = (footprint(1000, 30, "surrogate"), footprint(1_000_000, 30, "surrogate"),
+                          footprint(1_000_000, 300, "surrogate"))  # fmt: skip
+    assert small.memory < big.memory == longer.memory
+    assert small.seconds < big.seconds < longer.seconds
+    # measured (docs/PERFORMANCE.md): scenarios/million.yaml peaks at 1.6 GB, 10M at 12.6 GB
+    assert 1.6e9 <= big.memory <= 1.3 * 1.6e9
+    assert 12.6e9 <= footprint(10_000_000, 30, "surrogate").memory <= 1.5 * 12.6e9
 
 
 def test_a_model_server_sets_the_time():
