@@ -12,7 +12,7 @@ rate is also given as a ratio to (this machine's speed varies by up to 1.8x). Wi
 docs/PERFORMANCE.md.
 
     python bench/bench_population.py [--sizes 10000 100000 1000000] [--days 30]
-        [--updates synchronous sequential] [--rule surrogate] [--repeat 3]
+        [--updates synchronous sequential] [--rule surrogate] [--repeat 3] [--lean]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def one_run(size: int, days: int, update: str, rule: str) -> dict:
+def one_run(size: int, days: int, update: str, rule: str, lean: bool) -> dict:
     """Run one scenario in this process and return its figures."""
     sys.path.insert(0, str(ROOT))
     from simulator.config import parse_scenario
@@ -48,9 +48,12 @@ def one_run(size: int, days: int, update: str, rule: str) -> dict:
                     "dir": out,
                     "plots": False,
                     "report": False,
-                    "agents_table": "sample",
+                    "agents_table": "none" if lean else "sample",
                     "agents_sample": 1000,
+                    "checkpoint": not lean,
                 },
+                "engagement": {"enabled": not lean},
+                "early_warning": {"enabled": not lean},
             },
             ROOT,
         )
@@ -112,13 +115,18 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--rule", default="surrogate", choices=["surrogate", "llm"])
     parser.add_argument("--repeat", type=int, default=1)
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--lean", action="store_true",
+        help="the engine alone: no engagement, early warning, checkpoints or agent table",
+    )  # fmt: skip
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        size, days, update, rule = args.child
-        print(json.dumps(one_run(int(size), int(days), update, rule)))
+        size, days, update, rule, lean = args.child
+        print(json.dumps(one_run(int(size), int(days), update, rule, lean == "lean")))
         return
-    print(f"rule {args.rule}, {args.days} days, k=3 random contacts, agent table sampled")
+    outputs = "the engine alone (--lean)" if args.lean else "agent table sampled"
+    print(f"rule {args.rule}, {args.days} days, k=3 random contacts, {outputs}")
     print(f"{'agents':>10} {'update':>12} {'agent-days/s':>14} {'x plain Mesa':>13} "
           f"{'wall s':>8} {'peak RSS':>9}")  # fmt: skip
     for size in args.sizes:
@@ -126,7 +134,8 @@ def main() -> None:
             rows, anchors = [], []
             for _ in range(args.repeat):
                 anchors.append(mesa_anchor())
-                rows.append(child([str(size), str(args.days), update, args.rule]))
+                lean = "lean" if args.lean else "full"
+                rows.append(child([str(size), str(args.days), update, args.rule, lean]))
             rate = statistics.median(r["agent_days_per_second"] for r in rows)
             anchor = statistics.median(anchors)
             wall = statistics.median(r["wall_seconds"] for r in rows)
