@@ -29,6 +29,8 @@ from pathlib import Path
 
 from simulator.errors import InputWarning, Interrupted, UserError
 
+INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C (128 + SIGINT)
+
 UNRELIABLE = 3  # the exit code of a run with too many failed model requests
 
 COMMANDS = (
@@ -680,10 +682,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Interrupted as exc:
         print(str(exc), file=sys.stderr)
-        return 130
+        return INTERRUPTED
     except KeyboardInterrupt:  # before any results folder existed
         print("interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     except BrokenPipeError:  # the output went to a pager or `head` that closed early
         # as the Python docs advise: send what is left to devnull, so the flush at exit
         # does not fail again with a traceback
