@@ -187,8 +187,27 @@ def run_jobs(
 
 def _land_all(executor: Executor, jobs: list[Job], bar: tqdm) -> None:
     for i, files in executor.run(jobs):
-        land(files, jobs[i].folder)
+        with _interrupts_deferred():
+            land(files, jobs[i].folder)
         bar.update()
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """A Ctrl-C that arrives inside is raised when the block ends: landing a finished run
+    takes milliseconds, and cut in the middle it would leave a half-written hidden folder
+    and lose a run that had finished."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def begin_batch(parent: Path, kind: str, command: str, jobs: list[Job]) -> None:
