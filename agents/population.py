@@ -168,14 +168,30 @@ class Population:
         self.nudge = np.full(n, np.nan)
         self.memory = MemoryArrays(n, memory_capacity)
 
-    def publish(self, agents: np.ndarray, belief: np.ndarray, day: int) -> None:
-        """``agents`` post today, stating ``belief``."""
-        self.post_stance[agents] = np.where(belief > 0, 1.0, -1.0)
+    def publish(
+        self, agents: np.ndarray, belief: np.ndarray, day: int, stance: np.ndarray | None = None
+    ) -> None:
+        """``agents`` post today, stating ``belief`` (with ``stance``: +1 believing, -1 not,
+        by default)."""
+        self.post_stance[agents] = np.where(belief > 0, 1.0, -1.0) if stance is None else stance
         self.post_weight[agents] = 1.0
         self.post_day[agents] = day
         self.post_version[agents] += 1
         for a in agents[np.isin(agents, list(self.labels))] if self.labels else ():
             del self.labels[int(a)]
+
+    def open_with(self, belief: np.ndarray, stance: np.ndarray) -> None:
+        """Day 0's beliefs and posts, when a rule gives agents opinions of its own."""
+        self.belief[:] = belief
+        self.state[:] = np.where(self.belief > 0, INFECTED, SUSCEPTIBLE)
+        self.believed_yesterday = self.belief.copy()
+        self.post_stance[:] = stance
+
+    def take_nudges(self, agents: np.ndarray) -> np.ndarray:
+        """The nudges waiting before the agents' decision (NaN: none), used up by it."""
+        nudge = self.nudge[agents]
+        self.nudge[agents] = np.nan
+        return nudge
 
     def add_nudge(self, agents: np.ndarray, strength: float) -> None:
         """A prompt of ``strength`` before each agent's next decision."""

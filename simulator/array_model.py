@@ -53,20 +53,22 @@ class ArrayModel(DayModel):
         scenario: Scenario,
         personas: Sequence[Persona],
         contacts: ContactStructure,
-        make_rule: Callable[[np.ndarray], DecisionRule],
+        make_rule: Callable[[Population], DecisionRule],
         interventions: Sequence[Intervention] = (),
         intervention_log: InterventionLog | None = None,
         engagement: EngagementLog | None = None,
         restore: dict | None = None,
     ):
-        """``make_rule(initial_beliefs)`` builds the decision rule."""
+        """``make_rule(population)`` builds the decision rule for a population whose initial
+        believers are drawn (the rule may give them opinions of its own)."""
         super().__init__(scenario, contacts, engagement)
         n = len(personas)
         believers = self.rng.choice(n, size=scenario.population.initial_believers, replace=False)
         memory = scenario.agents.memory
         self.personas = personas
         self.population = Population(n, believers, memory.long_term_capacity)
-        self.rule = make_rule(self.population.belief)
+        self.rule = make_rule(self.population)
+        self._collect(self.rule.columns)
         self.heard_capacity = memory.short_term_capacity
         self.max_chars = memory.max_item_chars
         self._items: dict[int, tuple[int, MemoryItem]] = {}  # agent -> (post version, record)
@@ -116,9 +118,7 @@ class ArrayModel(DayModel):
 
     def remember(self, agents: Sequence[int], item: MemoryItem) -> None:
         if len(agents):
-            self.population.memory.add(
-                np.asarray(agents), item.stance, item.importance, item.source, item.day
-            )
+            self.rule.remember(np.asarray(agents, dtype=np.int64), item, self.population)
 
     def add_nudge(self, agents: Sequence[int], item: MemoryItem) -> None:
         self.population.add_nudge(np.asarray(agents, dtype=np.int64), item.importance)
@@ -163,7 +163,7 @@ class ArrayModel(DayModel):
             decided = self.rule.decide(day, agents, heard, pop)
             pop.belief[agents] = decided.belief
             pop.confidence[agents] = decided.confidence
-            pop.publish(agents, decided.belief, day)
+            pop.publish(agents, decided.belief, day, decided.stance)
             seen.append(views)
         if self.engagement is not None:
             self._engage(day, seen, position, speakers.shape[1])
@@ -204,24 +204,28 @@ class ArrayModel(DayModel):
             return self._hear_items(agents, who, audible, fresh, morning_items), views
         # the audible posts first, in speaker order, then today's corrections, up to capacity
         count = audible.sum(axis=1)
+        speaker = np.where(audible, who, -1)
         if not audible.all():
             keep = np.argsort(~audible, axis=1, kind="stable")
             stance = np.take_along_axis(np.where(audible, stance, 0.0), keep, axis=1)
             weight = np.take_along_axis(np.where(audible, weight, 0.0), keep, axis=1)
+            speaker = np.take_along_axis(speaker, keep, axis=1)
         official = np.zeros(agents.size, dtype=bool)
         if host.corrections:
-            stance, weight, count, official = self._add_corrections(
-                agents, stance, weight, count, deaf
+            stance, weight, count, official, speaker = self._add_corrections(
+                agents, stance, weight, count, deaf, speaker
             )
         cap = self.heard_capacity
         count = np.minimum(count, cap)
-        return Exposures(stance[:, :cap], weight[:, :cap], count, official), views
+        heard = Exposures(stance[:, :cap], weight[:, :cap], count, official, speaker[:, :cap])
+        return heard, views
 
-    def _add_corrections(self, agents, stance, weight, count, deaf):
+    def _add_corrections(self, agents, stance, weight, count, deaf, speaker):
         corrections = self.interventions.corrections
         extra = max(len(items) for items in corrections.values())
         stance = np.pad(stance, ((0, 0), (0, extra)))
         weight = np.pad(weight, ((0, 0), (0, extra)))
+        speaker = np.pad(speaker, ((0, 0), (0, extra)), constant_values=-1)
         count = count.copy()
         official = np.zeros(agents.size, dtype=bool)
         cap = self.heard_capacity
@@ -235,7 +239,7 @@ class ArrayModel(DayModel):
                 weight[row, start + i] = item.importance
             official[row] = any(m.source == OFFICIAL for m in items[: max(cap - start, 0)])
             count[row] = start + len(items)
-        return stance, weight, count, official
+        return stance, weight, count, official, speaker
 
     def _hear_items(self, agents, who, audible, fresh, morning_items) -> Exposures:
         """Listeners hear records one at a time, through the plug-ins' ``on_exposure``."""
@@ -244,19 +248,23 @@ class ArrayModel(DayModel):
         weight = np.zeros((agents.size, cap))
         count = np.zeros(agents.size, dtype=np.int64)
         official = np.zeros(agents.size, dtype=bool)
+        speaker = np.full((agents.size, cap), -1, dtype=np.int64)
         for row, listener in enumerate(agents.tolist()):
+            authors = who[row][audible[row]].tolist()
             posts = [
                 self.post_item(j) if today else morning_items[j]
-                for j, today in zip(
-                    who[row][audible[row]].tolist(), fresh[row][audible[row]].tolist(), strict=True
-                )
+                for j, today in zip(authors, fresh[row][audible[row]].tolist(), strict=True)
             ]
+            # a plug-in may drop, reorder or replace records: a record heard is by its author
+            # only if it is the author's own record (by identity), a correction otherwise
+            author_of = {id(item): j for item, j in zip(posts, authors, strict=True)}
             heard = host.heard_by(listener, posts)[:cap]
             count[row] = len(heard)
             for i, item in enumerate(heard):
                 stance[row, i], weight[row, i] = item.stance, item.importance
+                speaker[row, i] = author_of.get(id(item), -1)
             official[row] = any(item.source == OFFICIAL for item in heard)
-        return Exposures(stance, weight, count, official)
+        return Exposures(stance, weight, count, official, speaker)
 
     def _engage(self, day, seen, position, width) -> None:
         columns = zip(*seen, strict=True)
@@ -296,6 +304,7 @@ class ArrayModel(DayModel):
             "new_believers": int((infected & (pop.believed_yesterday == 0)).sum()),
             "mean_attitude": attitude / n,
             "failed_requests": 0,
+            **self.rule.tally(pop),
         }
 
     # --- outputs and checkpoints ----------------------------------------------------------------

@@ -417,9 +417,9 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     )
     if llm.budget_usd is not None:
         print(f"llm.budget_usd: ${llm.budget_usd:g}")
-    if scenario.agents.rule != "llm":
+    if scenario.agents.rule.type != "llm":
         print(
-            f"note: agents.rule is {scenario.agents.rule}, which asks no model; these are the "
+            f"note: agents.rule is {scenario.agents.rule.type}, which asks no model; these are the "
             "requests the scenario would send with agents.rule: llm"
         )
     return 0

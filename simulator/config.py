@@ -16,10 +16,12 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
 from agents.news import NewsItem
+from agents.rules.registry import CLASSIC, SPECS, LLMSpec, RuleSpec, SurrogateSpec
 from simulator.errors import ScenarioError
 from simulator.yaml_reader import read_yaml
 
@@ -182,13 +184,31 @@ class AgentSettings(Strict):
         description="synchronous: all read yesterday's posts (batched); sequential: FPS, "
         "random order, latest posts",
     )
-    rule: Literal["surrogate", "llm"] | None = Field(
+    rule: RuleSpec | None = Field(
         None,
-        description="how agents decide: surrogate (the cognitive model of docs/SURROGATE.md, "
-        "on arrays) or llm (three requests a day to llm.backend); default: surrogate with "
+        description="how agents decide: a rule's name (surrogate, llm or a classic rule of "
+        "docs/RULES.md), or a mapping of its type and parameters; default: surrogate with "
         "backend mock, llm otherwise",
     )
     memory: MemorySettings = MemorySettings()
+
+    @field_validator("rule", mode="before")
+    @classmethod
+    def _rule_by_name(cls, value: Any) -> Any:
+        return {"type": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _order_fits_rule(self) -> AgentSettings:
+        name = self.rule.type if self.rule is not None else None
+        if name in CLASSIC:
+            module, cls = CLASSIC[name]
+            updates = getattr(module, cls).updates
+            if self.update not in updates:
+                raise ValueError(
+                    f"update {self.update} is not available for the {name} rule (allowed: "
+                    f"{', '.join(updates)}; docs/RULES.md says why)"
+                )
+        return self
 
 
 class PerKind(Strict):
@@ -363,7 +383,8 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _default_rule(self) -> Scenario:
         if self.agents.rule is None:
-            rule = "surrogate" if self.llm.backend == "mock" else "llm"
+            mock = self.llm.backend == "mock"
+            rule = SurrogateSpec(type="surrogate") if mock else LLMSpec(type="llm")
             self.agents = self.agents.model_copy(update={"rule": rule})
         return self
 
@@ -373,17 +394,24 @@ class Scenario(Strict):
 
 
 # --- loading ----------------------------------------------------------------------------------
-# Discriminated-union members by tag: pydantic puts the tag into error locations.
-_TAGGED: dict[str, type[BaseModel]] = {
-    "generated": GeneratedPersonas,
-    "file": PersonaFile,
-    "random_contacts": RandomContacts,
-    "complete": CompleteGraph,
-    "erdos_renyi": ErdosRenyi,
-    "watts_strogatz": WattsStrogatz,
-    "barabasi_albert": BarabasiAlbert,
-    "edge_list": EdgeList,
+# Discriminated-union members by field and tag: pydantic puts the tag into error locations,
+# after the field's name.
+_TAGGED: dict[str, dict[str, type[BaseModel]]] = {
+    "personas": {"generated": GeneratedPersonas, "file": PersonaFile},
+    "contacts": {
+        "random_contacts": RandomContacts,
+        "complete": CompleteGraph,
+        "erdos_renyi": ErdosRenyi,
+        "watts_strogatz": WattsStrogatz,
+        "barabasi_albert": BarabasiAlbert,
+        "edge_list": EdgeList,
+    },
+    "rule": SPECS,
 }
+
+
+def _is_tag(loc: tuple[Any, ...], i: int) -> bool:
+    return i > 0 and isinstance(loc[i], str) and loc[i] in _TAGGED.get(str(loc[i - 1]), {})
 
 
 def _only_model(annotation: Any) -> type[BaseModel] | None:
@@ -395,9 +423,9 @@ def _only_model(annotation: Any) -> type[BaseModel] | None:
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str] | None:
     """Keys allowed at ``loc`` in the schema, or None where that is not a section."""
     model: type[BaseModel] | None = Scenario
-    for part in loc:
-        if isinstance(part, str) and part in _TAGGED:
-            model = _TAGGED[part]
+    for i, part in enumerate(loc):
+        if _is_tag(loc, i):
+            model = _TAGGED[loc[i - 1]][part]
             continue
         if model is None or isinstance(part, int) or part not in model.model_fields:
             return None
@@ -415,7 +443,7 @@ def format_validation_error(exc: ValidationError) -> str:
     errors = exc.errors()
     err = errors[0]
     loc = tuple(err["loc"])
-    shown = [str(p) for p in loc if not (isinstance(p, str) and p in _TAGGED)]
+    shown = [str(p) for i, p in enumerate(loc) if not _is_tag(loc, i)]
     path = ".".join(shown) or "scenario"
     kind = err["type"]
     more = (

@@ -68,9 +68,12 @@ class DayModel(mesa.Model):
         self.news = scenario.news.item()
         self.engagement = engagement
         self._replaying = False
-        self.datacollector = mesa.DataCollector(
-            model_reporters={c: _reporter(c) for c in metrics.DAILY_COLUMNS if c != "day"}
-        )
+        self._collect()
+
+    def _collect(self, extra_columns: tuple[str, ...] = ()) -> None:
+        """Record the daily tally's columns (and ``extra_columns``) with the DataCollector."""
+        columns = [c for c in metrics.DAILY_COLUMNS if c != "day"] + list(extra_columns)
+        self.datacollector = mesa.DataCollector(model_reporters={c: _reporter(c) for c in columns})
 
     @property
     def day(self) -> int:

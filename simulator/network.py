@@ -64,6 +64,8 @@ class RandomMixing:
     def speaker_matrix(self, rng: np.random.Generator) -> np.ndarray:
         """Today's speakers of every listener, one row each."""
         n, k = self.n, self.k
+        if k * k > 2 * n:
+            return self._dense_draw(rng)
         # Draw from the n-1 others by shifting values at or above the listener's own index;
         # redraw the (few) rows that repeat a speaker until all rows are distinct.
         draws = rng.integers(0, n - 1, size=(n, k))
@@ -75,6 +77,21 @@ class RandomMixing:
             draws[bad] = rng.integers(0, n - 1, size=(bad.size, k))
         draws += draws >= np.arange(n)[:, None]
         return draws
+
+    def _dense_draw(self, rng: np.random.Generator) -> np.ndarray:
+        """k of the n-1 others for each listener when k is large beside n: a row of k
+        distinct draws then rarely comes at once (the chance is about exp(-k^2 / 2n)), so
+        each row takes the k smallest of n-1 random keys instead, a block of rows at a time
+        to bound memory."""
+        n, k = self.n, self.k
+        out = np.empty((n, k), dtype=np.int64)
+        block = max(1, 2_000_000 // n)
+        for start in range(0, n, block):
+            rows = np.arange(start, min(start + block, n))
+            keys = rng.random((rows.size, n - 1))
+            chosen = np.argpartition(keys, k - 1, axis=1)[:, :k] if k < n - 1 else keys.argsort(1)
+            out[rows] = chosen + (chosen >= rows[:, None])
+        return out
 
     def share_audiences(
         self, sharers: np.ndarray, seed: int, day: int

@@ -58,10 +58,10 @@ class Footprint:
 def footprint(scenario: Scenario, runs: int = 1) -> Footprint:
     """The expected footprint of ``runs`` runs of ``scenario`` side by side."""
     n, days = scenario.population.size, scenario.days
-    memory = BASE_BYTES + n * bytes_per_agent(days, scenario.agents.rule)
+    memory = BASE_BYTES + n * bytes_per_agent(days, scenario.agents.rule.type)
     seconds = None
     update = scenario.agents.update
-    if scenario.agents.rule != "llm":
+    if scenario.agents.rule.type != "llm":
         rate = ARRAY_AGENT_DAYS_PER_SECOND[update]
         seconds = BASE_SECONDS + n * ARRAY_BUILD_SECONDS_PER_AGENT + n * days / rate
     elif scenario.llm.backend == "mock":
@@ -101,7 +101,7 @@ def require_memory(scenario: Scenario, runs: int = 1) -> Footprint:
     needed = footprint(scenario, runs)
     available = available_memory()
     if available is not None and needed.memory > available:
-        per_agent = bytes_per_agent(scenario.days, scenario.agents.rule)
+        per_agent = bytes_per_agent(scenario.days, scenario.agents.rule.type)
         largest = max(0, (available / runs - BASE_BYTES) / per_agent)
         largest = int(float(f"{largest:.2g}"))  # "about": two significant figures
         side_by_side = f" for {runs} runs side by side (--workers)" if runs > 1 else ""

@@ -48,12 +48,12 @@ from simulator.outputs import (
 )
 from simulator.resources import require_memory
 from simulator.world import (
+    array_rule,
     build_backend,
     build_interventions,
     build_world,
     check_endpoints,
     surrogate_backend,
-    surrogate_rule,
 )
 from simulator.yaml_reader import read_yaml
 
@@ -207,7 +207,7 @@ def _execute(
 ) -> RunResult:
     personas, contacts = world
     files = state["files"] if state else {}
-    asks_a_model = scenario.agents.rule == "llm"
+    asks_a_model = scenario.agents.rule.type == "llm"
     transcript = (
         folder / "transcript.jsonl" if asks_a_model and scenario.llm.backend != "mock" else None
     )
@@ -226,7 +226,7 @@ def _execute(
                 restore=restore, progress=bar.update,
             )  # fmt: skip
     else:
-        rule = surrogate_rule(scenario, personas)
+        rule = array_rule(scenario, personas)
         model = ArrayModel(scenario, personas, contacts, rule, interventions, log, engagement,
                            restore)  # fmt: skip
     outputs = scenario.outputs
@@ -460,7 +460,7 @@ def run_summary(
         "population": n,
         "topic": scenario.news.topic,
         "update": scenario.agents.update,
-        "rule": scenario.agents.rule,
+        "rule": scenario.agents.rule.type,
         "backend": scenario.llm.backend,
         "curve": metrics.curve_summary(days, believers, n),
         "sis_fit": (

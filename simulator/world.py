@@ -96,7 +96,7 @@ def check_endpoints(scenario: Scenario) -> None:
     key accepted, model served); a ScenarioError naming the field otherwise. Runs before
     anything is written, so a typo in a URL, key or model name is said in seconds."""
     llm = scenario.llm
-    if llm.backend != "openai" or scenario.agents.rule != "llm":
+    if llm.backend != "openai" or scenario.agents.rule.type != "llm":
         return
     from agents.llm.openai_backend import probe_endpoint
 
@@ -179,15 +179,21 @@ def surrogate_backend(scenario: Scenario) -> Accounting:
     return accounting(backend, scenario)
 
 
-def surrogate_rule(scenario: Scenario, personas: Sequence[Persona]):
-    """A builder of the ``surrogate`` decision rule for ``personas``, from initial beliefs."""
+def array_rule(scenario: Scenario, personas: Sequence[Persona]):
+    """A builder of the scenario's decision rule for a ``Population`` on arrays (the surrogate
+    or a classic rule)."""
+    spec = scenario.agents.rule
+    news = scenario.news.item()
+    if spec.type != "surrogate":
+        from agents.rules.registry import classic_rule
+
+        return lambda population: classic_rule(spec, scenario.seed, population, news)
     from agents.rules.surrogate import SurrogateRule
 
     settings = surrogate_settings(scenario)
-    news = scenario.news.item()
 
-    def make_rule(initial_beliefs):
-        return SurrogateRule(scenario.seed, personas, news, initial_beliefs, **settings)
+    def make_rule(population):
+        return SurrogateRule(scenario.seed, personas, news, population.belief, **settings)
 
     return make_rule
 

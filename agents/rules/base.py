@@ -18,37 +18,56 @@ from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 
+from agents.memory import MemoryItem
 from agents.population import Population
 
 
 class Exposures(NamedTuple):
     """What each deciding agent heard today, one row each, items in the order heard and
-    padded with zeros past ``count``: the items' stances (+1 for a believing post) and the
-    importance they are heard with (1 for a plain post, less with a fact-check label, more for
-    a trusted correction). ``official`` says whether an official source was among them."""
+    padded past ``count``: the items' stances (+1 for a believing post, -1 for a doubting
+    one; a continuous opinion x in 0..1 posts 2x - 1), the importance they are heard with (1
+    for a plain post, less with a fact-check label, more for a trusted correction) and who
+    said them (``speaker``: the author's index, -1 for a correction an intervention sent, and
+    for padding). ``official`` says whether an official source was among them."""
 
     stance: np.ndarray
     importance: np.ndarray
     count: np.ndarray
     official: np.ndarray
+    speaker: np.ndarray
 
 
 class Decisions(NamedTuple):
-    """The day's stated beliefs (0/1) and confidences of the deciding agents."""
+    """The day's stated beliefs (0/1) and confidences of the deciding agents, and the stance
+    of the posts they publish (None: +1 for believers, -1 for the others)."""
 
     belief: np.ndarray
     confidence: np.ndarray
+    stance: np.ndarray | None = None
 
 
 class DecisionRule(Protocol):
     """How a group of array-governed agents decides."""
 
     name: str
+    columns: tuple[str, ...]
+    """Columns the rule adds to ``daily.csv`` (``tally`` gives their values)."""
+    updates: tuple[str, ...]
+    """The ``agents.update`` orders the rule supports."""
 
     def decide(
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population
     ) -> Decisions:
         """Today's decisions of ``agents`` (their current beliefs are still in ``population``)."""
+        ...
+
+    def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
+        """An intervention puts ``item`` (a notice, a prebunk) into the agents' long-term
+        memory: what that does is the rule's to say (docs/INTERVENTIONS.md)."""
+        ...
+
+    def tally(self, population: Population) -> dict[str, float]:
+        """Today's values of ``columns``."""
         ...
 
     def texts(self, agents: np.ndarray, population: Population) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from agents.keyed_random import keyed_uniforms
-from agents.memory import REFLECTION
+from agents.memory import REFLECTION, MemoryItem
 from agents.news import NewsItem, opening_post
 from agents.persona import Persona
 from agents.population import Population
@@ -42,6 +42,8 @@ class SurrogateRule:
     """The surrogate cognitive model for agents that live in a ``Population``."""
 
     name = "surrogate"
+    columns: tuple[str, ...] = ()
+    updates = ("synchronous", "sequential")
 
     def __init__(
         self,
@@ -87,8 +89,7 @@ class SurrogateRule:
         evidence = Evidence(
             [*stance.T, today], [*importance.T, ones], [*trust.T, ones], [*age.T, age[:, 0] * 0]
         )
-        nudge = population.nudge[agents]
-        population.nudge[agents] = np.nan  # a nudge is for one decision
+        nudge = population.take_nudges(agents)
         believes = population.belief[agents]
         appeal = self.topic.at(day) if self.topic else 0.0
         traits = type(self.traits)(*(t[agents] for t in self.traits))
@@ -100,6 +101,13 @@ class SurrogateRule:
         self.official_seen[agents] = heard.official | memory.holds(agents, OFFICIAL)
         self.lean[agents] = today
         return Decisions(belief, stated_confidence(p, belief))
+
+    def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
+        """The item goes into long-term memory, weighed in every later decision."""
+        population.memory.add(agents, item.stance, item.importance, item.source, item.day)
+
+    def tally(self, population: Population) -> dict[str, float]:
+        return {}
 
     def texts(self, agents: np.ndarray, population: Population) -> list[tuple[str, str]]:
         """Post and reasoning of each agent's latest post, worded as the mock backend words

@@ -1,0 +1,189 @@
+"""What the classic rules share: parameters, keyed draws, posts, state, and how interventions
+reach them.
+
+A classic rule (one module each in this package) reads what an agent heard as the field's
+models read a neighbour's state: a heard post's stance is +1 from a believer (an infected
+agent, a spreader, an opinion of 1) and -1 from the others, a continuous opinion x in 0..1
+posts 2x - 1; its importance (1, less with a fact-check label) weighs it; ``speaker`` names
+its author (-1 for a correction an intervention sent). Interventions reach rule agents
+through the same ``World`` as the surrogate's (docs/INTERVENTIONS.md, per rule):
+
+- a notice or prebunk (``remember``) is taken up with probability ``uptake(item)`` =
+  min(1, importance x |stance|); what taking it up does is the rule family's
+  (``Compartmental``: removed to R; ``Discrete``: states 0 at the next decision;
+  ``Continuous`` in continuous.py: the opinion moves toward the notice's);
+- a correction heard today acts as a notice does (the same uptake);
+- a nudge of strength s before a decision resists adopting the belief: a step toward
+  believing is taken with probability (or by a share) 1 - min(s, 1);
+- a label lowers a post's importance, so the post transmits, persuades or counts less;
+- a silenced account is not heard (the engine leaves it out).
+
+Random draws are keyed hashes of (seed, agent, day, rule, draw) as the surrogate's are, so a
+run gives the same result in any batching and on any number of processes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from agents.keyed_random import keyed_uniforms
+from agents.memory import MemoryItem
+from agents.news import NewsItem, opening_post
+from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
+from agents.rules.base import Exposures
+
+NOTICE_DRAW = 0x4E  # the notices' part of a rule's random key
+
+
+class RuleParams(BaseModel):
+    """A rule's parameters in the scenario (``agents.rule``): unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+def uptake(item: MemoryItem) -> float:
+    """The probability that a notice, prebunk or correction is taken up."""
+    return min(1.0, abs(item.stance) * item.importance)
+
+
+def resistance(nudge: np.ndarray) -> np.ndarray:
+    """How strongly each agent resists adopting the belief at this decision (0: no nudge)."""
+    return np.where(np.isnan(nudge), 0.0, np.minimum(nudge, 1.0))
+
+
+def heard_mask(heard: Exposures) -> np.ndarray:
+    """Which slots of each row hold an item heard."""
+    return np.arange(heard.stance.shape[1])[None, :] < heard.count[:, None]
+
+
+def corrections_uptake(heard: Exposures) -> np.ndarray:
+    """Per row, the probability that at least one correction heard today is taken up (a
+    correction: an item no peer wrote, against the story)."""
+    correction = heard_mask(heard) & (heard.speaker < 0) & (heard.stance < 0)
+    take = np.minimum(1.0, np.abs(heard.stance) * heard.importance)
+    return 1.0 - np.where(correction, 1.0 - take, 1.0).prod(axis=1)
+
+
+def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
+    """For each row, the slot of one item heard, chosen with probability proportional to its
+    importance by the uniform ``u``; -1 where nothing was heard."""
+    if heard.stance.shape[1] == 0:
+        return np.full(u.shape, -1, dtype=np.int64)
+    weight = np.where(heard_mask(heard), np.maximum(heard.importance, 0.0), 0.0)
+    total = np.cumsum(weight, axis=1)
+    chosen = (total <= (u * total[:, -1])[:, None]).sum(axis=1)
+    return np.where(total[:, -1] > 0, chosen, -1)
+
+
+def transmission(heard: Exposures, carries: np.ndarray, p: float, resist: np.ndarray):
+    """Per row, the probability that at least one of the items ``carries`` marks passes the
+    story on, each independently with probability p x importance (at most 1), less the
+    agent's resistance."""
+    each = np.minimum(1.0, p * heard.importance) * (1.0 - resist)[:, None]
+    return 1.0 - np.where(carries & heard_mask(heard), 1.0 - each, 1.0).prod(axis=1)
+
+
+class ClassicRule:
+    """A classic rule over the agents of a ``Population``: subclasses implement ``decide``.
+
+    ``key`` is the rule's part of the random keys; ``state_arrays`` name the arrays that
+    change during a run (checkpointed).
+    """
+
+    name: ClassVar[str]
+    key: ClassVar[int]
+    columns: ClassVar[tuple[str, ...]] = ()
+    updates: ClassVar[tuple[str, ...]] = ("synchronous", "sequential")
+    state_arrays: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, params: Any, seed: int, population: Population, news: NewsItem):
+        self.params = params
+        self.seed = seed
+        self.news = news
+        self._notice_day, self._notices_today = -1, 0
+
+    def draws(self, agents: np.ndarray, day: int, count: int) -> np.ndarray:
+        """``count`` uniforms per agent for ``day``'s decision."""
+        return keyed_uniforms(self.seed, agents, day, self.key, count)
+
+    def notice_draws(self, agents: np.ndarray, day: int) -> np.ndarray:
+        """One uniform per agent for the day's next notice (a second notice that day draws
+        afresh)."""
+        if day != self._notice_day:
+            self._notice_day, self._notices_today = day, 0
+        self._notices_today += 1
+        kind = (self.key << 8) | NOTICE_DRAW
+        return keyed_uniforms(self.seed, agents, day, kind, self._notices_today)[:, -1]
+
+    def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
+        """Who takes the notice up is the family's to act on (``take_notice``)."""
+        u = self.notice_draws(agents, item.day)
+        self.take_notice(agents[u < uptake(item)], item, population)
+
+    def take_notice(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
+        raise NotImplementedError
+
+    def tally(self, population: Population) -> dict[str, float]:
+        return {}
+
+    def describe(self, agents: np.ndarray, population: Population) -> list[str]:
+        """Each agent's state in the rule's own words (the agent table's reasoning)."""
+        names = {SUSCEPTIBLE: "susceptible", INFECTED: "infected", RECOVERED: "recovered"}
+        return [names[s] for s in population.state[agents].tolist()]
+
+    def texts(self, agents: np.ndarray, population: Population) -> list[tuple[str, str]]:
+        """The post states the agent's belief as an opening post does; the reasoning is the
+        rule's state of the agent."""
+        agents = np.asarray(agents, dtype=np.int64)
+        claim = self.news.claim
+        states = self.describe(agents, population)
+        beliefs = population.belief[agents].tolist()
+        return [
+            (opening_post(claim, bool(b), a), f"{self.name}: {s}")
+            for a, b, s in zip(agents.tolist(), beliefs, states, strict=True)
+        ]
+
+    def get_state(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.state_arrays}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        for key in self.state_arrays:
+            setattr(self, key, np.array(state[key]))
+
+
+class Compartmental(ClassicRule):
+    """Contagion and rumour rules whose states are the run's S/I/R (ignorant, spreader,
+    stifler; inactive, active). Taking up a notice removes an agent: S and I become R at
+    once (an I stops believing at its next decision)."""
+
+    def take_notice(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
+        population.state[agents] = RECOVERED
+
+
+class Discrete(ClassicRule):
+    """Binary opinion rules (0: doubts, 1: believes the story). Taking up a notice, or a
+    correction heard, makes the agent state 0 at its next decision, whatever it hears."""
+
+    state_arrays = ("debunked",)
+
+    def __init__(self, params: Any, seed: int, population: Population, news: NewsItem):
+        super().__init__(params, seed, population, news)
+        self.debunked = np.zeros(population.n, dtype=bool)
+
+    def take_notice(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
+        self.debunked[agents] = True
+
+    def settle(
+        self, agents: np.ndarray, belief: np.ndarray, heard: Exposures, u: np.ndarray, day: int
+    ) -> np.ndarray:
+        """``belief`` after the day's notices and corrections (``u``: one uniform per row)."""
+        corrected = u < corrections_uptake(heard)
+        out = np.where(self.debunked[agents] | corrected, 0, belief).astype(np.int8)
+        self.debunked[agents] = False
+        return out
+
+    def describe(self, agents: np.ndarray, population: Population) -> list[str]:
+        return [f"opinion {b}" for b in population.belief[agents].tolist()]

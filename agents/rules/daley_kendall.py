@@ -1,0 +1,145 @@
+"""``daley_kendall``: the Daley-Kendall rumour model (Daley & Kendall, Nature 204, 1964).
+
+Ignorants (S), spreaders (I) and stiflers (R). Each post an agent hears today is a meeting
+between listener and speaker with probability ``p`` (times the post's importance), and a
+meeting acts on both: a spreader tells an ignorant, who becomes a spreader; two spreaders
+both become stiflers; a spreader who meets a stifler becomes one. With a vanishing share of
+first spreaders, the share who never hear the rumour tends to 0.2032 as N grows (the root
+of x = exp(-2 (1 - x))).
+
+Synchronous updates only: a meeting changes the speaker too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
+from agents.rules.base import Decisions, Exposures
+from agents.rules.classic import (
+    Compartmental,
+    RuleParams,
+    corrections_uptake,
+    heard_mask,
+    resistance,
+)
+
+
+class Params(RuleParams):
+    """Daley-Kendall parameters."""
+
+    type: Literal["daley_kendall"]
+    p: float = Field(0.1, gt=0, le=1, description="probability that a post heard is a meeting")
+
+
+class Meetings:
+    """The day's meetings in the order they happen: each post heard is a meeting of listener
+    and speaker with probability p x importance, and the meetings happen in a random order
+    (keyed on the seed), each seeing the states the ones before it left. That is the model's
+    own sequence of pairwise meetings, not a day of simultaneous ones: meeting all at once by
+    the morning's states (two spreaders telling the same ignorant both go on spreading) left
+    about 15% (Daley-Kendall) and 17% (Maki-Thompson) never hearing the rumour at p = 0.1
+    instead of 20.3% (measured at N = 100,000). Meetings that share no agent commute, so
+    they run in rounds (``meeting_rounds``), each one vectorised pass."""
+
+    def __init__(
+        self, rule, day: int, agents: np.ndarray, heard: Exposures, population: Population
+    ):
+        width = heard.stance.shape[1]
+        u = rule.draws(agents, day, 2 * width + 2)
+        met = heard_mask(heard) & (heard.speaker >= 0)
+        met &= u[:, :width] < np.minimum(1.0, rule.params.p * heard.importance)
+        row, column = np.nonzero(met)
+        order = np.argsort(u[row, width + 2 + column], kind="stable")
+        self.listener = agents[row[order]]
+        self.speaker = heard.speaker[row[order], column[order]]
+        self.now = population.state.copy()  # the states as the day's meetings change them
+        self.resist = np.zeros(population.n, dtype=bool)
+        self.resist[agents] = u[:, width] < resistance(population.take_nudges(agents))
+        self.corrected = u[:, width + 1] < corrections_uptake(heard)
+
+    def rounds(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """The (listener, speaker) pairs of each round, in turn."""
+        for meetings in meeting_rounds(self.listener, self.speaker):
+            yield self.listener[meetings], self.speaker[meetings]
+
+    def tell(self, ignorants: np.ndarray) -> None:
+        """``ignorants`` hear the rumour and spread it (unless a nudge holds them back)."""
+        self.now[ignorants[~self.resist[ignorants]]] = INFECTED
+
+    def decisions(self, agents: np.ndarray, population: Population) -> Decisions:
+        """Beliefs of ``agents`` (everyone: synchronous) after the day's meetings and the
+        corrections taken up. Stiflers are R at once: an ignorant told and stifled the same
+        day never stated a belief, so the end of the day would keep it S."""
+        now = self.now[agents]
+        now[self.corrected] = RECOVERED
+        population.state[agents[now == RECOVERED]] = RECOVERED
+        return Decisions((now == INFECTED).astype(np.int8), np.ones(agents.size))
+
+
+def meeting_rounds(first: np.ndarray, second: np.ndarray) -> list[np.ndarray]:
+    """Meetings (``first[m]`` with ``second[m]``, in order of m) grouped into rounds in which
+    no agent meets twice: a meeting's round is one more than the latest round of the
+    meetings before it that share one of its agents, so running the rounds in turn gives
+    the states that running the meetings one at a time gives. Found as ``day_waves`` finds
+    waves: each meeting's predecessor through each of its agents, then relaxed until no
+    round moves."""
+    m = first.size
+    if m == 0:
+        return []
+    ends = np.concatenate([first, second])
+    slots = np.concatenate([np.arange(m), np.arange(m)])
+    by_agent = np.lexsort((slots, ends))  # each agent's meetings in order
+    previous = np.full(2 * m, -1)
+    same = ends[by_agent[1:]] == ends[by_agent[:-1]]
+    previous[by_agent[1:][same]] = slots[by_agent[:-1][same]]
+    before = np.stack([previous[:m], previous[m:]], axis=1)  # per meeting, through each agent
+    level = np.zeros(m, dtype=np.int64)
+    active = np.flatnonzero((before >= 0).any(axis=1))
+    while active.size:
+        links = before[active]
+        relaxed = np.where(links >= 0, level[np.maximum(links, 0)] + 1, 0).max(axis=1)
+        moved = relaxed > level[active]
+        active = active[moved]
+        level[active] = relaxed[moved]
+    order = np.argsort(level, kind="stable")
+    return np.split(order, np.cumsum(np.bincount(level))[:-1])
+
+
+class DaleyKendall(Compartmental):
+    """Ignorant, spreader, stifler; meetings act both ways."""
+
+    name = "daley_kendall"
+    key = 0x55
+    updates = ("synchronous",)
+
+    def decide(
+        self, day: int, agents: np.ndarray, heard: Exposures, population: Population
+    ) -> Decisions:
+        m = Meetings(self, day, agents, heard, population)
+        for listener, speaker in m.rounds():
+            a, b = m.now[listener], m.now[speaker]
+            told = np.concatenate(
+                [
+                    listener[(a == SUSCEPTIBLE) & (b == INFECTED)],
+                    speaker[(a == INFECTED) & (b == SUSCEPTIBLE)],
+                ]
+            )
+            both = (a == INFECTED) & (b == INFECTED)
+            m.now[listener[both | ((a == INFECTED) & (b == RECOVERED))]] = RECOVERED
+            m.now[speaker[both | ((a == RECOVERED) & (b == INFECTED))]] = RECOVERED
+            m.tell(told)
+        return m.decisions(agents, population)
+
+    def describe(self, agents: np.ndarray, population: Population) -> list[str]:
+        return describe_rumour(agents, population)
+
+
+def describe_rumour(agents: np.ndarray, population: Population) -> list[str]:
+    """Ignorant, spreader or stifler."""
+    names = {SUSCEPTIBLE: "ignorant", INFECTED: "spreader", RECOVERED: "stifler"}
+    return [names[s] for s in population.state[agents].tolist()]

@@ -1,0 +1,70 @@
+"""``linear_threshold``: the linear threshold model (Granovetter 1978; Kempe, Kleinberg &
+Tardos, KDD 2003).
+
+Each agent draws a threshold theta uniformly in 0..1 once (keyed on the seed). An inactive
+agent becomes active when the importance-weighted share of active posts among the posts it
+heard today (from peers) reaches its threshold; active agents stay active. On a graph whose
+listeners hear all their neighbours each day this is the model with equal edge weights
+1/degree.
+
+State: S (inactive), I (active), R (removed by a notice or correction: cannot be activated;
+an active agent taken up one stops).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from agents.keyed_random import keyed_uniforms
+from agents.news import NewsItem
+from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
+from agents.rules.base import Decisions, Exposures
+from agents.rules.classic import (
+    Compartmental,
+    RuleParams,
+    corrections_uptake,
+    heard_mask,
+    resistance,
+)
+
+THRESHOLD_DRAW = 0x7E
+
+
+class Params(RuleParams):
+    """Linear threshold parameters (the thresholds are drawn uniformly)."""
+
+    type: Literal["linear_threshold"]
+
+
+class LinearThreshold(Compartmental):
+    """Activation once the active share heard reaches the agent's threshold."""
+
+    name = "linear_threshold"
+    key = 0x54
+
+    def __init__(self, params: Params, seed: int, population: Population, news: NewsItem):
+        super().__init__(params, seed, population, news)
+        everyone = np.arange(population.n)
+        kind = (self.key << 8) | THRESHOLD_DRAW  # derived from the seed: not saved state
+        self.threshold = keyed_uniforms(seed, everyone, 0, kind, 1)[:, 0]
+
+    def decide(
+        self, day: int, agents: np.ndarray, heard: Exposures, population: Population
+    ) -> Decisions:
+        state = population.state[agents]
+        u = self.draws(agents, day, 1)[:, 0]
+        resist = resistance(population.take_nudges(agents))
+        peers = heard_mask(heard) & (heard.speaker >= 0)
+        weight = np.where(peers, np.maximum(heard.importance, 0.0), 0.0)
+        active = (weight * (heard.stance > 0)).sum(axis=1)
+        share = np.divide(
+            active, peers.sum(axis=1), out=np.zeros(agents.size), where=peers.any(axis=1)
+        )
+        corrected = u < corrections_uptake(heard)
+        activated = (state == SUSCEPTIBLE) & (share * (1.0 - resist) >= self.threshold[agents])
+        activated &= peers.any(axis=1) & ~corrected
+        population.state[agents[corrected & (state == SUSCEPTIBLE)]] = RECOVERED
+        belief = (activated | ((state == INFECTED) & ~corrected)).astype(np.int8)
+        return Decisions(belief, np.ones(agents.size))

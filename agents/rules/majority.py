@@ -1,0 +1,44 @@
+"""``majority``: the majority rule (Galam, Eur. Phys. J. B 25, 2002; Krapivsky & Redner,
+PRL 90, 2003).
+
+At each decision an agent takes the opinion of the majority of the group it is in today:
+itself and the posts it heard, each weighing its importance (the agent itself 1). A tie
+keeps its own opinion. On random contacts the majority's opinion grows until consensus.
+
+Opinion 1 believes (I), 0 doubts (S before ever believing, R after).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from agents.population import Population
+from agents.rules.base import Decisions, Exposures
+from agents.rules.classic import Discrete, RuleParams, heard_mask
+from agents.rules.voter import resisted
+
+
+class Params(RuleParams):
+    """The majority rule has no parameters: the group is the agent and what it heard."""
+
+    type: Literal["majority"]
+
+
+class Majority(Discrete):
+    """Join the weighted majority of oneself and the posts heard."""
+
+    name = "majority"
+    key = 0x59
+
+    def decide(
+        self, day: int, agents: np.ndarray, heard: Exposures, population: Population
+    ) -> Decisions:
+        own = population.belief[agents]
+        u = self.draws(agents, day, 2)
+        weight = np.where(heard_mask(heard), np.maximum(heard.importance, 0.0), 0.0)
+        votes = (weight * np.sign(heard.stance)).sum(axis=1) + np.where(own > 0, 1.0, -1.0)
+        new = np.where(votes > 0, 1, np.where(votes < 0, 0, own)).astype(np.int8)
+        new = resisted(own, new, u[:, 0], population.take_nudges(agents))
+        return Decisions(self.settle(agents, new, heard, u[:, 1], day), np.ones(agents.size))

@@ -1,0 +1,55 @@
+"""``voter``: the voter model (Clifford & Sudbury 1973; Holley & Liggett 1975).
+
+At each decision an agent adopts the opinion of one post it heard today, chosen with
+probability proportional to its importance (uniformly among plain posts); an agent that
+heard nothing keeps its opinion. The believers' count is a martingale under random contacts
+and on regular graphs, so the probability of consensus on believing equals the initial
+share of believers.
+
+Opinion 1 believes (I), 0 doubts (S before ever believing, R after).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from agents.population import Population
+from agents.rules.base import Decisions, Exposures
+from agents.rules.classic import Discrete, RuleParams, pick_items, resistance
+
+
+class Params(RuleParams):
+    """The voter model has no parameters."""
+
+    type: Literal["voter"]
+
+
+def copied(heard: Exposures, slot: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """The opinion of the item in ``slot`` of each row (the agent's own where -1)."""
+    rows = np.arange(slot.size)
+    stance = heard.stance[rows, np.maximum(slot, 0)] if heard.stance.shape[1] else own * 0.0
+    return np.where(slot >= 0, stance > 0, own > 0).astype(np.int8)
+
+
+def resisted(own: np.ndarray, new: np.ndarray, u: np.ndarray, nudge: np.ndarray) -> np.ndarray:
+    """``new``, except that a doubter nudged resists turning believer (with probability the
+    nudge's strength)."""
+    return np.where((own == 0) & (new > 0) & (u < resistance(nudge)), 0, new).astype(np.int8)
+
+
+class Voter(Discrete):
+    """Copy one post heard."""
+
+    name = "voter"
+    key = 0x57
+
+    def decide(
+        self, day: int, agents: np.ndarray, heard: Exposures, population: Population
+    ) -> Decisions:
+        own = population.belief[agents]
+        u = self.draws(agents, day, 3)
+        new = copied(heard, pick_items(heard, u[:, 0]), own)
+        new = resisted(own, new, u[:, 1], population.take_nudges(agents))
+        return Decisions(self.settle(agents, new, heard, u[:, 2], day), np.ones(agents.size))
