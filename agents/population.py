@@ -180,12 +180,13 @@ class Population:
         for a in agents[np.isin(agents, list(self.labels))] if self.labels else ():
             del self.labels[int(a)]
 
-    def open_with(self, belief: np.ndarray, stance: np.ndarray) -> None:
-        """Day 0's beliefs and posts, when a rule gives agents opinions of its own."""
-        self.belief[:] = belief
-        self.state[:] = np.where(self.belief > 0, INFECTED, SUSCEPTIBLE)
-        self.believed_yesterday = self.belief.copy()
-        self.post_stance[:] = stance
+    def open_with(self, agents: np.ndarray, belief: np.ndarray, stance: np.ndarray) -> None:
+        """Day 0's beliefs and posts of ``agents``, when a rule gives them opinions of its
+        own."""
+        self.belief[agents] = belief
+        self.state[agents] = np.where(belief > 0, INFECTED, SUSCEPTIBLE)
+        self.believed_yesterday[agents] = belief
+        self.post_stance[agents] = stance
 
     def take_nudges(self, agents: np.ndarray) -> np.ndarray:
         """The nudges waiting before the agents' decision (NaN: none), used up by it."""

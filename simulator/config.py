@@ -176,6 +176,58 @@ class MemorySettings(Strict):
     max_item_chars: int = Field(280, ge=20, le=4000, description="characters kept per item")
 
 
+def _named_rule(value: Any) -> Any:
+    return {"type": value} if isinstance(value, str) else value
+
+
+def _check_order(update: str, rule: Any, where: str = "update") -> None:
+    name = rule.type if rule is not None else None
+    if name in CLASSIC:
+        module, cls = CLASSIC[name]
+        updates = getattr(module, cls).updates
+        if update not in updates:
+            raise ValueError(
+                f"{where} {update} is not available for the {name} rule (allowed: "
+                f"{', '.join(updates)}; docs/RULES.md says why)"
+            )
+
+
+class Group(Strict):
+    """A named group of agents deciding by a rule of its own (a hybrid population)."""
+
+    name: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,39}$")
+    rule: RuleSpec = Field(description="the group's rule: a name or {type, parameters}")
+    share: float | None = Field(None, gt=0, le=1, description="the group's share of agents")
+    count: int | None = Field(None, ge=1, description="the group's number of agents")
+    select: Literal["random", "most_connected", "listed"] = Field(
+        "random",
+        description="which agents: drawn from the seed, the highest degrees of the contact "
+        "network, or the agents listed in 'agents'",
+    )
+    agents: list[int] | None = Field(None, description="agent indices (select: listed)")
+
+    @field_validator("rule", mode="before")
+    @classmethod
+    def _rule_by_name(cls, value: Any) -> Any:
+        return _named_rule(value)
+
+    @model_validator(mode="after")
+    def _one_size(self) -> Group:
+        if self.select == "listed":
+            if not self.agents or self.share is not None or self.count is not None:
+                raise ValueError("select: listed takes the list 'agents' and no share or count")
+            if len(set(self.agents)) < len(self.agents):
+                raise ValueError("agents: an agent is listed twice")
+        elif (self.share is None) == (self.count is None) or self.agents is not None:
+            raise ValueError(f"select: {self.select} takes one of share or count (and no agents)")
+        if self.rule.type == "llm":
+            raise ValueError(
+                "rule: llm agents in a group are not available yet (groups of the surrogate "
+                "and the classic rules are)"
+            )
+        return self
+
+
 class AgentSettings(Strict):
     """How agents act."""
 
@@ -187,27 +239,31 @@ class AgentSettings(Strict):
     rule: RuleSpec | None = Field(
         None,
         description="how agents decide: a rule's name (surrogate, llm or a classic rule of "
-        "docs/RULES.md), or a mapping of its type and parameters; default: surrogate with "
-        "backend mock, llm otherwise",
+        "docs/RULES.md), or a mapping of its type and parameters; with groups, the rule of "
+        "the agents in no group; default: surrogate with backend mock, llm otherwise",
+    )
+    groups: list[Group] = Field(
+        default_factory=list,
+        max_length=50,
+        description="named groups with rules of their own, in one population (docs/RULES.md)",
     )
     memory: MemorySettings = MemorySettings()
 
     @field_validator("rule", mode="before")
     @classmethod
     def _rule_by_name(cls, value: Any) -> Any:
-        return {"type": value} if isinstance(value, str) else value
+        return _named_rule(value)
 
     @model_validator(mode="after")
-    def _order_fits_rule(self) -> AgentSettings:
-        name = self.rule.type if self.rule is not None else None
-        if name in CLASSIC:
-            module, cls = CLASSIC[name]
-            updates = getattr(module, cls).updates
-            if self.update not in updates:
-                raise ValueError(
-                    f"update {self.update} is not available for the {name} rule (allowed: "
-                    f"{', '.join(updates)}; docs/RULES.md says why)"
-                )
+    def _order_fits_rules(self) -> AgentSettings:
+        _check_order(self.update, self.rule)
+        for i, group in enumerate(self.groups):
+            _check_order(self.update, group.rule, f"update (for groups[{i}])")
+        names = [g.name for g in self.groups]
+        if len(set(names)) < len(names):
+            raise ValueError(f"groups: two groups have the same name ({', '.join(names)})")
+        if self.groups and self.rule is not None and self.rule.type == "llm":
+            raise ValueError("rule: llm with groups is not available yet")
         return self
 
 
@@ -382,6 +438,17 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _default_rule(self) -> Scenario:
+        n = self.population.size
+        wanted = sum(
+            len(g.agents) if g.agents else g.count or round(g.share * n) for g in self.agents.groups
+        )
+        if wanted > n:
+            raise ValueError(
+                f"agents.groups: the groups take {wanted} agents, more than population.size {n}"
+            )
+        for g in self.agents.groups:
+            if g.agents and not all(0 <= a < n for a in g.agents):
+                raise ValueError(f"agents.groups: group {g.name} lists agents outside 0..{n - 1}")
         if self.agents.rule is None:
             mock = self.llm.backend == "mock"
             rule = SurrogateSpec(type="surrogate") if mock else LLMSpec(type="llm")
@@ -408,6 +475,7 @@ _TAGGED: dict[str, dict[str, type[BaseModel]]] = {
     },
     "rule": SPECS,
 }
+# a group's rule, under agents.groups.N.rule, is tagged the same way
 
 
 def _is_tag(loc: tuple[Any, ...], i: int) -> bool:
@@ -464,6 +532,8 @@ def format_validation_error(exc: ValidationError) -> str:
     if kind == "missing":
         return f"{path}: required field is missing{more}"
     if kind in ("value_error", "assertion_error"):
+        if not loc and msg.split(".", 1)[0] in Scenario.model_fields:
+            return f"{msg}{more}"  # a check across sections names its own field
         return f"{path}: {msg}{more}"
     return f"{path}: {msg}; got {_short(err.get('input'))}{more}"
 

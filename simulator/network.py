@@ -152,6 +152,10 @@ class GraphContacts:
         )
         return out
 
+    def degrees(self) -> np.ndarray:
+        """Each agent's number of neighbours."""
+        return np.diff(self._indptr)
+
     def share_audiences(
         self, sharers: np.ndarray, seed: int, day: int
     ) -> tuple[np.ndarray, np.ndarray]:

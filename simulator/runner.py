@@ -226,7 +226,7 @@ def _execute(
                 restore=restore, progress=bar.update,
             )  # fmt: skip
     else:
-        rule = array_rule(scenario, personas)
+        rule = array_rule(scenario, personas, contacts)
         model = ArrayModel(scenario, personas, contacts, rule, interventions, log, engagement,
                            restore)  # fmt: skip
     outputs = scenario.outputs
@@ -461,6 +461,7 @@ def run_summary(
         "topic": scenario.news.topic,
         "update": scenario.agents.update,
         "rule": scenario.agents.rule.type,
+        "groups": {g.name: g.rule.type for g in scenario.agents.groups},
         "backend": scenario.llm.backend,
         "curve": metrics.curve_summary(days, believers, n),
         "sis_fit": (

@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from agents.llm import Accounting, BackendUnavailable, LanguageModel, create_backend
 from agents.llm.accounting import Prices
 from agents.llm.cache import ResponseCache
@@ -63,6 +65,8 @@ def build_world(
     )
     if scenario.llm.backend == "openai":
         api_key(scenario)  # a missing key is an error before anything runs or is written
+    if scenario.agents.groups:
+        group_members(scenario, contacts)  # a group that cannot be formed is bad input now
     return personas, contacts
 
 
@@ -179,23 +183,75 @@ def surrogate_backend(scenario: Scenario) -> Accounting:
     return accounting(backend, scenario)
 
 
-def array_rule(scenario: Scenario, personas: Sequence[Persona]):
-    """A builder of the scenario's decision rule for a ``Population`` on arrays (the surrogate
-    or a classic rule)."""
-    spec = scenario.agents.rule
+def array_rule(scenario: Scenario, personas: Sequence[Persona], contacts: ContactStructure):
+    """A builder of the scenario's decision rule for a ``Population`` on arrays: the surrogate,
+    a classic rule, or groups with rules of their own (a ``Hybrid``)."""
     news = scenario.news.item()
-    if spec.type != "surrogate":
-        from agents.rules.registry import classic_rule
 
-        return lambda population: classic_rule(spec, scenario.seed, population, news)
-    from agents.rules.surrogate import SurrogateRule
+    def one_rule(spec, population, members=None):
+        if spec.type != "surrogate":
+            from agents.rules.registry import classic_rule
 
-    settings = surrogate_settings(scenario)
+            return classic_rule(spec, scenario.seed, population, news, members)
+        from agents.rules.surrogate import SurrogateRule
 
-    def make_rule(population):
+        settings = surrogate_settings(scenario)
         return SurrogateRule(scenario.seed, personas, news, population.belief, **settings)
 
-    return make_rule
+    if not scenario.agents.groups:
+        return lambda population: one_rule(scenario.agents.rule, population)
+    members = group_members(scenario, contacts)
+
+    def make_hybrid(population):
+        from agents.rules.hybrid import Hybrid
+
+        specs = {g.name: g.rule for g in scenario.agents.groups}
+        specs.setdefault(REST, scenario.agents.rule)
+        groups = {
+            name: (agents, one_rule(specs[name], population, agents))
+            for name, agents in members.items()
+        }
+        return Hybrid(groups, population.n)
+
+    return make_hybrid
+
+
+REST = "rest"
+"""The group of the agents in no named group (they follow ``agents.rule``)."""
+
+
+def group_members(scenario: Scenario, contacts: ContactStructure) -> dict[str, np.ndarray]:
+    """Each group's agents, in the order the groups are listed, then the rest's: listed
+    agents, the highest degrees among the agents left (ties by index), or a draw keyed on
+    the seed."""
+    n = scenario.population.size
+    free = np.ones(n, dtype=bool)
+    rng = np.random.default_rng([scenario.seed, 0x6A0])
+    out: dict[str, np.ndarray] = {}
+    for i, group in enumerate(scenario.agents.groups):
+        field = f"agents.groups.{i}"
+        if group.select == "listed":
+            chosen = np.array(sorted(group.agents), dtype=np.int64)
+            if not free[chosen].all():
+                raise ScenarioError(f"{field}.agents: an agent listed is in an earlier group")
+        else:
+            size = group.count or max(1, round(group.share * n))
+            left = np.flatnonzero(free)
+            if group.select == "most_connected":
+                degree = getattr(contacts, "degrees", None)
+                if degree is None:
+                    raise ScenarioError(
+                        f"{field}.select: most_connected needs a network in contacts "
+                        "(random_contacts gives everyone k contacts a day)"
+                    )
+                chosen = np.sort(left[np.argsort(-degree()[left], kind="stable")[:size]])
+            else:
+                chosen = np.sort(rng.permutation(left)[:size])
+        free[chosen] = False
+        out[group.name] = chosen
+    if free.any():
+        out[REST] = np.flatnonzero(free)
+    return out
 
 
 def accounting(backend: LanguageModel, scenario: Scenario) -> Accounting:

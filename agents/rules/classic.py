@@ -87,7 +87,8 @@ def transmission(heard: Exposures, carries: np.ndarray, p: float, resist: np.nda
 
 
 class ClassicRule:
-    """A classic rule over the agents of a ``Population``: subclasses implement ``decide``.
+    """A classic rule over the agents of a ``Population`` (``members``: those it governs, by
+    default all): subclasses implement ``decide``.
 
     ``key`` is the rule's part of the random keys; ``state_arrays`` name the arrays that
     change during a run (checkpointed).
@@ -99,10 +100,19 @@ class ClassicRule:
     updates: ClassVar[tuple[str, ...]] = ("synchronous", "sequential")
     state_arrays: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, params: Any, seed: int, population: Population, news: NewsItem):
+    def __init__(
+        self,
+        params: Any,
+        seed: int,
+        population: Population,
+        news: NewsItem,
+        members: np.ndarray | None = None,
+    ):
         self.params = params
         self.seed = seed
         self.news = news
+        # the agents this rule governs (all of them, but for a group of a hybrid population)
+        self.members = np.arange(population.n) if members is None else members
         self._notice_day, self._notices_today = -1, 0
 
     def draws(self, agents: np.ndarray, day: int, count: int) -> np.ndarray:
@@ -169,8 +179,15 @@ class Discrete(ClassicRule):
 
     state_arrays = ("debunked",)
 
-    def __init__(self, params: Any, seed: int, population: Population, news: NewsItem):
-        super().__init__(params, seed, population, news)
+    def __init__(
+        self,
+        params: Any,
+        seed: int,
+        population: Population,
+        news: NewsItem,
+        members: np.ndarray | None = None,
+    ):
+        super().__init__(params, seed, population, news, members)
         self.debunked = np.zeros(population.n, dtype=bool)
 
     def take_notice(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:

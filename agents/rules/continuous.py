@@ -68,8 +68,15 @@ class Continuous(ClassicRule):
     columns: ClassVar[tuple[str, ...]] = ("opinion_mean", "opinion_variance", "opinion_clusters")
     state_arrays: ClassVar[tuple[str, ...]] = ("opinion",)
 
-    def __init__(self, params: Any, seed: int, population: Population, news: NewsItem):
-        super().__init__(params, seed, population, news)
+    def __init__(
+        self,
+        params: Any,
+        seed: int,
+        population: Population,
+        news: NewsItem,
+        members: np.ndarray | None = None,
+    ):
+        super().__init__(params, seed, population, news, members)
         if params.initial == "uniform":
             everyone = np.arange(population.n)
             kind = (self.key << 8) | INITIAL_DRAW
@@ -77,8 +84,9 @@ class Continuous(ClassicRule):
         else:
             self.opinion = population.belief.astype(float)
         self.initial = self.opinion.copy()  # derived from the seed: not saved state
-        population.open_with(self._beliefs(self.opinion), 2.0 * self.opinion - 1.0)
-        population.confidence[:] = np.abs(2.0 * self.opinion - 1.0)
+        x = self.opinion[self.members]
+        population.open_with(self.members, self._beliefs(x), 2.0 * x - 1.0)
+        population.confidence[self.members] = np.abs(2.0 * x - 1.0)
 
     def _beliefs(self, x: np.ndarray) -> np.ndarray:
         return (x > self.params.threshold).astype(np.int8)
@@ -110,7 +118,7 @@ class Continuous(ClassicRule):
         self.opinion[agents] += step * (target - self.opinion[agents])
 
     def tally(self, population: Population) -> dict[str, float]:
-        x = self.opinion
+        x = self.opinion[self.members]
         return {
             "opinion_mean": float(x.mean()),
             "opinion_variance": float(x.var()),

@@ -46,8 +46,15 @@ class IndependentCascade(Compartmental):
     updates = ("synchronous",)
     state_arrays = ("activated",)
 
-    def __init__(self, params: Params, seed: int, population: Population, news: NewsItem):
-        super().__init__(params, seed, population, news)
+    def __init__(
+        self,
+        params: Params,
+        seed: int,
+        population: Population,
+        news: NewsItem,
+        members: np.ndarray | None = None,
+    ):
+        super().__init__(params, seed, population, news, members)
         self.activated = np.where(population.belief > 0, 0, -1).astype(np.int32)  # day, -1 never
 
     def decide(

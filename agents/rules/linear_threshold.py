@@ -44,8 +44,15 @@ class LinearThreshold(Compartmental):
     name = "linear_threshold"
     key = 0x54
 
-    def __init__(self, params: Params, seed: int, population: Population, news: NewsItem):
-        super().__init__(params, seed, population, news)
+    def __init__(
+        self,
+        params: Params,
+        seed: int,
+        population: Population,
+        news: NewsItem,
+        members: np.ndarray | None = None,
+    ):
+        super().__init__(params, seed, population, news, members)
         everyone = np.arange(population.n)
         kind = (self.key << 8) | THRESHOLD_DRAW  # derived from the seed: not saved state
         self.threshold = keyed_uniforms(seed, everyone, 0, kind, 1)[:, 0]

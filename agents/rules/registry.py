@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
+import numpy as np
 from pydantic import Field
 
 from agents.news import NewsItem
@@ -78,11 +79,15 @@ SPECS: dict[str, type[RuleParams]] = {
 
 
 def classic_rule(
-    spec: RuleParams, seed: int, population: Population, news: NewsItem
+    spec: RuleParams,
+    seed: int,
+    population: Population,
+    news: NewsItem,
+    members: np.ndarray | None = None,
 ) -> ClassicRule:
-    """The classic rule ``spec`` names, for ``population``."""
+    """The classic rule ``spec`` names, for the ``members`` of ``population`` (all: None)."""
     module, cls = CLASSIC[spec.type]
-    return getattr(module, cls)(spec, seed, population, news)
+    return getattr(module, cls)(spec, seed, population, news, members)
 
 
 __all__ = ["CLASSIC", "SPECS", "RuleSpec", "classic_rule"]

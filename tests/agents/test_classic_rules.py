@@ -42,7 +42,7 @@ def model_of(document: dict) -> ArrayModel:
     """The engine's model of ``document``, to step by hand."""
     scenario = Scenario.model_validate({**document, **LEAN})
     personas, contacts = build_world(scenario)
-    return ArrayModel(scenario, personas, contacts, array_rule(scenario, personas))
+    return ArrayModel(scenario, personas, contacts, array_rule(scenario, personas, contacts))
 
 
 def classic(name: str) -> dict:
@@ -207,3 +207,55 @@ def test_an_official_debunk_holds_the_story_back(tmp_path, name):
     without = lean_run(tmp_path / "without", document)
     with_debunk = lean_run(tmp_path / "with", {**document, "interventions": debunk})
     assert with_debunk.infected.sum() < without.infected.sum()
+
+
+# --- hybrid populations ------------------------------------------------------------------------
+def test_one_group_of_everyone_is_the_plain_rule(tmp_path):
+    """The hybrid machinery is transparent: one group holding every agent gives the plain
+    rule's tally, in both update orders."""
+    for update in ("synchronous", "sequential"):
+        document = small("sir", days=15)
+        document["agents"] = {**document["agents"], "update": update}
+        plain = lean_run(tmp_path / f"plain-{update}", document)
+        grouped = {**document, "agents": {**document["agents"]}}
+        grouped["agents"]["groups"] = [
+            {"name": "all", "rule": document["agents"]["rule"], "share": 1.0}
+        ]
+        hybrid = lean_run(tmp_path / f"grouped-{update}", grouped)
+        pd.testing.assert_frame_equal(plain, hybrid.drop(columns=["all.believers"]))
+        assert (hybrid["all.believers"] == hybrid.infected).all()
+
+
+def test_a_surrogate_group_and_a_classic_rule_share_one_population(tmp_path):
+    """scenarios/hybrid.yaml: the 500 best-connected agents by the surrogate, the rest by the
+    q-voter rule, on one network; each group's believers are counted, and both move."""
+    document = read_yaml(CLASSIC_DIR.parent / "hybrid.yaml")
+    daily = lean_run(tmp_path, document)
+    assert (daily["hubs.believers"] + daily["rest.believers"] == daily.infected).all()
+    for column in ("hubs.believers", "rest.believers"):
+        assert daily[column].nunique() > 3, column
+    scenario = Scenario.model_validate(document)
+    _, contacts = build_world(scenario)
+    from simulator.world import group_members
+
+    hubs = group_members(scenario, contacts)["hubs"]
+    degree = contacts.degrees()
+    assert hubs.size == 500
+    assert degree[hubs].min() >= np.delete(degree, hubs).max()
+
+
+def test_groups_hear_each_other(tmp_path):
+    """Deffuant agents alone draw together (their opinions' variance falls); beside a
+    surrogate group and a few SIR agents, whose posts are opinions of 0 or 1, those near
+    either end are drawn out to it and the variance rises. Each group has its columns."""
+    document = small("deffuant", days=8)
+    alone = lean_run(tmp_path / "alone", document)
+    document["agents"]["groups"] = [
+        {"name": "core", "rule": "surrogate", "share": 0.2},
+        {"name": "seeds", "rule": "sir", "select": "listed", "agents": [0, 1, 2]},
+    ]
+    mixed = lean_run(tmp_path / "mixed", document)
+    for column in ("core.believers", "seeds.believers", "rest.believers", "rest.opinion_mean"):
+        assert column in mixed
+    assert alone.opinion_variance.iloc[-1] < alone.opinion_variance.iloc[0]
+    assert mixed["rest.opinion_variance"].iloc[-1] > mixed["rest.opinion_variance"].iloc[0]
