@@ -3,7 +3,9 @@
 Each configuration runs in a fresh process (so peak RSS is that run's own) through the same
 ``run_scenario`` a user runs: k=3 random contacts, default outputs with the agent table
 sampled (1,000 agents) and plots and report off, for the surrogate rule on arrays
-(``--rule surrogate``, the default) or citizens asking the mock backend (``--rule llm``).
+(``--rule surrogate``, the default), citizens asking the mock backend (``--rule llm``) or a
+classic rule of docs/RULES.md (``--rule sir`` ...) with its default parameters; with
+``--contacts barabasi_albert`` on a Barabasi-Albert graph (m = 3: mean degree 6) instead.
 The rate is agent-days over the run's own day loop (``runtime_seconds``: days, checkpoints,
 streamed files). In the same invocation a trivial Mesa opinion model (one Python agent
 step per agent-day: a voter copying a random other) runs 10,000 agents, the anchor every
@@ -13,6 +15,7 @@ docs/PERFORMANCE.md.
 
     python bench/bench_population.py [--sizes 10000 100000 1000000] [--days 30]
         [--updates synchronous sequential] [--rule surrogate] [--repeat 3] [--lean]
+        [--contacts random_contacts|barabasi_albert]
 """
 
 from __future__ import annotations
@@ -30,7 +33,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def one_run(size: int, days: int, update: str, rule: str, lean: bool) -> dict:
+CONTACTS = {
+    "random_contacts": {"type": "random_contacts", "k": 3},
+    "barabasi_albert": {"type": "barabasi_albert", "m": 3},
+}
+
+
+def one_run(size: int, days: int, update: str, rule: str, lean: bool, contacts: str) -> dict:
     """Run one scenario in this process and return its figures."""
     sys.path.insert(0, str(ROOT))
     from simulator.config import parse_scenario
@@ -43,6 +52,7 @@ def one_run(size: int, days: int, update: str, rule: str, lean: bool) -> dict:
                 "seed": 1,
                 "days": days,
                 "population": {"size": size, "initial_believers": max(2, size // 500)},
+                "contacts": CONTACTS[contacts],
                 "agents": {"update": update, "rule": rule},
                 "outputs": {
                     "dir": out,
@@ -113,20 +123,25 @@ def main() -> None:
         "--updates", nargs="+", default=["synchronous", "sequential"],
         choices=["synchronous", "sequential"],
     )  # fmt: skip
-    parser.add_argument("--rule", default="surrogate", choices=["surrogate", "llm"])
+    sys.path.insert(0, str(ROOT))
+    from agents.rules.registry import SPECS
+
+    parser.add_argument("--rule", default="surrogate", choices=list(SPECS))
+    parser.add_argument("--contacts", default="random_contacts", choices=list(CONTACTS))
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument(
         "--lean", action="store_true",
         help="the engine alone: no engagement, early warning, checkpoints or agent table",
     )  # fmt: skip
-    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        size, days, update, rule, lean = args.child
-        print(json.dumps(one_run(int(size), int(days), update, rule, lean == "lean")))
+        size, days, update, rule, lean, contacts = args.child
+        print(json.dumps(one_run(int(size), int(days), update, rule, lean == "lean", contacts)))
         return
     outputs = "the engine alone (--lean)" if args.lean else "agent table sampled"
-    print(f"rule {args.rule}, {args.days} days, k=3 random contacts, {outputs}")
+    where = "k=3 random contacts" if args.contacts == "random_contacts" else "a BA graph (m=3)"
+    print(f"rule {args.rule}, {args.days} days, {where}, {outputs}")
     print(f"{'agents':>10} {'update':>12} {'agent-days/s':>14} {'x plain Mesa':>13} "
           f"{'wall s':>8} {'peak RSS':>9}")  # fmt: skip
     for size in args.sizes:
@@ -135,7 +150,8 @@ def main() -> None:
             for _ in range(args.repeat):
                 anchors.append(mesa_anchor())
                 lean = "lean" if args.lean else "full"
-                rows.append(child([str(size), str(args.days), update, args.rule, lean]))
+                run = [str(size), str(args.days), update, args.rule, lean, args.contacts]
+                rows.append(child(run))
             rate = statistics.median(r["agent_days_per_second"] for r in rows)
             anchor = statistics.median(anchors)
             wall = statistics.median(r["wall_seconds"] for r in rows)

@@ -151,7 +151,10 @@ class ArrayModel(DayModel):
                 waves = day_waves(speakers, position)
         else:
             position, waves = None, [np.arange(n)]
-        morning = _Posts(pop.post_stance.copy(), pop.post_weight.copy(), pop.post_day.copy())
+        if len(waves) == 1:  # one pass reads every post before any is published
+            morning = _Posts(pop.post_stance, pop.post_weight, pop.post_day)
+        else:
+            morning = _Posts(pop.post_stance.copy(), pop.post_weight.copy(), pop.post_day.copy())
         silenced, deaf = host.muted() if host.active else (None, None)
         # Plug-ins that watch exposures read posts as records, the same record all day.
         morning_items = [self.post_item(j) for j in range(n)] if host.listening else None
@@ -186,13 +189,14 @@ class ArrayModel(DayModel):
         pop = self.population
         valid = speakers >= 0
         who = np.where(valid, speakers, 0)
-        if position is None:
+        if position is None:  # synchronous: everyone is heard with the morning's post
             fresh = np.zeros(valid.shape, dtype=bool)
+            stance, weight, day = morning.stance[who], morning.weight[who], morning.day[who]
         else:  # a speaker who acted earlier today is heard with today's post
             fresh = valid & (position[who] < position[agents][:, None])
-        stance = np.where(fresh, pop.post_stance[who], morning.stance[who])
-        weight = np.where(fresh, pop.post_weight[who], morning.weight[who])
-        day = np.where(fresh, pop.post_day[who], morning.day[who])
+            stance = np.where(fresh, pop.post_stance[who], morning.stance[who])
+            weight = np.where(fresh, pop.post_weight[who], morning.weight[who])
+            day = np.where(fresh, pop.post_day[who], morning.day[who])
         audible = valid
         if silenced is not None:
             audible = audible & ~silenced[who] & ~deaf[agents][:, None]

@@ -70,8 +70,7 @@ class RandomMixing:
         # redraw the (few) rows that repeat a speaker until all rows are distinct.
         draws = rng.integers(0, n - 1, size=(n, k))
         while True:
-            ordered = np.sort(draws, axis=1)
-            bad = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
+            bad = np.flatnonzero(_repeats(draws))
             if bad.size == 0:
                 break
             draws[bad] = rng.integers(0, n - 1, size=(bad.size, k))
@@ -116,6 +115,20 @@ class RandomMixing:
             chosen[r] = rng.choice(pool, size=k, replace=False)
         chosen += chosen >= sharers[:, None]
         return np.repeat(rows, k), chosen.ravel()
+
+
+def _repeats(rows: np.ndarray) -> np.ndarray:
+    """Whether each row holds a value twice. For a few columns, comparing every pair of
+    columns is several times faster than sorting the rows (the same answer)."""
+    k = rows.shape[1]
+    if k > 6:
+        ordered = np.sort(rows, axis=1)
+        return (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
+    out = np.zeros(rows.shape[0], dtype=bool)
+    for i in range(k):
+        for j in range(i + 1, k):
+            out |= rows[:, i] == rows[:, j]
+    return out
 
 
 class GraphContacts:
