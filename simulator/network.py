@@ -153,16 +153,21 @@ class GraphContacts:
         ]
 
     def speaker_matrix(self, rng: np.random.Generator) -> np.ndarray:
-        """``todays_speakers`` padded with -1 into one array."""
-        lists = self.todays_speakers(rng)
-        width = max((len(row) for row in lists), default=0)
-        out = np.full((len(lists), width), -1, dtype=np.int64)
-        lengths = np.fromiter((len(row) for row in lists), dtype=np.int64, count=len(lists))
-        rows = np.repeat(np.arange(len(lists)), lengths)
-        columns = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        out[rows, columns] = np.fromiter(
-            (j for row in lists for j in row), dtype=np.int64, count=int(lengths.sum())
-        )
+        """``todays_speakers`` padded with -1 into one array: the same draws (only nodes with
+        more neighbours than ``per_day`` draw, in node order), without a Python list per
+        node."""
+        limit = self.per_day
+        degree = np.diff(self._indptr)
+        n = degree.size
+        width = int(min(limit, degree.max())) if n else 0
+        out = np.full((n, width), -1, dtype=np.int64)
+        source = np.repeat(np.arange(n), degree)
+        keep = degree[source] <= limit
+        column = np.arange(source.size) - self._indptr[source]
+        out[source[keep], column[keep]] = self._indices[keep]
+        for i in np.flatnonzero(degree > limit).tolist():
+            neighbours = self._indices[self._indptr[i] : self._indptr[i + 1]]
+            out[i] = rng.choice(neighbours, size=limit, replace=False)
         return out
 
     def degrees(self) -> np.ndarray:
