@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from agents.news import NewsItem
-from agents.rules.registry import CLASSIC, SPECS, LLMSpec, RuleSpec, SurrogateSpec
+from agents.rules.registry import CLASSIC, SPECS, LLMSpec, RuleSpec, SurrogateSpec, rule_class
 from simulator.errors import ScenarioError
 from simulator.yaml_reader import read_yaml
 
@@ -183,8 +183,7 @@ def _named_rule(value: Any) -> Any:
 def _check_order(update: str, rule: Any, where: str = "update") -> None:
     name = rule.type if rule is not None else None
     if name in CLASSIC:
-        module, cls = CLASSIC[name]
-        updates = getattr(module, cls).updates
+        updates = rule_class(name).updates
         if update not in updates:
             raise ValueError(
                 f"{where} {update} is not available for the {name} rule (allowed: "
@@ -210,6 +209,12 @@ class Group(Strict):
     @classmethod
     def _rule_by_name(cls, value: Any) -> Any:
         return _named_rule(value)
+
+    def size(self, n: int) -> int:
+        """The group's number of agents in a population of ``n``."""
+        if self.agents:
+            return len(self.agents)
+        return self.count or max(1, round(self.share * n))
 
     @model_validator(mode="after")
     def _one_size(self) -> Group:
@@ -437,11 +442,9 @@ class Scenario(Strict):
     outputs: Outputs = Outputs()
 
     @model_validator(mode="after")
-    def _default_rule(self) -> Scenario:
+    def _groups_fit(self) -> Scenario:
         n = self.population.size
-        wanted = sum(
-            len(g.agents) if g.agents else g.count or round(g.share * n) for g in self.agents.groups
-        )
+        wanted = sum(g.size(n) for g in self.agents.groups)
         if wanted > n:
             raise ValueError(
                 f"agents.groups: the groups take {wanted} agents, more than population.size {n}"
@@ -449,6 +452,10 @@ class Scenario(Strict):
         for g in self.agents.groups:
             if g.agents and not all(0 <= a < n for a in g.agents):
                 raise ValueError(f"agents.groups: group {g.name} lists agents outside 0..{n - 1}")
+        return self
+
+    @model_validator(mode="after")
+    def _default_rule(self) -> Scenario:
         if self.agents.rule is None:
             mock = self.llm.backend == "mock"
             rule = SurrogateSpec(type="surrogate") if mock else LLMSpec(type="llm")

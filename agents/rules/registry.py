@@ -78,6 +78,12 @@ SPECS: dict[str, type[RuleParams]] = {
 """Each rule's parameter schema by name (for error messages)."""
 
 
+def rule_class(name: str) -> type[ClassicRule]:
+    """The class of the classic rule ``name``."""
+    module, cls = CLASSIC[name]
+    return getattr(module, cls)
+
+
 def classic_rule(
     spec: RuleParams,
     seed: int,
@@ -86,8 +92,7 @@ def classic_rule(
     members: np.ndarray | None = None,
 ) -> ClassicRule:
     """The classic rule ``spec`` names, for the ``members`` of ``population`` (all: None)."""
-    module, cls = CLASSIC[spec.type]
-    return getattr(module, cls)(spec, seed, population, news, members)
+    return rule_class(spec.type)(spec, seed, population, news, members)
 
 
 __all__ = ["CLASSIC", "SPECS", "RuleSpec", "classic_rule"]
