@@ -194,7 +194,7 @@ class Discrete(ClassicRule):
         self.debunked[agents] = True
 
     def settle(
-        self, agents: np.ndarray, belief: np.ndarray, heard: Exposures, u: np.ndarray, day: int
+        self, agents: np.ndarray, belief: np.ndarray, heard: Exposures, u: np.ndarray
     ) -> np.ndarray:
         """``belief`` after the day's notices and corrections (``u``: one uniform per row)."""
         corrected = u < corrections_uptake(heard)

@@ -108,9 +108,6 @@ class Continuous(ClassicRule):
         stance = 2.0 * new - 1.0
         return Decisions(self._beliefs(new), np.abs(stance), stance)
 
-    def take_notice(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
-        raise AssertionError("continuous rules take notices in remember")
-
     def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
         """The opinion moves toward the notice's, by min(1, importance)."""
         target = (max(-1.0, min(1.0, item.stance)) + 1.0) / 2.0

@@ -110,12 +110,22 @@ def meeting_rounds(first: np.ndarray, second: np.ndarray) -> list[np.ndarray]:
     return np.split(order, np.cumsum(np.bincount(level))[:-1])
 
 
-class DaleyKendall(Compartmental):
+class Rumour(Compartmental):
+    """What the rumour models share: synchronous days (a meeting changes the speaker too)
+    and their states' names."""
+
+    updates = ("synchronous",)
+
+    def describe(self, agents: np.ndarray, population: Population) -> list[str]:
+        names = {SUSCEPTIBLE: "ignorant", INFECTED: "spreader", RECOVERED: "stifler"}
+        return [names[s] for s in population.state[agents].tolist()]
+
+
+class DaleyKendall(Rumour):
     """Ignorant, spreader, stifler; meetings act both ways."""
 
     name = "daley_kendall"
     key = 0x55
-    updates = ("synchronous",)
 
     def decide(
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population
@@ -134,12 +144,3 @@ class DaleyKendall(Compartmental):
             m.now[speaker[both | ((a == RECOVERED) & (b == INFECTED))]] = RECOVERED
             m.tell(told)
         return m.decisions(agents, population)
-
-    def describe(self, agents: np.ndarray, population: Population) -> list[str]:
-        return describe_rumour(agents, population)
-
-
-def describe_rumour(agents: np.ndarray, population: Population) -> list[str]:
-    """Ignorant, spreader or stifler."""
-    names = {SUSCEPTIBLE: "ignorant", INFECTED: "spreader", RECOVERED: "stifler"}
-    return [names[s] for s in population.state[agents].tolist()]

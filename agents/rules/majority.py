@@ -41,4 +41,4 @@ class Majority(Discrete):
         votes = (weight * np.sign(heard.stance)).sum(axis=1) + np.where(own > 0, 1.0, -1.0)
         new = np.where(votes > 0, 1, np.where(votes < 0, 0, own)).astype(np.int8)
         new = resisted(own, new, u[:, 0], population.take_nudges(agents))
-        return Decisions(self.settle(agents, new, heard, u[:, 1], day), np.ones(agents.size))
+        return Decisions(self.settle(agents, new, heard, u[:, 1]), np.ones(agents.size))

@@ -23,8 +23,8 @@ from pydantic import Field
 
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
 from agents.rules.base import Decisions, Exposures
-from agents.rules.classic import Compartmental, RuleParams
-from agents.rules.daley_kendall import Meetings, describe_rumour
+from agents.rules.classic import RuleParams
+from agents.rules.daley_kendall import Meetings, Rumour
 
 
 class Params(RuleParams):
@@ -39,12 +39,11 @@ class Params(RuleParams):
     )
 
 
-class MakiThompson(Compartmental):
+class MakiThompson(Rumour):
     """Ignorant, spreader, stifler; the spreader acts."""
 
     name = "maki_thompson"
     key = 0x56
-    updates = ("synchronous",)
 
     def decide(
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population
@@ -56,6 +55,3 @@ class MakiThompson(Compartmental):
             m.now[listener[telling & knows]] = RECOVERED
             m.tell(speaker[telling & ~knows])
         return m.decisions(agents, population)
-
-    def describe(self, agents: np.ndarray, population: Population) -> list[str]:
-        return describe_rumour(agents, population)

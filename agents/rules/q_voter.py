@@ -50,4 +50,4 @@ class QVoter(Discrete):
         flipped = np.where(u[:, 1] < 0.5, 1 - own, own)
         new = np.where(independent, flipped, np.where(unanimous, panel[0], own)).astype(np.int8)
         new = resisted(own, new, u[:, 2], population.take_nudges(agents))
-        return Decisions(self.settle(agents, new, heard, u[:, 3], day), np.ones(agents.size))
+        return Decisions(self.settle(agents, new, heard, u[:, 3]), np.ones(agents.size))

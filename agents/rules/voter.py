@@ -52,4 +52,4 @@ class Voter(Discrete):
         u = self.draws(agents, day, 3)
         new = copied(heard, pick_items(heard, u[:, 0]), own)
         new = resisted(own, new, u[:, 1], population.take_nudges(agents))
-        return Decisions(self.settle(agents, new, heard, u[:, 2], day), np.ones(agents.size))
+        return Decisions(self.settle(agents, new, heard, u[:, 2]), np.ones(agents.size))
