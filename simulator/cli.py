@@ -310,10 +310,12 @@ def _print_run(result) -> int:
     if summary.get("rule", "llm") == "llm":
         print(_llm_line(llm["total"]))
     else:
-        groups = summary.get("groups") or {}
-        rules = ", ".join(f"{name} by {rule}" for name, rule in groups.items())
-        rest = f"; the rest by {summary['rule']}" if groups else f"the {summary['rule']} rule"
-        print(f"decisions: {rules + rest if groups else rest} on arrays (no model requests)")
+        groups = summary.get("groups")
+        if groups:
+            rules = ", ".join(f"{name} by {rule}" for name, rule in groups.items())
+        else:
+            rules = f"the {summary['rule']} rule"
+        print(f"decisions: {rules} on arrays (no model requests)")
     if summary.get("governance_cost"):
         print(f"interventions: governance cost {summary['governance_cost']:.1f}")
     if summary["stopped_early"]:

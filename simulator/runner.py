@@ -53,6 +53,7 @@ from simulator.world import (
     build_interventions,
     build_world,
     check_endpoints,
+    group_rules,
     surrogate_backend,
 )
 from simulator.yaml_reader import read_yaml
@@ -461,7 +462,7 @@ def run_summary(
         "topic": scenario.news.topic,
         "update": scenario.agents.update,
         "rule": scenario.agents.rule.type,
-        "groups": {g.name: g.rule.type for g in scenario.agents.groups},
+        "groups": group_rules(scenario),
         "backend": scenario.llm.backend,
         "curve": metrics.curve_summary(days, believers, n),
         "sis_fit": (

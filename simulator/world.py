@@ -220,6 +220,15 @@ REST = "rest"
 """The group of the agents in no named group (they follow ``agents.rule``)."""
 
 
+def group_rules(scenario: Scenario) -> dict[str, str]:
+    """Each group's rule by name, the rest's too when some agents are in no group."""
+    rules = {g.name: g.rule.type for g in scenario.agents.groups}
+    n = scenario.population.size
+    if rules and sum(g.size(n) for g in scenario.agents.groups) < n:
+        rules[REST] = scenario.agents.rule.type
+    return rules
+
+
 def group_members(scenario: Scenario, contacts: ContactStructure) -> dict[str, np.ndarray]:
     """Each group's agents, in the order the groups are listed, then the rest's: listed
     agents, the highest degrees among the agents left (ties by index), or a draw keyed on
@@ -235,7 +244,7 @@ def group_members(scenario: Scenario, contacts: ContactStructure) -> dict[str, n
             if not free[chosen].all():
                 raise ScenarioError(f"{field}.agents: an agent listed is in an earlier group")
         else:
-            size = group.count or max(1, round(group.share * n))
+            size = group.size(n)
             left = np.flatnonzero(free)
             if group.select == "most_connected":
                 degree = getattr(contacts, "degrees", None)
