@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
+from agents.citizen import Citizen
 from agents.memory import MemoryItem, clip_text
 from agents.persona import Persona
 from agents.population import INFECTED, RECOVERED, STATE_LETTERS, SUSCEPTIBLE, Population
@@ -53,21 +54,26 @@ class ArrayModel(DayModel):
         scenario: Scenario,
         personas: Sequence[Persona],
         contacts: ContactStructure,
-        make_rule: Callable[[Population], DecisionRule],
+        make_rule: Callable[[ArrayModel], DecisionRule],
         interventions: Sequence[Intervention] = (),
         intervention_log: InterventionLog | None = None,
         engagement: EngagementLog | None = None,
         restore: dict | None = None,
     ):
-        """``make_rule(population)`` builds the decision rule for a population whose initial
-        believers are drawn (the rule may give them opinions of its own)."""
+        """``make_rule(model)`` builds the decision rule for ``model.population``, whose
+        initial believers are drawn (the rule may give them opinions of its own); rules whose
+        agents are Mesa agents (the ``llm`` rule's citizens) make them in ``model``."""
         super().__init__(scenario, contacts, engagement)
         n = len(personas)
         believers = self.rng.choice(n, size=scenario.population.initial_believers, replace=False)
         memory = scenario.agents.memory
         self.personas = personas
         self.population = Population(n, believers, memory.long_term_capacity)
-        self.rule = make_rule(self.population)
+        self.rule = make_rule(self)
+        # citizens (an llm group) read posts as text; the others hear stances only
+        self.citizens: dict[int, Citizen] = getattr(self.rule, "citizens", {})
+        self.reads_text = np.zeros(n, dtype=bool)
+        self.reads_text[list(self.citizens)] = True
         self._collect(self.rule.columns)
         self.heard_capacity = memory.short_term_capacity
         self.max_chars = memory.max_item_chars
@@ -121,7 +127,8 @@ class ArrayModel(DayModel):
             self.rule.remember(np.asarray(agents, dtype=np.int64), item, self.population)
 
     def add_nudge(self, agents: Sequence[int], item: MemoryItem) -> None:
-        self.population.add_nudge(np.asarray(agents, dtype=np.int64), item.importance)
+        if len(agents):
+            self.rule.nudge(np.asarray(agents, dtype=np.int64), item, self.population)
 
     def label_post(self, agent: int, label: str, credibility: float) -> None:
         pop = self.population
@@ -156,8 +163,15 @@ class ArrayModel(DayModel):
         else:
             morning = _Posts(pop.post_stance.copy(), pop.post_weight.copy(), pop.post_day.copy())
         silenced, deaf = host.muted() if host.active else (None, None)
-        # Plug-ins that watch exposures read posts as records, the same record all day.
-        morning_items = [self.post_item(j) for j in range(n)] if host.listening else None
+        # Plug-ins that watch exposures, and citizens, read posts as records, the same
+        # record all day: the morning's of every speaker they may hear.
+        if host.listening:
+            morning_items = [self.post_item(j) for j in range(n)]
+        elif self.citizens:
+            readers = speakers[self.reads_text]
+            morning_items = {j: self.post_item(j) for j in np.unique(readers[readers >= 0])}
+        else:
+            morning_items = None
         seen: list[tuple[np.ndarray, ...]] = []
         for agents in waves:
             heard, views = self._hear(
@@ -206,6 +220,10 @@ class ArrayModel(DayModel):
         host = self.interventions
         if host.listening:
             return self._hear_items(agents, who, audible, fresh, morning_items), views
+        items = None
+        if self.citizens:
+            readers = np.flatnonzero(self.reads_text[agents])
+            items = self._records(agents, who, audible, fresh, morning_items, readers)
         # the audible posts first, in speaker order, then today's corrections, up to capacity
         count = audible.sum(axis=1)
         speaker = np.where(audible, who, -1)
@@ -221,7 +239,9 @@ class ArrayModel(DayModel):
             )
         cap = self.heard_capacity
         count = np.minimum(count, cap)
-        heard = Exposures(stance[:, :cap], weight[:, :cap], count, official, speaker[:, :cap])
+        heard = Exposures(
+            stance[:, :cap], weight[:, :cap], count, official, speaker[:, :cap], items
+        )
         return heard, views
 
     def _add_corrections(self, agents, stance, weight, count, deaf, speaker):
@@ -245,30 +265,54 @@ class ArrayModel(DayModel):
             count[row] = start + len(items)
         return stance, weight, count, official, speaker
 
+    def _records(self, agents, who, audible, fresh, morning_items, rows) -> np.ndarray:
+        """The records ``agents[rows]`` hear today (empty lists for the other rows)."""
+        out = np.empty(agents.size, dtype=object)
+        out[:] = [[] for _ in range(agents.size)]
+        for row in rows.tolist():
+            _, _, out[row] = self._heard_records(
+                agents[row], who[row], audible[row], fresh[row], morning_items
+            )
+        return out
+
+    def _heard_records(self, listener, who, audible, fresh, morning_items):
+        """(authors, posts, heard): the posts ``listener`` hears, by the audible authors
+        (today's post of one who acted earlier, the morning's otherwise), and what it hears
+        of them with today's corrections, through the plug-ins' ``on_exposure``."""
+        host = self.interventions
+        authors = who[audible].tolist()
+        posts = [
+            self.post_item(j) if today else morning_items[j]
+            for j, today in zip(authors, fresh[audible].tolist(), strict=True)
+        ]
+        heard = host.heard_by(int(listener), posts) if host.active else posts
+        return authors, posts, heard
+
     def _hear_items(self, agents, who, audible, fresh, morning_items) -> Exposures:
         """Listeners hear records one at a time, through the plug-ins' ``on_exposure``."""
-        host, cap = self.interventions, self.heard_capacity
+        cap = self.heard_capacity
         stance = np.zeros((agents.size, cap))
         weight = np.zeros((agents.size, cap))
         count = np.zeros(agents.size, dtype=np.int64)
         official = np.zeros(agents.size, dtype=bool)
         speaker = np.full((agents.size, cap), -1, dtype=np.int64)
+        items = np.empty(agents.size, dtype=object) if self.citizens else None
         for row, listener in enumerate(agents.tolist()):
-            authors = who[row][audible[row]].tolist()
-            posts = [
-                self.post_item(j) if today else morning_items[j]
-                for j, today in zip(authors, fresh[row][audible[row]].tolist(), strict=True)
-            ]
+            authors, posts, heard = self._heard_records(
+                listener, who[row], audible[row], fresh[row], morning_items
+            )
+            if items is not None:
+                items[row] = heard
             # a plug-in may drop, reorder or replace records: a record heard is by its author
             # only if it is the author's own record (by identity), a correction otherwise
             author_of = {id(item): j for item, j in zip(posts, authors, strict=True)}
-            heard = host.heard_by(listener, posts)[:cap]
+            heard = heard[:cap]
             count[row] = len(heard)
             for i, item in enumerate(heard):
                 stance[row, i], weight[row, i] = item.stance, item.importance
                 speaker[row, i] = author_of.get(id(item), -1)
             official[row] = any(item.source == OFFICIAL for item in heard)
-        return Exposures(stance, weight, count, official, speaker)
+        return Exposures(stance, weight, count, official, speaker, items)
 
     def _engage(self, day, seen, position, width) -> None:
         columns = zip(*seen, strict=True)
@@ -307,7 +351,7 @@ class ArrayModel(DayModel):
             "believer_share": i / n,
             "new_believers": int((infected & (pop.believed_yesterday == 0)).sum()),
             "mean_attitude": attitude / n,
-            "failed_requests": 0,
+            "failed_requests": sum(c.failed_today for c in self.citizens.values()),
             **self.rule.tally(pop),
         }
 
@@ -338,6 +382,11 @@ class ArrayModel(DayModel):
         self.rule.set_state(state["rule"])
         self._items.clear()
         self._set_common_state(state)
+
+
+    def close(self) -> None:
+        """Release what the rule holds (an llm group's backend and event loop)."""
+        self.rule.close()
 
 
 class _Posts:

@@ -307,15 +307,18 @@ def _print_run(result) -> int:
         )
     elif fit.get("note"):
         print(f"SIS fit: {fit['note']}")
-    if summary.get("rule", "llm") == "llm":
+    groups = summary.get("groups")
+    if groups:
+        rules = ", ".join(f"{name} by {rule}" for name, rule in groups.items())
+        if "llm" in groups.values():
+            print(f"decisions: {rules}")
+            print(_llm_line(llm["total"]))
+        else:
+            print(f"decisions: {rules} on arrays (no model requests)")
+    elif summary.get("rule", "llm") == "llm":
         print(_llm_line(llm["total"]))
     else:
-        groups = summary.get("groups")
-        if groups:
-            rules = ", ".join(f"{name} by {rule}" for name, rule in groups.items())
-        else:
-            rules = f"the {summary['rule']} rule"
-        print(f"decisions: {rules} on arrays (no model requests)")
+        print(f"decisions: the {summary['rule']} rule on arrays (no model requests)")
     if summary.get("governance_cost"):
         print(f"interventions: governance cost {summary['governance_cost']:.1f}")
     if summary["stopped_early"]:
@@ -394,7 +397,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_estimate(args: argparse.Namespace) -> int:
     from simulator.estimate import estimate
-    from simulator.resources import require_memory
+    from simulator.resources import llm_agents, require_memory
+    from simulator.world import asks_a_model
 
     scenario = _load(args.scenario)
     # The estimate plays the scenario once, so it needs what a run needs.
@@ -422,11 +426,14 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     )
     if llm.budget_usd is not None:
         print(f"llm.budget_usd: ${llm.budget_usd:g}")
-    if scenario.agents.rule.type != "llm":
+    if not asks_a_model(scenario):
         print(
             f"note: agents.rule is {scenario.agents.rule.type}, which asks no model; these are the "
             "requests the scenario would send with agents.rule: llm"
         )
+    elif scenario.agents.groups:
+        print(f"{llm_agents(scenario):,} agents ask the model (the llm groups); the rest decide "
+              "by their groups' rules")  # fmt: skip
     return 0
 
 

@@ -225,11 +225,6 @@ class Group(Strict):
                 raise ValueError("agents: an agent is listed twice")
         elif (self.share is None) == (self.count is None) or self.agents is not None:
             raise ValueError(f"select: {self.select} takes one of share or count (and no agents)")
-        if self.rule.type == "llm":
-            raise ValueError(
-                "rule: llm agents in a group are not available yet (groups of the surrogate "
-                "and the classic rules are)"
-            )
         return self
 
 
@@ -267,8 +262,6 @@ class AgentSettings(Strict):
         names = [g.name for g in self.groups]
         if len(set(names)) < len(names):
             raise ValueError(f"groups: two groups have the same name ({', '.join(names)})")
-        if self.groups and self.rule is not None and self.rule.type == "llm":
-            raise ValueError("rule: llm with groups is not available yet")
         return self
 
 

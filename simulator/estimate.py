@@ -15,15 +15,27 @@ from tqdm import tqdm
 
 from agents.llm.base import REQUEST_KINDS
 from simulator.config import Scenario
+from simulator.array_model import ArrayModel
 from simulator.model import OpinionModel
-from simulator.world import build_world, prices, surrogate_backend
+from simulator.resources import llm_agents
+from simulator.world import array_rule, asks_a_model, build_world, prices, surrogate_backend
 
 
 def estimate(scenario: Scenario, progress: bool = True) -> dict:
-    """Predicted requests, tokens and cost of ``scenario``, by request kind and in total."""
+    """Predicted requests, tokens and cost of ``scenario``, by request kind and in total.
+
+    In a hybrid population only the ``llm`` groups ask the model: the population is played on
+    arrays with the surrogate answering their requests. A scenario where no agent asks a
+    model is played as if every agent did (``agents.rule: llm``)."""
     personas, contacts = build_world(scenario)
     backend = surrogate_backend(scenario)
-    model = OpinionModel(scenario, personas, contacts, backend)
+    if asks_a_model(scenario) and scenario.agents.groups:
+        model = ArrayModel(scenario, personas, contacts,
+                           array_rule(scenario, personas, contacts, backend))  # fmt: skip
+        asking = llm_agents(scenario)
+    else:
+        model = OpinionModel(scenario, personas, contacts, backend)
+        asking = scenario.population.size
     try:
         for _ in tqdm(range(scenario.days), desc="estimating", unit="day", disable=not progress):
             model.step()
@@ -44,7 +56,7 @@ def estimate(scenario: Scenario, progress: bool = True) -> dict:
             "cost_usd_max": price.cost(m["prompt_tokens"], ceiling),
         }
     out["total"] = {key: sum(out[k][key] for k in REQUEST_KINDS) for key in out["summarise"]}
-    agent_days = scenario.population.size * scenario.days
+    agent_days = asking * scenario.days
     out["total"]["tokens_per_agent_day"] = round(
         (out["total"]["prompt_tokens"] + out["total"]["completion_tokens"]) / agent_days, 1
     )

@@ -46,6 +46,15 @@ class _ReadAt:
         return self.citizens[j].post_item if self.position[j] < self.me else self.morning[j]
 
 
+def request_sampling(scenario: Scenario) -> dict[str, Sampling]:
+    """Each request kind's sampling settings, from ``llm.temperature`` and ``llm.max_tokens``."""
+    llm = scenario.llm
+    return {
+        kind: Sampling(getattr(llm.temperature, kind), getattr(llm.max_tokens, kind))
+        for kind in REQUEST_KINDS
+    }
+
+
 def _reporter(column: str):
     def report(model: DayModel) -> float:
         return model.today[column]
@@ -158,11 +167,7 @@ class OpinionModel(DayModel):
     ):
         super().__init__(scenario, contacts, engagement)
         self.backend = backend
-        llm = scenario.llm
-        self.sampling = {
-            kind: Sampling(getattr(llm.temperature, kind), getattr(llm.max_tokens, kind))
-            for kind in REQUEST_KINDS
-        }
+        self.sampling = request_sampling(scenario)
         mem = scenario.agents.memory
         n = len(personas)
         believers = set(

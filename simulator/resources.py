@@ -55,23 +55,39 @@ class Footprint:
         return f"{memory} and about {_duration(self.seconds)} on a 2-core machine"
 
 
+def llm_agents(scenario: Scenario) -> int:
+    """How many agents decide by the ``llm`` rule (citizens with memories of their own)."""
+    n, groups = scenario.population.size, scenario.agents.groups
+    in_groups = sum(g.size(n) for g in groups if g.rule.type == "llm")
+    rest = n - sum(g.size(n) for g in groups)
+    return in_groups + (rest if scenario.agents.rule.type == "llm" else 0)
+
+
 def footprint(scenario: Scenario, runs: int = 1) -> Footprint:
     """The expected footprint of ``runs`` runs of ``scenario`` side by side."""
     n, days = scenario.population.size, scenario.days
-    memory = BASE_BYTES + n * bytes_per_agent(days, scenario.agents.rule.type)
+    citizens = llm_agents(scenario)
+    memory = BASE_BYTES + citizens * bytes_per_agent(days) + (n - citizens) * bytes_per_agent(
+        days, "array"
+    )
     seconds = None
     update = scenario.agents.update
-    if scenario.agents.rule.type != "llm":
+    if citizens == 0:
         rate = ARRAY_AGENT_DAYS_PER_SECOND[update]
         seconds = BASE_SECONDS + n * ARRAY_BUILD_SECONDS_PER_AGENT + n * days / rate
     elif scenario.llm.backend == "mock":
-        rate = AGENT_DAYS_PER_SECOND[update]
-        seconds = BASE_SECONDS + n * BUILD_SECONDS_PER_AGENT + n * days / rate
+        rate, array_rate = AGENT_DAYS_PER_SECOND[update], ARRAY_AGENT_DAYS_PER_SECOND[update]
+        seconds = (
+            BASE_SECONDS
+            + citizens * (BUILD_SECONDS_PER_AGENT + days / rate)
+            + (n - citizens) * (ARRAY_BUILD_SECONDS_PER_AGENT + days / array_rate)
+        )
     return Footprint(memory * runs, seconds, runs)
 
 
 def bytes_per_agent(days: int, rule: str | None = "llm") -> float:
-    """Peak memory per agent of a run of ``days`` days, with the safety margin."""
+    """Peak memory per agent of a run of ``days`` days, with the safety margin: a citizen of
+    the ``llm`` rule, or an agent on arrays (any other rule)."""
     if rule != "llm":
         return SAFETY * ARRAY_BYTES_PER_AGENT
     filling = BYTES_PER_AGENT_DAY_FILLING * min(days, FILLING_DAYS)
@@ -101,7 +117,8 @@ def require_memory(scenario: Scenario, runs: int = 1) -> Footprint:
     needed = footprint(scenario, runs)
     available = available_memory()
     if available is not None and needed.memory > available:
-        per_agent = bytes_per_agent(scenario.days, scenario.agents.rule.type)
+        per_agent = footprint(scenario).memory - BASE_BYTES
+        per_agent /= scenario.population.size
         largest = max(0, (available / runs - BASE_BYTES) / per_agent)
         largest = int(float(f"{largest:.2g}"))  # "about": two significant figures
         side_by_side = f" for {runs} runs side by side (--workers)" if runs > 1 else ""

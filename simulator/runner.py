@@ -49,10 +49,12 @@ from simulator.outputs import (
 from simulator.resources import require_memory
 from simulator.world import (
     array_rule,
+    asks_a_model,
     build_backend,
     build_interventions,
     build_world,
     check_endpoints,
+    citizens_only,
     group_rules,
     surrogate_backend,
 )
@@ -208,26 +210,26 @@ def _execute(
 ) -> RunResult:
     personas, contacts = world
     files = state["files"] if state else {}
-    asks_a_model = scenario.agents.rule.type == "llm"
+    model_asked = asks_a_model(scenario)
     transcript = (
-        folder / "transcript.jsonl" if asks_a_model and scenario.llm.backend != "mock" else None
+        folder / "transcript.jsonl" if model_asked and scenario.llm.backend != "mock" else None
     )
     if transcript is not None and "transcript" in files:
         truncate(transcript, files["transcript"])
     # A real model's every exchange is kept; the surrogate's would only repeat its inputs.
     # Array rules ask no model: their accounting stays at zero requests.
-    backend = build_backend(scenario, transcript) if asks_a_model else surrogate_backend(scenario)
+    backend = build_backend(scenario, transcript) if model_asked else surrogate_backend(scenario)
     log = InterventionLog(folder if interventions else None, files.get("interventions"))
     engagement = engagement_log(scenario, personas, folder, files.get("engagement"))
     restore = state["model"] if state else None
-    if asks_a_model:
+    if citizens_only(scenario):
         with building(scenario, "agents", progress) as bar:
             model: DayModel = OpinionModel(
                 scenario, personas, contacts, backend, interventions, log, engagement,
                 restore=restore, progress=bar.update,
             )  # fmt: skip
     else:
-        rule = array_rule(scenario, personas, contacts)
+        rule = array_rule(scenario, personas, contacts, backend if model_asked else None)
         model = ArrayModel(scenario, personas, contacts, rule, interventions, log, engagement,
                            restore)  # fmt: skip
     outputs = scenario.outputs

@@ -29,6 +29,7 @@ from interventions import Intervention, InterventionSpecError, build_all
 from simulator.config import PersonaFile, Scenario
 from simulator.errors import ScenarioError
 from simulator.network import ContactStructure, build_contacts
+from simulator.resources import llm_agents
 
 
 def build_personas(
@@ -100,7 +101,7 @@ def check_endpoints(scenario: Scenario) -> None:
     key accepted, model served); a ScenarioError naming the field otherwise. Runs before
     anything is written, so a typo in a URL, key or model name is said in seconds."""
     llm = scenario.llm
-    if llm.backend != "openai" or scenario.agents.rule.type != "llm":
+    if llm.backend != "openai" or not asks_a_model(scenario):
         return
     from agents.llm.openai_backend import probe_endpoint
 
@@ -183,12 +184,30 @@ def surrogate_backend(scenario: Scenario) -> Accounting:
     return accounting(backend, scenario)
 
 
-def array_rule(scenario: Scenario, personas: Sequence[Persona], contacts: ContactStructure):
-    """A builder of the scenario's decision rule for a ``Population`` on arrays: the surrogate,
-    a classic rule, or groups with rules of their own (a ``Hybrid``)."""
+def array_rule(
+    scenario: Scenario,
+    personas: Sequence[Persona],
+    contacts: ContactStructure,
+    backend: LanguageModel | None = None,
+):
+    """A builder of the scenario's decision rule for an ``ArrayModel``: the surrogate, a
+    classic rule, or groups with rules of their own (a ``Hybrid``), an ``llm`` group's
+    citizens asking ``backend``."""
     news = scenario.news.item()
 
-    def one_rule(spec, population, members=None):
+    def one_rule(spec, model, members=None):
+        population = model.population
+        if spec.type == "llm":
+            from agents.rules.language_model import LanguageModelRule
+            from simulator.model import request_sampling
+
+            if backend is None:
+                raise ValueError("an llm group needs a backend")
+            sampling = request_sampling(scenario)
+            memory = scenario.agents.memory
+            return LanguageModelRule(
+                model, members, personas, news, population, backend, sampling, memory
+            )
         if spec.type != "surrogate":
             from agents.rules.registry import classic_rule
 
@@ -199,21 +218,33 @@ def array_rule(scenario: Scenario, personas: Sequence[Persona], contacts: Contac
         return SurrogateRule(scenario.seed, personas, news, population.belief, **settings)
 
     if not scenario.agents.groups:
-        return lambda population: one_rule(scenario.agents.rule, population)
+        return lambda model: one_rule(scenario.agents.rule, model)
     members = group_members(scenario, contacts)
 
-    def make_hybrid(population):
+    def make_hybrid(model):
         from agents.rules.hybrid import Hybrid
 
         specs = {g.name: g.rule for g in scenario.agents.groups}
         specs.setdefault(REST, scenario.agents.rule)
         groups = {
-            name: (agents, one_rule(specs[name], population, agents))
+            name: (agents, one_rule(specs[name], model, agents))
             for name, agents in members.items()
         }
-        return Hybrid(groups, population.n)
+        return Hybrid(groups, model.population.n)
 
     return make_hybrid
+
+
+def asks_a_model(scenario: Scenario) -> bool:
+    """Whether some agents decide by requests to ``llm.backend`` (the ``llm`` rule)."""
+    rules = group_rules(scenario) if scenario.agents.groups else {REST: scenario.agents.rule.type}
+    return "llm" in rules.values()
+
+
+def citizens_only(scenario: Scenario) -> bool:
+    """Whether every agent is a citizen of the ``llm`` rule (an ``OpinionModel``), rather
+    than a population on arrays (an ``ArrayModel``, llm groups among them)."""
+    return not scenario.agents.groups and scenario.agents.rule.type == "llm"
 
 
 REST = "rest"
@@ -269,8 +300,11 @@ def accounting(backend: LanguageModel, scenario: Scenario) -> Accounting:
     Where the backend reports no usage, tokens are estimated from the prompts of every n-th
     agent: every 16th, but at most about 64 agents, since in a big population rendering even
     every 16th prompt cost more than the surrogate's decisions (measured at 10,000 agents).
+    The llm groups of a hybrid population are spread over the agent ids, so there the key
+    is every (llm agents / 64)-th id: about 64 of them, or all of a small group.
     """
-    every = max(16, scenario.population.size // 64)
+    n, asking = scenario.population.size, llm_agents(scenario)
+    every = max(16, n // 64) if asking in (0, n) else max(1, asking // 64)
     return Accounting(backend, prices(scenario), sample_every=every)
 
 

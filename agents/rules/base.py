@@ -28,13 +28,16 @@ class Exposures(NamedTuple):
     one; a continuous opinion x in 0..1 posts 2x - 1), the importance they are heard with (1
     for a plain post, less with a fact-check label, more for a trusted correction) and who
     said them (``speaker``: the author's index, -1 for a correction an intervention sent, and
-    for padding). ``official`` says whether an official source was among them."""
+    for padding). ``official`` says whether an official source was among them. ``items``, for
+    rules that read posts as text (the ``llm`` rule), holds per row the records heard, as a
+    citizen hears them (an object array of lists; None where no deciding agent reads text)."""
 
     stance: np.ndarray
     importance: np.ndarray
     count: np.ndarray
     official: np.ndarray
     speaker: np.ndarray
+    items: np.ndarray | None = None
 
 
 class Decisions(NamedTuple):
@@ -66,6 +69,11 @@ class DecisionRule(Protocol):
         memory: what that does is the rule's to say (docs/INTERVENTIONS.md)."""
         ...
 
+    def nudge(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
+        """An intervention places ``item`` before the agents' next decision (array rules keep
+        its strength in ``population.nudge``)."""
+        ...
+
     def tally(self, population: Population) -> dict[str, float]:
         """Today's values of ``columns``."""
         ...
@@ -82,6 +90,10 @@ class DecisionRule(Protocol):
         """Restore what ``get_state`` returned."""
         ...
 
+    def close(self) -> None:
+        """Release what the rule holds (a backend's connections)."""
+        ...
+
 
 def net_stance(heard: Exposures) -> np.ndarray:
     """Importance-weighted stance per item heard (0 when nothing was heard), summed item by
@@ -90,3 +102,14 @@ def net_stance(heard: Exposures) -> np.ndarray:
     for j in range(heard.stance.shape[1]):
         total += heard.importance[:, j] * heard.stance[:, j]
     return np.where(heard.count > 0, total / np.maximum(heard.count, 1), 0.0)
+
+
+class ArrayAgents:
+    """What rules whose agents are only columns share: a nudge is kept as its strength in the
+    population (the rule reads it with ``population.take_nudges``), and nothing to close."""
+
+    def nudge(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
+        population.add_nudge(agents, item.importance)
+
+    def close(self) -> None:
+        pass

@@ -33,7 +33,7 @@ from agents.keyed_random import keyed_uniforms
 from agents.memory import MemoryItem
 from agents.news import NewsItem, opening_post
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
-from agents.rules.base import Exposures
+from agents.rules.base import ArrayAgents, Exposures
 
 NOTICE_DRAW = 0x4E  # the notices' part of a rule's random key
 
@@ -86,7 +86,7 @@ def transmission(heard: Exposures, carries: np.ndarray, p: float, resist: np.nda
     return 1.0 - np.where(carries & heard_mask(heard), 1.0 - each, 1.0).prod(axis=1)
 
 
-class ClassicRule:
+class ClassicRule(ArrayAgents):
     """A classic rule over the agents of a ``Population`` (``members``: those it governs, by
     default all): subclasses implement ``decide``.
 

@@ -5,7 +5,8 @@ Every group's rule sees the whole ``Population`` but decides only for its member
 the engine's deciding agents are split by group, each group's rule decides for its share
 (with the rows of the exposures that are theirs), and the decisions are put back in order.
 Groups hear each other through their posts: a rule agent hears another group's post by its
-stance, as it hears its own group's. Each group adds ``GROUP.believers`` to daily.csv, and
+stance, as it hears its own group's; an ``llm`` group's citizens (``citizens``, by index)
+read every post as text. Each group adds ``GROUP.believers`` to daily.csv, and
 its rule's own columns as ``GROUP.COLUMN``.
 """
 
@@ -38,6 +39,9 @@ class Hybrid:
         self.updates = tuple(
             u for u in ("synchronous", "sequential") if all(u in o for o in orders)
         )
+        self.citizens = {
+            i: c for rule in self._rules for i, c in getattr(rule, "citizens", {}).items()
+        }
         self.columns = tuple(
             column
             for name, (_, rule) in groups.items()
@@ -59,7 +63,7 @@ class Hybrid:
         confidence = np.ones(agents.size)
         stances = []  # (rows, stance) of the rules that post a stance of their own
         for rule, rows in self._split(agents):
-            mine = Exposures(*(field[rows] for field in heard))
+            mine = Exposures(*(None if f is None else f[rows] for f in heard))
             decided = rule.decide(day, agents[rows], mine, population)
             belief[rows], confidence[rows] = decided.belief, decided.confidence
             if decided.stance is not None:
@@ -74,6 +78,14 @@ class Hybrid:
     def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
         for rule, rows in self._split(agents):
             rule.remember(agents[rows], item, population)
+
+    def nudge(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
+        for rule, rows in self._split(agents):
+            rule.nudge(agents[rows], item, population)
+
+    def close(self) -> None:
+        for rule in self._rules:
+            rule.close()
 
     def tally(self, population: Population) -> dict[str, float]:
         out: dict[str, float] = {}

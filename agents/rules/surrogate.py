@@ -20,7 +20,7 @@ from agents.memory import REFLECTION, MemoryItem
 from agents.news import NewsItem, opening_post
 from agents.persona import Persona
 from agents.population import Population
-from agents.rules.base import Decisions, Exposures, net_stance
+from agents.rules.base import ArrayAgents, Decisions, Exposures, net_stance
 from agents.surrogate import (
     OFFICIAL,
     TOPIC_PROFILES,
@@ -38,7 +38,7 @@ OPINION_KIND = 3  # the opinion request's part of the random key (agents.llm.moc
 DRAWS = 5  # the decision's draw, then the post's wording
 
 
-class SurrogateRule:
+class SurrogateRule(ArrayAgents):
     """The surrogate cognitive model for agents that live in a ``Population``."""
 
     name = "surrogate"
