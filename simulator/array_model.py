@@ -383,7 +383,6 @@ class ArrayModel(DayModel):
         self._items.clear()
         self._set_common_state(state)
 
-
     def close(self) -> None:
         """Release what the rule holds (an llm group's backend and event loop)."""
         self.rule.close()

@@ -14,8 +14,8 @@ from __future__ import annotations
 from tqdm import tqdm
 
 from agents.llm.base import REQUEST_KINDS
-from simulator.config import Scenario
 from simulator.array_model import ArrayModel
+from simulator.config import Scenario
 from simulator.model import OpinionModel
 from simulator.resources import llm_agents
 from simulator.world import array_rule, asks_a_model, build_world, prices, surrogate_backend

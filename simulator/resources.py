@@ -67,8 +67,10 @@ def footprint(scenario: Scenario, runs: int = 1) -> Footprint:
     """The expected footprint of ``runs`` runs of ``scenario`` side by side."""
     n, days = scenario.population.size, scenario.days
     citizens = llm_agents(scenario)
-    memory = BASE_BYTES + citizens * bytes_per_agent(days) + (n - citizens) * bytes_per_agent(
-        days, "array"
+    memory = (
+        BASE_BYTES
+        + citizens * bytes_per_agent(days)
+        + (n - citizens) * bytes_per_agent(days, "array")
     )
     seconds = None
     update = scenario.agents.update

@@ -227,8 +227,7 @@ def array_rule(
         specs = {g.name: g.rule for g in scenario.agents.groups}
         specs.setdefault(REST, scenario.agents.rule)
         groups = {
-            name: (agents, one_rule(specs[name], model, agents))
-            for name, agents in members.items()
+            name: (agents, one_rule(specs[name], model, agents)) for name, agents in members.items()
         }
         return Hybrid(groups, model.population.n)
 
