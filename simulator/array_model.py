@@ -102,25 +102,34 @@ class ArrayModel(DayModel):
         return [STATE_LETTERS[s] for s in self.population.state.tolist()]
 
     def post_item(self, agent: int) -> MemoryItem:
+        return self.post_items(np.array([agent], dtype=np.int64))[0]
+
+    def post_items(self, agents: np.ndarray) -> list[MemoryItem]:
+        """The latest posts of ``agents`` as records, one record per post version: the rule
+        renders the texts of those not yet rendered in one call."""
         pop = self.population
-        version = int(pop.post_version[agent])
-        cached = self._items.get(agent)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        ((post, _),) = self.rule.texts(np.array([agent]), pop)
-        text = clip_text(post, self.max_chars)
-        label = pop.labels.get(agent)
-        if label is not None:
-            text = self.labelled_text(text, label)
-        item = MemoryItem(
-            text,
-            float(pop.post_stance[agent]),
-            "peer",
-            int(pop.post_day[agent]),
-            float(pop.post_weight[agent]),
-        )
-        self._items[agent] = (version, item)
-        return item
+        versions = pop.post_version[agents].tolist()
+        cached = self._items
+        stale = [
+            a for a, v in zip(agents.tolist(), versions, strict=True)
+            if (hit := cached.get(a)) is None or hit[0] != v
+        ]  # fmt: skip
+        if stale:
+            texts = self.rule.texts(np.array(stale, dtype=np.int64), pop)
+            for a, (post, _) in zip(stale, texts, strict=True):
+                text = clip_text(post, self.max_chars)
+                label = pop.labels.get(a)
+                if label is not None:
+                    text = self.labelled_text(text, label)
+                item = MemoryItem(
+                    text,
+                    float(pop.post_stance[a]),
+                    "peer",
+                    int(pop.post_day[a]),
+                    float(pop.post_weight[a]),
+                )
+                cached[a] = (int(pop.post_version[a]), item)
+        return [cached[a][1] for a in agents.tolist()]
 
     def remember(self, agents: Sequence[int], item: MemoryItem) -> None:
         if len(agents):
@@ -166,10 +175,11 @@ class ArrayModel(DayModel):
         # Plug-ins that watch exposures, and citizens, read posts as records, the same
         # record all day: the morning's of every speaker they may hear.
         if host.listening:
-            morning_items = [self.post_item(j) for j in range(n)]
+            morning_items = self.post_items(np.arange(n))
         elif self.citizens:
             readers = speakers[self.reads_text]
-            morning_items = {j: self.post_item(j) for j in np.unique(readers[readers >= 0])}
+            heard = np.unique(readers[readers >= 0])
+            morning_items = dict(zip(heard.tolist(), self.post_items(heard), strict=True))
         else:
             morning_items = None
         seen: list[tuple[np.ndarray, ...]] = []
