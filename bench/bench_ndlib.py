@@ -1,0 +1,93 @@
+"""Our classic rules against NDlib 6.0.1: outcome distributions and time per sweep.
+
+Part 1 (``--runs``, default 200): for every case of bench/ndlib_compare.py, the outcome of
+each run on both engines, from the same graph, parameters and initial state, and a
+two-sample Kolmogorov-Smirnov test of the two distributions (agreement: p > 0.01).
+
+Part 2 (``--speed-nodes``, default 10,000): seconds per sweep (one of our days; n NDlib
+iterations for the one-node-at-a-time models, one for the others) on a graph of that size,
+measured over ``--sweeps`` sweeps of each engine in the same invocation, and their ratio.
+
+    python bench/bench_ndlib.py [--runs 200] [--nodes 300] [--cases sir voter ...]
+                                [--speed-nodes 10000] [--sweeps 3] [--skip-speed]
+
+Needs the ``compare`` extra (``pip install -e '.[compare]'``, part of ``make setup-test``).
+Record the figures in docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from bench.ndlib_compare import CASES, compare, ndlib_model, ours  # noqa: E402
+
+
+def distributions(args: argparse.Namespace) -> None:
+    print(f"outcomes over {args.runs} runs, {args.nodes} nodes (mean ± sd; KS two-sample)")
+    print(f"{'case':<22}{'outcome':<15}{'ours':>16}{'NDlib':>16}{'KS D':>8}{'p':>9}  agree")
+    for name in args.cases:
+        started = time.perf_counter()
+        c = compare(CASES[name], args.nodes, args.runs)
+        d, p = c.ks()
+        print(f"{name:<22}{c.case.outcome:<15}"
+              f"{np.mean(c.ours):>9.3f} ± {np.std(c.ours):.3f}"
+              f"{np.mean(c.theirs):>9.3f} ± {np.std(c.theirs):.3f}"
+              f"{d:>8.3f}{p:>9.3g}  {'yes' if p > 0.01 else 'NO'}"
+              f"   ({time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
+
+
+def speed(args: argparse.Namespace) -> None:
+    import tempfile
+
+    from bench.ndlib_compare import write_edges
+
+    n = args.speed_nodes
+    print(f"\nseconds per sweep at {n:,} nodes ({args.sweeps} sweeps each, same invocation)")
+    print(f"{'case':<22}{'ours':>12}{'NDlib':>12}{'NDlib / ours':>14}")
+    for name in args.cases:
+        case = CASES[name]
+        graph = case.graph(n)
+        their_graph = case.ndlib_graph(n) if case.ndlib_graph else graph
+        sweeps = args.sweeps
+        quick = type(case)(**{**case.__dict__, "days": sweeps})
+        with tempfile.TemporaryDirectory() as folder:
+            edges = write_edges(graph, Path(folder))
+            _, initial, our_seconds = ours(quick, n, 0, edges)
+        np.random.seed(0)
+        model = ndlib_model(case, their_graph, initial)
+        model.iteration(node_status=False)  # the first reports the start
+        per_sweep = case.iterations_per_day(n)
+        start = time.perf_counter()
+        for _ in range(sweeps * per_sweep):
+            model.iteration(node_status=False)
+        their_seconds = time.perf_counter() - start
+        a, b = our_seconds / sweeps, their_seconds / sweeps
+        print(f"{name:<22}{a:>12.4f}{b:>12.4f}{b / a:>14.1f}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--nodes", type=int, default=300)
+    parser.add_argument("--cases", nargs="+", default=list(CASES), choices=list(CASES))
+    parser.add_argument("--speed-nodes", type=int, default=10_000)
+    parser.add_argument("--sweeps", type=int, default=3)
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-distributions", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_distributions:
+        distributions(args)
+    if not args.skip_speed:
+        speed(args)
+
+
+if __name__ == "__main__":
+    main()
