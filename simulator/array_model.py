@@ -42,7 +42,7 @@ from simulator.intervening import InterventionHost, InterventionLog
 from simulator.model import DayModel
 from simulator.network import ContactStructure
 
-_NO_POSTS = np.zeros(0, dtype=np.int64)
+_NO_AGENTS = np.zeros(0, dtype=np.int64)
 
 
 class ArrayModel(DayModel):
@@ -102,6 +102,9 @@ class ArrayModel(DayModel):
         return [STATE_LETTERS[s] for s in self.population.state.tolist()]
 
     def post_item(self, agent: int) -> MemoryItem:
+        cached = self._items.get(agent)
+        if cached is not None and cached[0] == self.population.post_version[agent]:
+            return cached[1]
         return self.post_items(np.array([agent], dtype=np.int64))[0]
 
     def post_items(self, agents: np.ndarray) -> list[MemoryItem]:
@@ -231,8 +234,8 @@ class ArrayModel(DayModel):
         if host.listening:
             return self._hear_items(agents, who, audible, fresh, morning_items), views
         items = None
-        if self.citizens:
-            readers = np.flatnonzero(self.reads_text[agents])
+        readers = np.flatnonzero(self.reads_text[agents]) if self.citizens else _NO_AGENTS
+        if readers.size:
             items = self._records(agents, who, audible, fresh, morning_items, readers)
         # the audible posts first, in speaker order, then today's corrections, up to capacity
         count = audible.sum(axis=1)
@@ -276,9 +279,8 @@ class ArrayModel(DayModel):
         return stance, weight, count, official, speaker
 
     def _records(self, agents, who, audible, fresh, morning_items, rows) -> np.ndarray:
-        """The records ``agents[rows]`` hear today (empty lists for the other rows)."""
+        """The records ``agents[rows]`` hear today (None for the other rows)."""
         out = np.empty(agents.size, dtype=object)
-        out[:] = [[] for _ in range(agents.size)]
         for row in rows.tolist():
             _, _, out[row] = self._heard_records(
                 agents[row], who[row], audible[row], fresh[row], morning_items

@@ -69,8 +69,8 @@ def footprint(scenario: Scenario, runs: int = 1) -> Footprint:
     citizens = llm_agents(scenario)
     memory = (
         BASE_BYTES
-        + citizens * bytes_per_agent(days)
-        + (n - citizens) * bytes_per_agent(days, "array")
+        + citizens * bytes_per_agent(days, citizen=True)
+        + (n - citizens) * bytes_per_agent(days, citizen=False)
     )
     seconds = None
     update = scenario.agents.update
@@ -87,10 +87,10 @@ def footprint(scenario: Scenario, runs: int = 1) -> Footprint:
     return Footprint(memory * runs, seconds, runs)
 
 
-def bytes_per_agent(days: int, rule: str | None = "llm") -> float:
+def bytes_per_agent(days: int, citizen: bool) -> float:
     """Peak memory per agent of a run of ``days`` days, with the safety margin: a citizen of
     the ``llm`` rule, or an agent on arrays (any other rule)."""
-    if rule != "llm":
+    if not citizen:
         return SAFETY * ARRAY_BYTES_PER_AGENT
     filling = BYTES_PER_AGENT_DAY_FILLING * min(days, FILLING_DAYS)
     later = BYTES_PER_AGENT_DAY_LATER * max(0, days - FILLING_DAYS)

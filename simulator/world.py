@@ -236,8 +236,7 @@ def array_rule(
 
 def asks_a_model(scenario: Scenario) -> bool:
     """Whether some agents decide by requests to ``llm.backend`` (the ``llm`` rule)."""
-    rules = group_rules(scenario) if scenario.agents.groups else {REST: scenario.agents.rule.type}
-    return "llm" in rules.values()
+    return llm_agents(scenario) > 0
 
 
 def citizens_only(scenario: Scenario) -> bool:

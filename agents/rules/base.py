@@ -30,7 +30,8 @@ class Exposures(NamedTuple):
     said them (``speaker``: the author's index, -1 for a correction an intervention sent, and
     for padding). ``official`` says whether an official source was among them. ``items``, for
     rules that read posts as text (the ``llm`` rule), holds per row the records heard, as a
-    citizen hears them (an object array of lists; None where no deciding agent reads text)."""
+    citizen hears them (an object array of lists, None in the rows of agents that do not read
+    text; None itself where no deciding agent does)."""
 
     stance: np.ndarray
     importance: np.ndarray
