@@ -10,6 +10,10 @@ measured over ``--sweeps`` sweeps of each engine in the same invocation, and the
 
     python bench/bench_ndlib.py [--runs 200] [--nodes 300] [--cases sir voter ...]
                                 [--speed-nodes 10000] [--sweeps 3] [--skip-speed]
+                                [--skip-distributions] [--reference]
+
+Part 3 (``--reference``): the majority rule written plainly in three update orders, to tell
+a difference of definition from one of implementation.
 
 Needs the ``compare`` extra (``pip install -e '.[compare]'``, part of ``make setup-test``).
 Record the figures in docs/PERFORMANCE.md.
@@ -18,6 +22,7 @@ Record the figures in docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -55,14 +60,12 @@ def speed(args: argparse.Namespace) -> None:
     for name in args.cases:
         case = CASES[name]
         graph = case.graph(n)
-        their_graph = case.ndlib_graph(n) if case.ndlib_graph else graph
         sweeps = args.sweeps
-        quick = type(case)(**{**case.__dict__, "days": sweeps})
+        quick = dataclasses.replace(case, days=sweeps)
         with tempfile.TemporaryDirectory() as folder:
             edges = write_edges(graph, Path(folder))
             _, initial, our_seconds = ours(quick, n, 0, edges)
-        np.random.seed(0)
-        model = ndlib_model(case, their_graph, initial)
+        model = ndlib_model(case, graph, initial, seed=0)
         model.iteration(node_status=False)  # the first reports the start
         per_sweep = case.iterations_per_day(n)
         start = time.perf_counter()
@@ -71,6 +74,41 @@ def speed(args: argparse.Namespace) -> None:
         their_seconds = time.perf_counter() - start
         a, b = our_seconds / sweeps, their_seconds / sweeps
         print(f"{name:<22}{a:>12.4f}{b:>12.4f}{b / a:>14.1f}", flush=True)
+
+
+def majority_reference(args: argparse.Namespace) -> None:
+    """The majority rule of three (an agent and two random others) written plainly, from the
+    majority case's start, in the three orders a sweep can have: a random permutation (our
+    sequential day), n picks with replacement, and NDlib's n / 3 triples that all take their
+    majority. Says which of the two engines' definitions each figure is."""
+    case = CASES["majority"]
+    n, days, runs = args.nodes, case.days, args.runs
+    start = round(case.initial_believers * n)
+    rng = np.random.default_rng(1)
+
+    def sweep_of_agents(order, s):
+        for a in order:
+            others = rng.choice(n - 1, 2, replace=False)
+            others += others >= a
+            s[a] = int(s[a] + s[others].sum() >= 2)
+
+    def run(kind: str) -> float:
+        s = np.zeros(n, dtype=np.int64)
+        s[rng.choice(n, start, replace=False)] = 1
+        for _ in range(days):
+            if kind == "triples":
+                for _ in range(n // 3):
+                    group = rng.integers(0, n, 3)
+                    s[group] = int(s[group].sum() >= 2)
+            else:
+                sweep_of_agents(rng.permutation(n) if kind == "permutation" else
+                                rng.integers(0, n, n), s)  # fmt: skip
+        return float(s.mean())
+
+    print(f"\nmajority of three, plain reference ({runs} runs, {n} nodes, {days} sweeps "
+          f"from {start} believers): mean share of believers")  # fmt: skip
+    for kind in ("permutation", "with replacement", "triples"):
+        print(f"{kind:>18}: {np.mean([run(kind) for _ in range(runs)]):.3f}", flush=True)
 
 
 def main() -> None:
@@ -82,9 +120,16 @@ def main() -> None:
     parser.add_argument("--sweeps", type=int, default=3)
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-distributions", action="store_true")
+    parser.add_argument(
+        "--reference",
+        action="store_true",
+        help="also the plain majority-rule reference in three update orders",
+    )
     args = parser.parse_args()
     if not args.skip_distributions:
         distributions(args)
+    if args.reference:
+        majority_reference(args)
     if not args.skip_speed:
         speed(args)
 

@@ -6,7 +6,8 @@ only (the ``compare`` extra). For each case, run ``r`` builds our population wit
 on a graph written once as an edge list (every listener hears all its neighbours:
 ``posts_per_day`` null and a short-term memory larger than the largest degree), reads the
 initial state our engine drew (the initial believers, a continuous rule's opinions, the
-threshold rule's thresholds) and gives NDlib exactly that state, seeded with ``r`` too. The
+threshold rule's thresholds) and gives NDlib exactly that state, seeded with ``r`` too (its
+constructor's seed, and Python's ``random``, which one NDlib model draws from). The
 outcome of a run is one number (a final size, a share of believers, a number of opinion
 clusters); ``tests/agents/test_ndlib.py`` compares few runs on small graphs and
 ``bench/bench_ndlib.py`` compares 200 with a two-sample Kolmogorov-Smirnov test.
@@ -17,6 +18,7 @@ matched and says how (``Case.note``); docs/RULES.md lists the differences.
 
 from __future__ import annotations
 
+import random
 import tempfile
 import time
 import warnings
@@ -27,7 +29,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from agents.population import INFECTED, RECOVERED
+from agents.population import INFECTED, SUSCEPTIBLE
 from agents.rules.continuous import opinion_clusters
 from simulator.array_model import ArrayModel
 from simulator.config import Scenario
@@ -48,7 +50,7 @@ class Case:
     iterations_per_day: Callable[[int], int] = lambda n: 1  # NDlib iterations per our day
     update: str = "synchronous"
     initial_believers: float = 0.05  # share
-    ndlib_graph: Callable[[int], nx.Graph] | None = None  # when NDlib needs another graph
+    contacts: dict | None = None  # our contacts when not the graph (NDlib's is mean-field)
     note: str = ""
     options: dict = field(default_factory=dict)
 
@@ -153,12 +155,12 @@ CASES = {
             "opinions.MajorityRuleModel:MajorityRuleModel",
             {"q": 3},
             4,
-            er_graph(2),
+            nx.empty_graph,  # NDlib's majority rule ignores edges
             "believers",
             iterations_per_day=lambda n: n // 3,
             update="sequential",
             initial_believers=0.45,
-            ndlib_graph=lambda n: nx.empty_graph(n),
+            contacts={"type": "random_contacts", "k": 2},
             note="NDlib's majority rule is mean-field (q random nodes of the whole graph "
             "all take their majority); ours on random contacts with k = q - 1 (each "
             "agent takes the majority of itself and two random others), n / q NDlib "
@@ -195,17 +197,11 @@ CASES = {
 }
 
 
-def _random_contacts_case(case: Case) -> bool:
-    return case.name == "majority"
-
-
 def scenario_for(case: Case, n: int, seed: int, edges: Path) -> Scenario:
-    """Our scenario for one run of ``case``."""
-    if _random_contacts_case(case):
-        contacts = {"type": "random_contacts", "k": case.parameters["q"] - 1}
-    else:
-        contacts = {"type": "edge_list", "path": str(edges),
-                    "posts_per_day": case.options.get("posts_per_day")}  # fmt: skip
+    """Our scenario for one run of ``case``: on the graph (the ``edges`` file) unless the
+    case names contacts of its own."""
+    contacts = case.contacts or {"type": "edge_list", "path": str(edges),
+                                 "posts_per_day": case.options.get("posts_per_day")}  # fmt: skip
     return Scenario.model_validate(
         {
             "name": f"ndlib-{case.name}",
@@ -244,26 +240,34 @@ def ours(case: Case, n: int, seed: int, edges: Path) -> tuple[float, dict, float
     for _ in range(case.days):
         model.step()
     seconds = time.perf_counter() - start
-    if case.outcome == "ever_infected":
-        value = float(((pop.state == INFECTED) | (pop.state == RECOVERED)).mean())
-    elif case.outcome == "infected":
-        value = float((pop.state == INFECTED).mean())
-    elif case.outcome == "believers":
-        value = float((pop.belief > 0).mean())
-    else:
-        value = float(opinion_clusters(rule.opinion))
+    value = outcome(case, rule.opinion if case.outcome == "clusters" else pop.state)
     model.close()
     return value, initial, seconds
 
 
-def ndlib_model(case: Case, graph: nx.Graph, initial: dict):
-    """NDlib's model of ``case`` on ``graph``, in the state ours started from."""
+def outcome(case: Case, status: np.ndarray) -> float:
+    """The outcome of a run from the final status of every node: the S/I/R code, which is
+    NDlib's (0 susceptible or doubting, 1 infected or believing, 2 recovered), or for a
+    continuous rule the opinion."""
+    if case.outcome == "ever_infected":
+        return float((status != SUSCEPTIBLE).mean())
+    if case.outcome in ("infected", "believers"):
+        return float((status == INFECTED).mean())
+    return float(opinion_clusters(status))
+
+
+def ndlib_model(case: Case, graph: nx.Graph, initial: dict, seed: int):
+    """NDlib's model of ``case`` on ``graph``, in the state ours started from, its draws
+    seeded with ``seed``. NDlib draws from numpy's global generator, which its constructor
+    seeds (from the OS without a seed): a seed set before the constructor does not hold."""
     import importlib
 
     import ndlib.models.ModelConfig as mc
 
     module, cls = case.ndlib.split(":")
     model = getattr(importlib.import_module(f"ndlib.models.{module}"), cls)(graph)
+    np.random.seed(seed)  # after the constructor, which reseeds numpy (HK's takes no seed)
+    random.seed(seed)  # the algorithmic bias model picks its first node with random.choice
     config = mc.Configuration()
     for key, value in case.parameters.items():
         config.add_model_parameter(key, value)
@@ -289,21 +293,13 @@ def ndlib_model(case: Case, graph: nx.Graph, initial: dict):
 
 def theirs(case: Case, graph: nx.Graph, n: int, seed: int, initial: dict) -> tuple[float, float]:
     """(outcome, seconds of the iterations) of one NDlib run from ``initial``."""
-    np.random.seed(seed)
-    model = ndlib_model(case, graph, initial)
+    model = ndlib_model(case, graph, initial, seed)
     iterations = case.days * case.iterations_per_day(n)
     start = time.perf_counter()
     for _ in range(iterations + 1):  # NDlib's first iteration only reports the start
         model.iteration(node_status=False)
     seconds = time.perf_counter() - start
-    status = np.array([model.status[i] for i in range(n)], dtype=float)
-    if case.outcome == "ever_infected":
-        value = float((status > 0).mean())
-    elif case.outcome == "infected" or case.outcome == "believers":
-        value = float((status == 1).mean())
-    else:
-        value = float(opinion_clusters(status))
-    return value, seconds
+    return outcome(case, np.array([model.status[i] for i in range(n)], dtype=float)), seconds
 
 
 @dataclass
@@ -329,7 +325,6 @@ class Comparison:
 def compare(case: Case, n: int, runs: int, first_seed: int = 0) -> Comparison:
     """Run ``case`` ``runs`` times on both engines."""
     graph = case.graph(n)
-    their_graph = case.ndlib_graph(n) if case.ndlib_graph else graph
     out = Comparison(case, n)
     with tempfile.TemporaryDirectory() as folder:
         edges = write_edges(graph, Path(folder))
@@ -337,7 +332,7 @@ def compare(case: Case, n: int, runs: int, first_seed: int = 0) -> Comparison:
             value, initial, seconds = ours(case, n, seed, edges)
             out.ours.append(value)
             out.our_seconds += seconds
-            value, seconds = theirs(case, their_graph, n, seed, initial)
+            value, seconds = theirs(case, graph, n, seed, initial)
             out.theirs.append(value)
             out.their_seconds += seconds
     return out
