@@ -31,6 +31,26 @@ def run_cli(
     )
 
 
+def run_whole_and_resumed(scenario, tmp_path: Path, stop_after: int, before_resume=None):
+    """(whole, resumed): the folders of ``scenario`` run without a break, and run again in
+    this process with a Ctrl-C after day ``stop_after`` then resumed from its checkpoint;
+    ``before_resume(folder)`` may look at the interrupted folder first."""
+    from simulator.errors import Interrupted
+    from simulator.runner import resume_run, run_scenario
+
+    whole = run_scenario(scenario, tmp_path / "whole", progress=False).folder
+
+    def stop(day):
+        if day == stop_after:
+            raise KeyboardInterrupt
+
+    with pytest.raises(Interrupted):
+        run_scenario(scenario, tmp_path / "cut", progress=False, on_day=stop)
+    if before_resume is not None:
+        before_resume(tmp_path / "cut")
+    return whole, resume_run(tmp_path / "cut", progress=False).folder
+
+
 def interrupt_when(
     args: list[str], ready, env: dict | None = None, wait: float = 180
 ) -> tuple[subprocess.Popen, str, float]:

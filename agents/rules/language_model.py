@@ -53,7 +53,6 @@ class LanguageModelRule:
         """``memory``: the scenario's ``agents.memory`` settings."""
         self.backend = backend
         self.sampling = sampling
-        self.members = np.asarray(members, dtype=np.int64)
         self.citizens: dict[int, Citizen] = {
             int(i): Citizen(
                 model,
@@ -64,7 +63,7 @@ class LanguageModelRule:
                 short_term=ShortTermMemory(memory.short_term_capacity, memory.max_item_chars),
                 long_term=LongTermMemory(memory.long_term_capacity, memory.max_item_chars),
             )
-            for i in self.members.tolist()
+            for i in np.asarray(members, dtype=np.int64).tolist()
         }
         self._loop = asyncio.Runner()
 

@@ -13,6 +13,7 @@ from agents.population import MemoryArrays
 from simulator.array_model import day_waves
 from simulator.config import Scenario
 from simulator.runner import run_scenario
+from tests.conftest import run_whole_and_resumed
 
 FILES = ("daily.csv", "agents.csv", "engagement.csv", "interventions.csv")
 EVERY_INTERVENTION = [
@@ -152,22 +153,15 @@ def test_a_sampled_table_holds_the_full_tables_rows_of_its_agents(tmp_path):
 def test_a_parquet_table_resumes_to_the_uninterrupted_one(tmp_path):
     import pandas as pd
 
-    from simulator.errors import Interrupted
-    from simulator.runner import resume_run
-
     outputs = {"plots": False, "report": False, "agents_format": "parquet"}
     doc = {"seed": 9, "days": 6, "population": {"size": 300}, "outputs": outputs}
-    scenario = Scenario.model_validate(doc)
-    whole = run_scenario(scenario, tmp_path / "whole", progress=False).folder
 
-    def stop_after_day_3(day):
-        if day == 3:
-            raise KeyboardInterrupt
+    def not_finished(cut):
+        assert not (cut / "agents.parquet").exists()  # not finished: still .partial
 
-    with pytest.raises(Interrupted):
-        run_scenario(scenario, tmp_path / "cut", progress=False, on_day=stop_after_day_3)
-    assert not (tmp_path / "cut" / "agents.parquet").exists()  # not finished: still .partial
-    resumed = resume_run(tmp_path / "cut", progress=False).folder
+    whole, resumed = run_whole_and_resumed(
+        Scenario.model_validate(doc), tmp_path, 3, before_resume=not_finished
+    )
     for name in ("daily.csv", "engagement.csv"):
         assert (resumed / name).read_bytes() == (whole / name).read_bytes()
     table = pd.read_parquet(resumed / "agents.parquet")

@@ -10,9 +10,8 @@ import json
 import pytest
 
 from simulator.config import Scenario, load_scenario
-from simulator.errors import Interrupted
-from simulator.runner import resume_run, run_scenario
-from tests.conftest import ROOT
+from simulator.runner import run_scenario
+from tests.conftest import ROOT, run_whole_and_resumed
 from tests.fake_openai import FakeOpenAI
 from tests.simulator.test_array_model import EVERY_INTERVENTION, FILES, NOTES
 
@@ -140,16 +139,7 @@ def test_a_hybrid_run_with_an_llm_group_resumes_to_the_same_files(tmp_path):
         "interventions": [*EVERY_INTERVENTION[:3], NOTES],
         "outputs": {"dir": str(tmp_path), "plots": False, "report": False},
     }
-    scenario = Scenario.model_validate(doc)
-    whole = run_scenario(scenario, tmp_path / "whole", progress=False).folder
-
-    def stop_after_day_4(day):
-        if day == 4:
-            raise KeyboardInterrupt
-
-    with pytest.raises(Interrupted):
-        run_scenario(scenario, tmp_path / "cut", progress=False, on_day=stop_after_day_4)
-    resumed = resume_run(tmp_path / "cut", progress=False).folder
+    whole, resumed = run_whole_and_resumed(Scenario.model_validate(doc), tmp_path, 4)
     for name in FILES:
         if (whole / name).exists():
             assert (resumed / name).read_bytes() == (whole / name).read_bytes(), name
