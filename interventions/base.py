@@ -107,7 +107,8 @@ class World(Protocol):
         ...
 
     def engagement_hours(self) -> list[float]:
-        """When every like, share and comment so far happened (hours since day 1 began)."""
+        """When every like, share and comment so far happened (hours since day 1 began), in
+        time order."""
         ...
 
     def forecast_engagement(self) -> float:

@@ -196,7 +196,7 @@ class ArrayModel(DayModel):
             pop.publish(agents, decided.belief, day, decided.stance)
             seen.append(views)
         if self.engagement is not None:
-            self._engage(day, seen, position, speakers.shape[1])
+            self._engage(day, seen)
         pop.end_day()
         host.day_end()
         self._record_day()
@@ -326,23 +326,15 @@ class ArrayModel(DayModel):
             official[row] = any(item.source == OFFICIAL for item in heard)
         return Exposures(stance, weight, count, official, speaker, items)
 
-    def _engage(self, day, seen, position, width) -> None:
+    def _engage(self, day, seen) -> None:
+        # the views in wave order: engagement counts them, the same in any order
         columns = zip(*seen, strict=True)
-        listener, speaker, column, post_day, stance = (np.concatenate(c) for c in columns)
-        # in the order citizens would have viewed them: by acting order, then speaker
-        rank = listener if position is None else position[listener]
-        order = np.argsort(rank * max(width, 1) + column, kind="stable")
+        listener, speaker, _, post_day, stance = (np.concatenate(c) for c in columns)
         pop = self.population
         self.engagement.record_day(
-            day,
-            listener[order],
-            speaker[order],
-            post_day[order],
-            stance[order],
-            pop.belief.astype(np.int64),
-            self._audience,
+            day, listener, speaker, post_day, stance, pop.belief.astype(np.int64), self._audience
         )
-        self.engagement.forget_old_posts(pop.post_day.tolist())
+        self.engagement.forget_old_posts(pop.post_day)
 
     def _audience(self, sharers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Who sees the posts ``sharers`` share today."""

@@ -246,48 +246,73 @@ class EngagementLog:
             self.hourly = grown
 
     def _add(self, ev: _Events) -> None:
-        """Count the day's events in time order, with each post's running totals."""
-        order = np.lexsort((_SORT_CODE[ev.event], ev.agent, ev.author, ev.hour))
-        ev = _Events(*(column[order] for column in ev))
+        """Count the day's events: per hour, per post, and in engagement.csv in time order
+        with each post's running totals.
+
+        Only the rows written need an order: with a sampled log, just the events on posts a
+        logged agent engaged with are sorted (a small share of a large population's day).
+        Everything else is a count, the same in any order, so the views may come in any
+        order too (the sort below is total: rows it cannot tell apart are identical).
+        """
         m = ev.agent.size
+        if not m:
+            return
         # A post is its author and day: those not among the kept totals start from zero.
         posts, post_of = np.unique(ev.author * 65536 + ev.post_day, return_inverse=True)
         post_author, post_day = posts // 65536, posts % 65536
         known = self.live_day[post_author] == post_day
         self.posts_engaged += int((~known).sum())
         before = np.where(known[:, None], self.live[post_author], 0)
-        onehot = np.zeros((m, 3), dtype=np.int64)
-        onehot[np.arange(m), ev.event] = 1
-        # running count per post: cumulative sums within each post's events, in time order
-        by_post = np.argsort(post_of, kind="stable")
-        running = np.cumsum(onehot[by_post], axis=0)
-        first = np.searchsorted(post_of[by_post], np.arange(posts.size))
-        offset = np.vstack([np.zeros((1, 3), dtype=np.int64), running])[first]
-        totals = np.empty_like(running)
-        totals[by_post] = running - offset[post_of[by_post]] + before[post_of[by_post]]
-        final = before + np.add.reduceat(onehot[by_post], first, axis=0) if m else before
+        per_post = np.bincount(post_of * 3 + ev.event, minlength=3 * posts.size)
+        # an author's later post (sorted last) is the one whose totals are kept
         self.live_day[post_author] = post_day
-        self.live[post_author] = final
+        self.live[post_author] = before + per_post.reshape(-1, 3)
         hour = np.floor(ev.hour).astype(np.int64)
-        self._grow(int(hour.max()) + 1 if m else 0)
+        self._grow(int(hour.max()) + 1)
         counts = np.bincount(hour * 3 + ev.event, minlength=3 * len(self.hourly))
         self.hourly[:, 1:] += counts.reshape(-1, 3)
         self.event_hours.frombytes(ev.hour.tobytes())
         if self._hours_file is not None:
             self._hours_file.write(ev.hour.tobytes())
-        if self.out is not None and m:
-            if self.logged is not None:
-                rows = self.logged[ev.agent]
-                ev, totals = _Events(*(column[rows] for column in ev)), totals[rows]
-            names = np.array(EVENTS)[ev.event].tolist()
-            lines = [
-                f"{a}-{d},{a},{d},{g},{h:.4f},{e},{t[0]},{t[1]},{t[2]}\n"
-                for a, d, g, h, e, t in zip(
-                    ev.author.tolist(), ev.post_day.tolist(), ev.agent.tolist(),
-                    ev.hour.tolist(), names, totals.tolist(), strict=True,
-                )
-            ]  # fmt: skip
-            self.out.write_lines("".join(lines))
+        if self.out is not None:
+            self._write(ev, post_of, before)
+
+    def _write(self, ev: _Events, post_of: np.ndarray, before: np.ndarray) -> None:
+        """engagement.csv's rows of the day's events ``ev`` (``post_of``: each event's post,
+        ``before``: each post's totals before today), in time order."""
+        if self.logged is not None:  # the events on the posts the logged agents engaged with
+            on_logged = np.zeros(before.shape[0], dtype=bool)
+            on_logged[post_of[self.logged[ev.agent]]] = True
+            keep = np.flatnonzero(on_logged[post_of])
+            ev, post_of = _Events(*(column[keep] for column in ev)), post_of[keep]
+        order = np.lexsort((_SORT_CODE[ev.event], ev.agent, ev.author, ev.hour))
+        ev, post_of = _Events(*(column[order] for column in ev)), post_of[order]
+        m = ev.agent.size
+        if not m:
+            return
+        onehot = np.zeros((m, 3), dtype=np.int64)
+        onehot[np.arange(m), ev.event] = 1
+        # running count per post: cumulative sums within each post's events, in time order
+        by_post = np.argsort(post_of, kind="stable")
+        running = np.cumsum(onehot[by_post], axis=0)
+        grouped = post_of[by_post]
+        first = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+        offset = np.vstack([np.zeros((1, 3), dtype=np.int64), running])[first]
+        start = np.repeat(offset, np.diff(np.r_[first, m]), axis=0)
+        totals = np.empty_like(running)
+        totals[by_post] = running - start + before[grouped]
+        if self.logged is not None:
+            rows = self.logged[ev.agent]
+            ev, totals = _Events(*(column[rows] for column in ev)), totals[rows]
+        names = np.array(EVENTS)[ev.event].tolist()
+        lines = [
+            f"{a}-{d},{a},{d},{g},{h:.4f},{e},{t[0]},{t[1]},{t[2]}\n"
+            for a, d, g, h, e, t in zip(
+                ev.author.tolist(), ev.post_day.tolist(), ev.agent.tolist(),
+                ev.hour.tolist(), names, totals.tolist(), strict=True,
+            )
+        ]  # fmt: skip
+        self.out.write_lines("".join(lines))
 
     def timeline(self, days: int):
         """The narrative's cumulative views, likes, shares and comments at the end of every

@@ -311,7 +311,9 @@ class ModelWorld:
 
     def engagement_hours(self) -> list[float]:
         engagement = self._host.model.engagement
-        return engagement.event_hours.tolist() if engagement is not None else []
+        if engagement is None:
+            return []
+        return np.sort(np.frombuffer(engagement.event_hours, dtype=float)).tolist()
 
     def forecast_engagement(self) -> float:
         engagement = self._host.model.engagement
