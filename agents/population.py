@@ -64,8 +64,8 @@ class MemoryArrays:
         agents = np.asarray(agents, dtype=np.int64)
         stance = np.broadcast_to(np.asarray(stance, float), agents.shape)
         importance = np.broadcast_to(np.asarray(importance, float), agents.shape)
-        first = np.unique(agents, return_index=True)[1]
-        if first.size < agents.size:  # repeats learn in turn, in the order given
+        if self._repeats(agents):  # repeats learn in turn, in the order given
+            first = np.unique(agents, return_index=True)[1]
             rest = np.setdiff1d(np.arange(agents.size), first)
             self.add(agents[first], stance[first], importance[first], source, day)
             self.add(agents[rest], stance[rest], importance[rest], source, day)
@@ -80,30 +80,47 @@ class MemoryArrays:
         if full.size:
             self._forget_weakest(full, day)
 
+    def _repeats(self, agents: np.ndarray) -> bool:
+        """Whether an agent is named twice (counted, for many agents: no sort)."""
+        if agents.size * 16 < self.count.size:
+            return np.unique(agents).size < agents.size
+        return bool(np.bincount(agents, minlength=self.count.size).max() > 1)
+
+    def _rows(self, agents: np.ndarray) -> np.ndarray | slice:
+        """``agents`` as a row index: a slice when they are every agent in order (a
+        synchronous day), since gathering and scattering a million rows costs more than the
+        arithmetic on them."""
+        n = self.count.size
+        everyone = agents.size == n and n > 0 and agents[0] == 0 and agents[-1] == n - 1
+        return slice(None) if everyone and np.array_equal(agents, np.arange(n)) else agents
+
     def _forget_weakest(self, full: np.ndarray, today: int) -> None:
         cap = self.capacity
-        age = today - self.day[full, :cap]
+        rows = self._rows(full)
+        age = today - self.day[rows, :cap]
         oldest = int(age.max())
         if oldest >= self._retention.size:
             self._retention = np.array([self.decay**a for a in range(oldest + 1)])
-        retention = self.importance[full, :cap] * self._retention[age]
-        weakest = np.argmin(retention, axis=1)  # the first minimum, as a strict < scan finds
-        columns = np.arange(cap)[None, :]
-        keep = columns + (columns >= weakest[:, None])
+        retention = self.importance[rows, :cap] * self._retention[age]
+        weakest = np.argmin(retention, axis=1)[:, None]  # the first minimum, as a strict < scan
         for column in (self.stance, self.importance, self.source, self.day):
-            rows = column[full]
-            column[full, :cap] = np.take_along_axis(rows, keep, axis=1)
-            column[full, cap] = 0
+            block = column[rows]  # a view for every row, a copy for some
+            for j in range(cap):  # the items after the weakest move up one slot
+                block[:, j] = np.where(j < weakest[:, 0], block[:, j], block[:, j + 1])
+            block[:, cap] = 0
+            if isinstance(rows, np.ndarray):
+                column[rows] = block
         self.count[full] = cap
 
     def slots(self, agents: np.ndarray) -> tuple[np.ndarray, ...]:
-        """The memories of ``agents`` as (stance, importance, source, day), capacity columns."""
-        cap = self.capacity
+        """The memories of ``agents`` as (stance, importance, source, day), capacity columns
+        (views for every agent in order: read them, do not write)."""
+        cap, rows = self.capacity, self._rows(agents)
         return (
-            self.stance[agents, :cap],
-            self.importance[agents, :cap],
-            self.source[agents, :cap],
-            self.day[agents, :cap],
+            self.stance[rows, :cap],
+            self.importance[rows, :cap],
+            self.source[rows, :cap],
+            self.day[rows, :cap],
         )
 
     def holds(self, agents: np.ndarray, source: str) -> np.ndarray:
@@ -111,9 +128,9 @@ class MemoryArrays:
         if source not in self.sources:
             return np.zeros(len(agents), dtype=bool)
         code = self.sources.index(source)
-        cap = self.capacity
-        filled = np.arange(cap)[None, :] < self.count[agents, None]
-        return ((self.source[agents, :cap] == code) & filled).any(axis=1)
+        cap, rows = self.capacity, self._rows(agents)
+        filled = np.arange(cap)[None, :] < self.count[rows, None]
+        return ((self.source[rows, :cap] == code) & filled).any(axis=1)
 
     def get_state(self) -> dict:
         """The memories, for checkpoints (without the spare slot: empty between days)."""

@@ -178,12 +178,13 @@ def belief_probability(
     # a row's float is the same in any batch (padding adds exact zeros).
     total = np.zeros(own.shape)
     weight = np.ones(own.shape)
+    faded = np.append(decay, 0.0)  # an item past the horizon weighs nothing
     for stance, importance, trust, age in zip(*evidence, strict=True):
-        recency = np.where(age < MEMORY_HORIZON, decay[np.minimum(age, MEMORY_HORIZON - 1)], 0.0)
+        recency = faded[np.minimum(age, MEMORY_HORIZON)]
         w = importance * trust * recency
         contribution = w * stance
-        contradicting = contribution * own < 0
-        contribution[contradicting] *= keep[contradicting]
+        # (x * 1.0 is x exactly: the same floats as discounting only the contradicting items)
+        contribution *= np.where(contribution * own < 0, keep, 1.0)
         total += contribution
         weight += w
     z = appeal + traits.susceptibility + params.inertia * own + params.gain * total / weight

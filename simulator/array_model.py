@@ -215,7 +215,7 @@ class ArrayModel(DayModel):
         views of their posts (listener, speaker, column, post day, stance)."""
         pop = self.population
         valid = speakers >= 0
-        who = np.where(valid, speakers, 0)
+        who = speakers if valid.all() else np.where(valid, speakers, 0)
         if position is None:  # synchronous: everyone is heard with the morning's post
             fresh = np.zeros(valid.shape, dtype=bool)
             stance, weight, day = morning.stance[who], morning.weight[who], morning.day[who]
@@ -227,9 +227,15 @@ class ArrayModel(DayModel):
         audible = valid
         if silenced is not None:
             audible = audible & ~silenced[who] & ~deaf[agents][:, None]
-        rows, columns = np.nonzero(audible)
-        posts = (who[rows, columns], columns, day[rows, columns], stance[rows, columns])
-        views = (agents[rows], *posts)
+        everyone_heard = bool(audible.all())
+        if everyone_heard:  # every row full (random mixing, nobody muted): no index needed
+            k = who.shape[1]
+            columns = np.tile(np.arange(k), agents.size)
+            views = (np.repeat(agents, k), who.ravel(), columns, day.ravel(), stance.ravel())
+        else:
+            rows, columns = np.nonzero(audible)
+            posts = (who[rows, columns], columns, day[rows, columns], stance[rows, columns])
+            views = (agents[rows], *posts)
         host = self.interventions
         if host.listening:
             return self._hear_items(agents, who, audible, fresh, morning_items), views
@@ -240,7 +246,7 @@ class ArrayModel(DayModel):
         # the audible posts first, in speaker order, then today's corrections, up to capacity
         count = audible.sum(axis=1)
         speaker = np.where(audible, who, -1)
-        if not audible.all():
+        if not everyone_heard:
             keep = np.argsort(~audible, axis=1, kind="stable")
             stance = np.take_along_axis(np.where(audible, stance, 0.0), keep, axis=1)
             weight = np.take_along_axis(np.where(audible, weight, 0.0), keep, axis=1)
@@ -329,7 +335,9 @@ class ArrayModel(DayModel):
     def _engage(self, day, seen) -> None:
         # the views in wave order: engagement counts them, the same in any order
         columns = zip(*seen, strict=True)
-        listener, speaker, _, post_day, stance = (np.concatenate(c) for c in columns)
+        listener, speaker, _, post_day, stance = (
+            c[0] if len(c) == 1 else np.concatenate(c) for c in columns
+        )
         pop = self.population
         self.engagement.record_day(
             day, listener, speaker, post_day, stance, pop.belief.astype(np.int64), self._audience

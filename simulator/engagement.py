@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from agents.keyed_random import keyed_uniforms
+from agents.keyed_random import keyed_split_uniforms
 from agents.persona import Persona, PersonaTable
 from simulator.forecast.base import Forecast
 from simulator.forecast.calibration import early_warning_model
@@ -115,9 +115,17 @@ class EngagementLog:
         weights = np.asarray(profile, float)
         self.cumulative_profile = np.cumsum(weights) / weights.sum()
         table = PersonaTable.of(personas)
-        self.agreeableness = table.column("agreeableness")
-        self.extraversion = table.column("extraversion")
+        agreeableness = table.column("agreeableness")
+        extraversion = table.column("extraversion")
         n = len(table)
+        # each viewer's chances of a like, share and comment per view (the module docstring),
+        # row 2 * viewer + agrees: one lookup per view
+        chances = np.zeros((n, 2, 3))
+        for agrees, (like, comment) in enumerate(((0.2, 1.5), (1.0, 1.0))):
+            chances[:, agrees, 0] = rates.like * like * (0.5 + agreeableness)
+            chances[:, agrees, 2] = rates.comment * comment * (0.5 + extraversion)
+        chances[:, 1, 1] = rates.share * (0.5 + extraversion)
+        self.chances = chances.reshape(2 * n, 3)
         self.live_day = np.full(n, -1, dtype=np.int64)  # day of the post whose totals are kept
         self.live = np.zeros((n, 3), dtype=np.int64)  # its likes, shares, comments so far
         self.posts_engaged = 0
@@ -140,7 +148,7 @@ class EngagementLog:
 
     def active_hours(self, agents: np.ndarray, day: int) -> np.ndarray:
         """Each agent's active hour today (a float in 0..24) from the activity profile."""
-        u = keyed_uniforms(self.seed, agents, day, _VIEW_KIND, 2)
+        u = keyed_split_uniforms(self.seed, agents, day, _VIEW_KIND, 2)
         hour = np.searchsorted(self.cumulative_profile, u[:, 0], side="right")
         return hour + u[:, 1]
 
@@ -215,23 +223,17 @@ class EngagementLog:
         return early_warning_model().predict(observed, horizon=horizon_hour * 3600.0)
 
     def _react(self, day, viewer, author, post_day, stance, hours, beliefs, can_share, salt):
-        agree = (beliefs[viewer] > 0) == (stance > 0)
+        agrees = (beliefs[viewer] > 0) == (stance > 0)
         keys = (
             viewer * np.int64(1_000_003)
             + author * np.int64(7)
             + np.asarray(salt, np.int64) * 9_999_991
         )
-        u = keyed_uniforms(self.seed, keys, day, _REACT_KIND, 3)
-        r = self.rates
-        p_like = r.like * np.where(agree, 1.0, 0.2) * (0.5 + self.agreeableness[viewer])
-        p_share = r.share * agree * (0.5 + self.extraversion[viewer]) * can_share
-        p_comment = r.comment * np.where(agree, 1.0, 1.5) * (0.5 + self.extraversion[viewer])
-        parts = []
-        for column, p in enumerate((p_like, p_share, p_comment)):
-            i = np.flatnonzero(u[:, column] < p)
-            parts.append((i, np.full(i.size, column)))
-        i = np.concatenate([part[0] for part in parts])
-        event = np.concatenate([part[1] for part in parts])
+        u = keyed_split_uniforms(self.seed, keys, day, _REACT_KIND, 3)
+        chances = self.chances[2 * viewer + agrees]
+        if not can_share:
+            chances[:, 1] = 0.0
+        i, event = np.nonzero(u < chances)
         return _Events(viewer[i], author[i], post_day[i], stance[i], hours[i] + 0.1 * event, event)
 
     def _count_views(self, hours: np.ndarray) -> None:

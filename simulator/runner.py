@@ -26,7 +26,7 @@ from agents.persona import Persona
 from interventions.base import Intervention
 from simulator import metrics
 from simulator.array_model import ArrayModel
-from simulator.checkpoint import read_checkpoint, truncate, write_checkpoint
+from simulator.checkpoint import CheckpointWriter, read_checkpoint, truncate
 from simulator.config import Scenario, parse_scenario
 from simulator.early_warning import early_warning
 from simulator.engagement import DEFAULT_PROFILE, EVENT_HOURS, EngagementLog, EngagementRates
@@ -257,6 +257,7 @@ def _execute(
     gc.freeze()
     threshold = gc.get_threshold()
     gc.set_threshold(200_000, 20, 100)
+    checkpoints = CheckpointWriter(folder / CHECKPOINT) if scenario.outputs.checkpoint else None
     try:
         if writer and state is None:
             writer.write_day(0, model.agent_rows(table))
@@ -287,22 +288,26 @@ def _execute(
                             f"(~${day_cost:.4f}) would exceed llm.budget_usd ${budget:g}"
                         )
                         break
-                if scenario.outputs.checkpoint:
+                if checkpoints is not None:
                     elapsed = elapsed_before + time.perf_counter() - started
-                    save_checkpoint(folder, model, backend, log, engagement, writer, transcript,
-                                    spent, elapsed)  # fmt: skip
+                    save_checkpoint(checkpoints, model, backend, log, engagement, writer,
+                                    transcript, spent, elapsed)  # fmt: skip
                 if on_day is not None:
                     on_day(model.day)
         complete = True
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
-        if writer:
-            writer.close(complete)
-        log.close(complete)
-        if engagement:
-            engagement.close(complete)
-        model.close()
+        try:
+            if checkpoints is not None:  # the last day's checkpoint on disk, whatever happened
+                checkpoints.close()
+        finally:
+            if writer:
+                writer.close(complete)
+            log.close(complete)
+            if engagement:
+                engagement.close(complete)
+            model.close()
     elapsed = elapsed_before + time.perf_counter() - started
     daily = model.daily_table()
     write_table(folder / "daily.csv", daily)
@@ -378,7 +383,7 @@ def _stop_if_the_day_failed(
 
 
 def save_checkpoint(
-    folder: Path,
+    checkpoints: CheckpointWriter,
     model: DayModel,
     backend: Accounting,
     log: InterventionLog,
@@ -398,8 +403,7 @@ def save_checkpoint(
         files["engagement"] = position
     if transcript is not None and transcript.exists():
         files["transcript"] = transcript.stat().st_size  # the transcript flushes every batch
-    write_checkpoint(
-        folder / CHECKPOINT,
+    checkpoints.save(
         {
             "model": model.get_state(),
             "accounting": backend.stats,

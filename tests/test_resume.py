@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from simulator.checkpoint import decode
 from tests.conftest import ROOT, interrupt_when, run_cli, write_scenario
 
 SCENARIO = {
@@ -39,9 +40,8 @@ def figures(folder):
 
 def checkpoint_day(folder) -> int:
     try:
-        with (folder / "checkpoint.pkl").open("rb") as f:
-            return pickle.load(f)["model"]["day"]
-    except (FileNotFoundError, EOFError, pickle.UnpicklingError):
+        return decode((folder / "checkpoint.pkl").read_bytes())["model"]["day"]
+    except (FileNotFoundError, EOFError, ValueError, pickle.UnpicklingError):
         return 0
 
 
@@ -136,6 +136,46 @@ def test_a_full_disk_stops_cleanly_and_the_run_resumes(tmp_path, monkeypatch):
     assert (folder / "checkpoint.pkl").is_file() and (folder / "INCOMPLETE.txt").is_file()
     assert (folder / "agents.csv.partial").stat().st_size > 0  # nothing written is lost
     monkeypatch.setattr(outputs.StreamedCsv, "position", real_position)  # space freed
+    resumed = resume_run(folder, progress=False)
+    for name in SAME_FILES:
+        assert (resumed.folder / name).read_bytes() == (clean.folder / name).read_bytes(), name
+
+
+def test_a_checkpoint_that_cannot_be_written_stops_the_run_and_the_last_one_resumes(
+    tmp_path, monkeypatch
+):
+    """Checkpoints are written by a thread while the next day runs: its failure still
+    stops the run with the one-line error, and the checkpoint before it is intact."""
+    from simulator import checkpoint
+    from simulator.config import parse_scenario
+    from simulator.errors import UserError
+    from simulator.runner import resume_run, run_scenario
+
+    doc = {**SCENARIO, "population": {"size": 200, "initial_believers": 10}, "days": 6}
+    clean = run_scenario(
+        parse_scenario({**doc, "outputs": {"dir": str(tmp_path / "a"), "plots": False}}, ROOT),
+        progress=False,
+    )
+    calls = {"n": 0}
+    real_fsync = checkpoint.os.fsync
+
+    def full_disk(fd):
+        calls["n"] += 1
+        if calls["n"] > 3:  # the fourth day's checkpoint
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(checkpoint.os, "fsync", full_disk)
+    scenario = parse_scenario(
+        {**doc, "outputs": {"dir": str(tmp_path / "b"), "plots": False}}, ROOT
+    )
+    with pytest.raises(UserError) as caught:
+        run_scenario(scenario, progress=False)
+    assert "No space left on device" in str(caught.value)
+    (folder,) = (tmp_path / "b").iterdir()
+    assert checkpoint_day(folder) == 3
+    assert not (folder / ".checkpoint.pkl.tmp").exists()
+    monkeypatch.setattr(checkpoint.os, "fsync", real_fsync)
     resumed = resume_run(folder, progress=False)
     for name in SAME_FILES:
         assert (resumed.folder / name).read_bytes() == (clean.folder / name).read_bytes(), name
@@ -250,3 +290,25 @@ def test_ctrl_c_names_the_folder_to_resume(tmp_path):
     ]
     resumed = run_cli("resume", str(folder), "--quiet")
     assert resumed.returncode == 0, resumed.stderr
+
+
+def test_checkpoints_round_trip_and_refuse_what_they_cannot_read(tmp_path):
+    import numpy as np
+
+    from simulator.checkpoint import encode, read_checkpoint
+    from simulator.errors import UserError
+
+    path = tmp_path / "checkpoint.pkl"
+    state = {"day": 3, "belief": np.arange(5, dtype=np.int8), "memory": np.ones((4, 3))[:, :2]}
+    path.write_bytes(b"".join(encode(state)))
+    back = read_checkpoint(path)
+    assert back["day"] == 3 and back["belief"].tolist() == [0, 1, 2, 3, 4]
+    assert np.array_equal(back["memory"], np.ones((4, 2)))
+    back["belief"][0] = 9  # restored arrays can be written to
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) - 7])
+    with pytest.raises(UserError, match="unreadable checkpoint"):
+        read_checkpoint(path)
+    path.write_bytes(pickle.dumps({"version": 2, "day": 3}))  # an earlier release's
+    with pytest.raises(UserError, match="another version"):
+        read_checkpoint(path)

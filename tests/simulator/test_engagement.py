@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agents.persona import generate_personas
+from agents.persona import PersonaTable, generate_personas
 from simulator.engagement import EngagementLog, EngagementRates
 from tests.conftest import run_cli, write_scenario
 
@@ -37,7 +37,8 @@ def test_agreement_drives_likes_and_shares_disagreement_comments():
     assert a["shares"] > 0 and d["shares"] == 0
     assert d["comments"] > a["comments"]
     # the rates are the documented ones, about: 0.15 * (0.5 + mean agreeableness) per view
-    expected = 0.15 * (0.5 + np.mean(agreeing.agreeableness)) * n
+    agreeableness = PersonaTable.of(generate_personas(n, 1)).column("agreeableness")
+    expected = 0.15 * (0.5 + np.mean(agreeableness)) * n
     assert abs(a["likes"] - expected) < 4 * np.sqrt(expected)
 
 

@@ -116,16 +116,16 @@ def test_cache_replays_without_requests(tmp_path):
 
 
 def test_no_file_contains_the_key(tmp_path, monkeypatch):
-    import simulator.runner as runner
+    import simulator.checkpoint as checkpoint
 
     checkpoints: list[bytes] = []
-    save = runner.write_checkpoint
+    save = checkpoint.write_checkpoint
 
-    def keep_a_copy(path, state):  # checkpoints are removed when a run finishes
-        save(path, state)
+    def keep_a_copy(path, data):  # checkpoints are removed when a run finishes
+        save(path, data)
         checkpoints.append(path.read_bytes())
 
-    monkeypatch.setattr(runner, "write_checkpoint", keep_a_copy)
+    monkeypatch.setattr(checkpoint, "write_checkpoint", keep_a_copy)
     with FakeOpenAI(fault_share=0.3) as server:
         sc = scenario(tmp_path, server, cache="readwrite")
         sc = sc.model_copy(update={"interventions": [{"type": "official_debunk"}]})
