@@ -102,11 +102,12 @@ class MemoryArrays:
         if oldest >= self._retention.size:
             self._retention = np.array([self.decay**a for a in range(oldest + 1)])
         retention = self.importance[rows, :cap] * self._retention[age]
-        weakest = np.argmin(retention, axis=1)[:, None]  # the first minimum, as a strict < scan
+        weakest = np.argmin(retention, axis=1)  # the first minimum, as a strict < scan finds
+        # every slot but the weakest, the new item (the spare slot) last: one pass, row-major
+        kept = np.arange(cap + 1)[None, :] != weakest[:, None]
         for column in (self.stance, self.importance, self.source, self.day):
             block = column[rows]  # a view for every row, a copy for some
-            for j in range(cap):  # the items after the weakest move up one slot
-                block[:, j] = np.where(j < weakest[:, 0], block[:, j], block[:, j + 1])
+            block[:, :cap] = block[kept].reshape(-1, cap)
             block[:, cap] = 0
             if isinstance(rows, np.ndarray):
                 column[rows] = block
@@ -133,9 +134,9 @@ class MemoryArrays:
         return ((self.source[rows, :cap] == code) & filled).any(axis=1)
 
     def get_state(self) -> dict:
-        """The memories, for checkpoints (without the spare slot: empty between days)."""
-        cap = self.capacity
-        slots = {k: getattr(self, k)[:, :cap] for k in ("stance", "importance", "source", "day")}
+        """The memories, for checkpoints."""
+        # whole arrays, the spare slot (zeros between days) too: saved without a copy
+        slots = {k: getattr(self, k) for k in ("stance", "importance", "source", "day")}
         return {"sources": list(self.sources), "count": self.count, **slots}
 
     def set_state(self, state: dict) -> None:
@@ -144,7 +145,7 @@ class MemoryArrays:
         self.count[...] = state["count"]
         for key in ("stance", "importance", "source", "day"):
             column = getattr(self, key)
-            column[:, : self.capacity] = state[key]
+            column[:, : self.capacity] = state[key][:, : self.capacity]
             column[:, self.capacity] = 0
 
 
