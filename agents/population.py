@@ -28,12 +28,16 @@ class MemoryArrays:
     the first such item on a tie), so an official notice outlives an ordinary day's reflection.
     Slots past an agent's ``count`` hold zeros. Sources are coded by ``code(source)``; the
     vocabulary is saved with the state.
+
+    Stored slot-major, shape (capacity + 1, n): slot j of every agent is one contiguous row,
+    since every pass over a day (the evidence sum, forgetting) goes slot by slot over all
+    deciding agents.
     """
 
     def __init__(self, n: int, capacity: int, decay: float = 0.85):
         self.capacity = capacity
         self.decay = decay
-        shape = (n, capacity + 1)  # a spare slot: the new item, before the weakest goes
+        shape = (capacity + 1, n)  # a spare slot: the new item, before the weakest goes
         self.stance = np.zeros(shape)
         self.importance = np.zeros(shape)
         self.source = np.zeros(shape, dtype=np.int8)  # a code of ``sources``
@@ -71,10 +75,10 @@ class MemoryArrays:
             self.add(agents[rest], stance[rest], importance[rest], source, day)
             return
         slot = self.count[agents].astype(np.int64)
-        self.stance[agents, slot] = stance
-        self.importance[agents, slot] = importance
-        self.source[agents, slot] = self.code(source)
-        self.day[agents, slot] = day
+        self.stance[slot, agents] = stance
+        self.importance[slot, agents] = importance
+        self.source[slot, agents] = self.code(source)
+        self.day[slot, agents] = day
         self.count[agents] += 1
         full = agents[slot == self.capacity]
         if full.size:
@@ -86,42 +90,42 @@ class MemoryArrays:
             return np.unique(agents).size < agents.size
         return bool(np.bincount(agents, minlength=self.count.size).max() > 1)
 
-    def _rows(self, agents: np.ndarray) -> np.ndarray | slice:
-        """``agents`` as a row index: a slice when they are every agent in order (a
-        synchronous day), since gathering and scattering a million rows costs more than the
-        arithmetic on them."""
+    def _columns(self, agents: np.ndarray) -> np.ndarray | slice:
+        """``agents`` as an index: a slice when they are every agent in order (a synchronous
+        day), since gathering and scattering a million agents costs more than the arithmetic
+        on them."""
         n = self.count.size
         everyone = agents.size == n and n > 0 and agents[0] == 0 and agents[-1] == n - 1
         return slice(None) if everyone and np.array_equal(agents, np.arange(n)) else agents
 
     def _forget_weakest(self, full: np.ndarray, today: int) -> None:
         cap = self.capacity
-        rows = self._rows(full)
-        age = today - self.day[rows, :cap]
+        who = self._columns(full)
+        age = today - self.day[:cap, who]
         oldest = int(age.max())
         if oldest >= self._retention.size:
             self._retention = np.array([self.decay**a for a in range(oldest + 1)])
-        retention = self.importance[rows, :cap] * self._retention[age]
-        weakest = np.argmin(retention, axis=1)  # the first minimum, as a strict < scan finds
-        # every slot but the weakest, the new item (the spare slot) last: one pass, row-major
-        kept = np.arange(cap + 1)[None, :] != weakest[:, None]
-        for column in (self.stance, self.importance, self.source, self.day):
-            block = column[rows]  # a view for every row, a copy for some
-            block[:, :cap] = block[kept].reshape(-1, cap)
-            block[:, cap] = 0
-            if isinstance(rows, np.ndarray):
-                column[rows] = block
+        retention = self.importance[:cap, who] * self._retention[age]
+        weakest = np.argmin(retention, axis=0)  # the first minimum, as a strict < scan finds
+        for slots in (self.stance, self.importance, self.source, self.day):
+            block = slots[:, who]  # a view for everyone, a copy for some
+            for j in range(cap):  # the items after the weakest move up one slot
+                np.copyto(block[j], block[j + 1], where=weakest <= j)
+            block[cap] = 0
+            if isinstance(who, np.ndarray):
+                slots[:, who] = block
         self.count[full] = cap
 
     def slots(self, agents: np.ndarray) -> tuple[np.ndarray, ...]:
-        """The memories of ``agents`` as (stance, importance, source, day), capacity columns
-        (views for every agent in order: read them, do not write)."""
-        cap, rows = self.capacity, self._rows(agents)
+        """The memories of ``agents`` as (stance, importance, source, day), each of shape
+        (capacity, len(agents)): one row per slot (views for every agent in order: read
+        them, do not write)."""
+        cap, who = self.capacity, self._columns(agents)
         return (
-            self.stance[rows, :cap],
-            self.importance[rows, :cap],
-            self.source[rows, :cap],
-            self.day[rows, :cap],
+            self.stance[:cap, who],
+            self.importance[:cap, who],
+            self.source[:cap, who],
+            self.day[:cap, who],
         )
 
     def holds(self, agents: np.ndarray, source: str) -> np.ndarray:
@@ -129,9 +133,9 @@ class MemoryArrays:
         if source not in self.sources:
             return np.zeros(len(agents), dtype=bool)
         code = self.sources.index(source)
-        cap, rows = self.capacity, self._rows(agents)
-        filled = np.arange(cap)[None, :] < self.count[rows, None]
-        return ((self.source[rows, :cap] == code) & filled).any(axis=1)
+        cap, who = self.capacity, self._columns(agents)
+        filled = np.arange(cap)[:, None] < self.count[who][None, :]
+        return ((self.source[:cap, who] == code) & filled).any(axis=0)
 
     def get_state(self) -> dict:
         """The memories, for checkpoints."""
@@ -144,9 +148,9 @@ class MemoryArrays:
         self.sources = list(state["sources"])
         self.count[...] = state["count"]
         for key in ("stance", "importance", "source", "day"):
-            column = getattr(self, key)
-            column[:, : self.capacity] = state[key][:, : self.capacity]
-            column[:, self.capacity] = 0
+            slots = getattr(self, key)
+            slots[: self.capacity] = state[key][: self.capacity]
+            slots[self.capacity] = 0
 
 
 class Population:

@@ -77,17 +77,17 @@ class SurrogateRule(ArrayAgents):
         memory = population.memory
         today = net_stance(heard)
         memory.add(agents, today, 0.5 + 0.5 * np.abs(today), REFLECTION, day)
-        stance, importance, source, learned = memory.slots(agents)
+        stance, importance, source, learned = memory.slots(agents)  # one row per slot
         trust_by_code = np.array([self.params.trust(s) for s in memory.sources] or [1.0])
         trust = trust_by_code[source]
         if OFFICIAL in memory.sources:
             official = source == memory.sources.index(OFFICIAL)
-            trust = np.where(official, self.traits.official_trust[agents, None], trust)
+            trust = np.where(official, self.traits.official_trust[agents][None, :], trust)
         m = agents.size
         # today's summary weighs as a peer source of today, after everything remembered
         ones, age = np.ones(m), day - learned
         evidence = Evidence(
-            [*stance.T, today], [*importance.T, ones], [*trust.T, ones], [*age.T, age[:, 0] * 0]
+            [*stance, today], [*importance, ones], [*trust, ones], [*age, np.zeros_like(age[0])]
         )
         nudge = population.take_nudges(agents)
         believes = population.belief[agents]

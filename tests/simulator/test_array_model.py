@@ -108,16 +108,18 @@ def test_memory_arrays_keep_and_forget_what_long_term_memory_does():
     objects = [LongTermMemory(capacity, 280) for _ in range(n)]
     sources = ["reflection", "official", "prebunk", "fact_checker"]
     for day in range(1, 30):
-        for _ in range(3):
+        for turn in range(4):
             agents = sorted(rng.sample(range(n), rng.randint(1, n)))
             agents += agents[:2]  # an agent named twice learns twice
+            if turn == 3:
+                agents = list(range(n))  # everyone in order: the synchronous day's views
             stance, importance = rng.uniform(-1, 1), rng.choice([0.2, 0.5, 1.0, rng.random()])
             source = rng.choice(sources)
             arrays.add(np.array(agents), stance, importance, source, day)
             for a in agents:
                 objects[a].add(MemoryItem("x", stance, source, day, importance))
     for a in range(n):
-        stance, importance, source, day = (col[0] for col in arrays.slots(np.array([a])))
+        stance, importance, source, day = (slot[:, 0] for slot in arrays.slots(np.array([a])))
         kept = int(arrays.count[a])
         items = objects[a].items
         assert kept == len(items)
