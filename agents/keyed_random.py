@@ -34,13 +34,18 @@ def keyed_split_uniforms(
     """``parts`` coarser uniforms per key from one 64-bit hash (64 // parts bits each, 21 for
     three): a third of the hashing where a chance of a percent or more is all that is
     drawn (engagement's likes, shares and comments)."""
-    word = _words(seed, agent_ids, day, kind, 1)[:, 0]
+    word = keyed_words(seed, agent_ids, day, kind)
     bits = 64 // parts
     mask, scale = np.uint64((1 << bits) - 1), 1.0 / float(1 << bits)
     out = np.empty((word.size, parts))
     for j in range(parts):
         np.multiply((word >> np.uint64(j * bits)) & mask, scale, out=out[:, j], casting="unsafe")
     return out
+
+
+def keyed_words(seed: int, agent_ids: np.ndarray, day: int, kind: int) -> np.ndarray:
+    """One keyed 64-bit hash per key (uint64), for callers that split its bits themselves."""
+    return _words(seed, agent_ids, day, kind, 1)[:, 0]
 
 
 def _words(seed: int, agent_ids: np.ndarray, day: int, kind: int, draws: int) -> np.ndarray:

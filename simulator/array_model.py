@@ -340,7 +340,7 @@ class ArrayModel(DayModel):
         )
         pop = self.population
         self.engagement.record_day(
-            day, listener, speaker, post_day, stance, pop.belief.astype(np.int64), self._audience
+            day, listener, speaker, post_day, stance, pop.belief, self._audience
         )
         self.engagement.forget_old_posts(pop.post_day)
 

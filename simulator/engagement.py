@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from agents.keyed_random import keyed_split_uniforms
+from agents.keyed_random import keyed_split_uniforms, keyed_words
 from agents.persona import Persona, PersonaTable
 from simulator.forecast.base import Forecast
 from simulator.forecast.calibration import early_warning_model
@@ -44,6 +44,8 @@ DEFAULT_PROFILE = (
     4.0, 3.8, 3.3, 3.2, 3.4, 3.8, 4.3, 5.0, 5.5, 5.2, 4.0, 2.2,
 )  # fmt: skip
 _VIEW_KIND, _REACT_KIND = 21, 22
+_BITS = 21  # of a 64-bit hash per view, for each of the three events
+_MASK, _SCALE = np.uint64((1 << _BITS) - 1), float(1 << _BITS)
 
 
 class _Events(NamedTuple):
@@ -125,7 +127,9 @@ class EngagementLog:
             chances[:, agrees, 0] = rates.like * like * (0.5 + agreeableness)
             chances[:, agrees, 2] = rates.comment * comment * (0.5 + extraversion)
         chances[:, 1, 1] = rates.share * (0.5 + extraversion)
-        self.chances = chances.reshape(2 * n, 3)
+        # as thresholds on 21-bit draws (u < p exactly when u * 2**21 < p * 2**21), one
+        # array per event: a view is an event when its bits fall below the threshold
+        self.thresholds = [c * _SCALE for c in chances.reshape(2 * n, 3).T.copy()]
         self.live_day = np.full(n, -1, dtype=np.int64)  # day of the post whose totals are kept
         self.live = np.zeros((n, 3), dtype=np.int64)  # its likes, shares, comments so far
         self.posts_engaged = 0
@@ -224,16 +228,17 @@ class EngagementLog:
 
     def _react(self, day, viewer, author, post_day, stance, hours, beliefs, can_share, salt):
         agrees = (beliefs[viewer] > 0) == (stance > 0)
-        keys = (
-            viewer * np.int64(1_000_003)
-            + author * np.int64(7)
-            + np.asarray(salt, np.int64) * 9_999_991
-        )
-        u = keyed_split_uniforms(self.seed, keys, day, _REACT_KIND, 3)
-        chances = self.chances[2 * viewer + agrees]
-        if not can_share:
-            chances[:, 1] = 0.0
-        i, event = np.nonzero(u < chances)
+        keys = viewer * np.int64(1_000_003) + author * np.int64(7)
+        if np.any(salt):
+            keys += np.asarray(salt, np.int64) * 9_999_991
+        word = keyed_words(self.seed, keys, day, _REACT_KIND)
+        row = 2 * viewer + agrees
+        hits = []
+        for event in range(3) if can_share else (0, 2):  # like, share, comment: 21 bits each
+            bits = (word >> np.uint64(_BITS * event)) & _MASK
+            hits.append(np.flatnonzero(bits < self.thresholds[event][row]))
+        i = np.concatenate(hits)
+        event = np.repeat(np.array([0, 1, 2] if can_share else [0, 2]), [h.size for h in hits])
         return _Events(viewer[i], author[i], post_day[i], stance[i], hours[i] + 0.1 * event, event)
 
     def _count_views(self, hours: np.ndarray) -> None:
