@@ -244,9 +244,10 @@ class ArrayModel(DayModel):
         if readers.size:
             items = self._records(agents, who, audible, fresh, morning_items, readers)
         # the audible posts first, in speaker order, then today's corrections, up to capacity
-        count = audible.sum(axis=1)
-        speaker = np.where(audible, who, -1)
-        if not everyone_heard:
+        if everyone_heard:
+            count, speaker = np.full(agents.size, who.shape[1]), who
+        else:
+            count, speaker = audible.sum(axis=1), np.where(audible, who, -1)
             keep = np.argsort(~audible, axis=1, kind="stable")
             stance = np.take_along_axis(np.where(audible, stance, 0.0), keep, axis=1)
             weight = np.take_along_axis(np.where(audible, weight, 0.0), keep, axis=1)

@@ -13,7 +13,8 @@ viewer's persona:
 (network neighbours, or ``k`` random others under random mixing) an hour later; they view it
 and may like or comment on it by the same rule, but do not share it further in this model
 (one level keeps a day's engagement bounded). All draws are keyed hashes of (seed, agents,
-day), so engagement never changes the opinion dynamics or their random streams.
+day), so engagement never changes the opinion dynamics or their random streams; a view's
+like, share and comment are the three 21-bit fields of one hash.
 
 A post is identified by its author and the day it was published. Times are in hours since the
 start of day 1 (day d, hour h is 24 (d - 1) + h).
