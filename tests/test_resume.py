@@ -103,30 +103,44 @@ def test_resume_refuses_what_it_cannot_resume(tmp_path, setup, message):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_a_full_disk_stops_cleanly_and_the_run_resumes(tmp_path, monkeypatch):
-    from simulator import outputs
+def small_run_and_its_scenario(tmp_path):
+    """A clean 200-agent run in ``a`` and the same scenario aimed at ``b``."""
     from simulator.config import parse_scenario
-    from simulator.errors import UserError
-    from simulator.runner import resume_run, run_scenario
+    from simulator.runner import run_scenario
 
     doc = {**SCENARIO, "population": {"size": 200, "initial_believers": 10}, "days": 6}
     clean = run_scenario(
         parse_scenario({**doc, "outputs": {"dir": str(tmp_path / "a"), "plots": False}}, ROOT),
         progress=False,
     )
-    calls = {"n": 0}
-    real_position = outputs.StreamedCsv.position
-
-    def full_disk(self):
-        calls["n"] += 1
-        if calls["n"] > 7:  # a few days in
-            raise OSError(28, "No space left on device")
-        return real_position(self)
-
-    monkeypatch.setattr(outputs.StreamedCsv, "position", full_disk)
     scenario = parse_scenario(
         {**doc, "outputs": {"dir": str(tmp_path / "b"), "plots": False}}, ROOT
     )
+    return clean, scenario
+
+
+def disk_full_after(calls_allowed, real):
+    """``real``, raising ENOSPC from its call number ``calls_allowed + 1`` on."""
+    calls = {"n": 0}
+
+    def full_disk(*args):
+        calls["n"] += 1
+        if calls["n"] > calls_allowed:
+            raise OSError(28, "No space left on device")
+        return real(*args)
+
+    return full_disk
+
+
+def test_a_full_disk_stops_cleanly_and_the_run_resumes(tmp_path, monkeypatch):
+    from simulator import outputs
+    from simulator.errors import UserError
+    from simulator.runner import resume_run, run_scenario
+
+    clean, scenario = small_run_and_its_scenario(tmp_path)
+    real_position = outputs.StreamedCsv.position
+    # a few days in
+    monkeypatch.setattr(outputs.StreamedCsv, "position", disk_full_after(7, real_position))
     with pytest.raises(UserError) as caught:
         run_scenario(scenario, progress=False)
     message = str(caught.value)
@@ -147,28 +161,13 @@ def test_a_checkpoint_that_cannot_be_written_stops_the_run_and_the_last_one_resu
     """Checkpoints are written by a thread while the next day runs: its failure still
     stops the run with the one-line error, and the checkpoint before it is intact."""
     from simulator import checkpoint
-    from simulator.config import parse_scenario
     from simulator.errors import UserError
     from simulator.runner import resume_run, run_scenario
 
-    doc = {**SCENARIO, "population": {"size": 200, "initial_believers": 10}, "days": 6}
-    clean = run_scenario(
-        parse_scenario({**doc, "outputs": {"dir": str(tmp_path / "a"), "plots": False}}, ROOT),
-        progress=False,
-    )
-    calls = {"n": 0}
+    clean, scenario = small_run_and_its_scenario(tmp_path)
     real_fsync = checkpoint.os.fsync
-
-    def full_disk(fd):
-        calls["n"] += 1
-        if calls["n"] > 3:  # the fourth day's checkpoint
-            raise OSError(28, "No space left on device")
-        real_fsync(fd)
-
-    monkeypatch.setattr(checkpoint.os, "fsync", full_disk)
-    scenario = parse_scenario(
-        {**doc, "outputs": {"dir": str(tmp_path / "b"), "plots": False}}, ROOT
-    )
+    # the fourth day's checkpoint
+    monkeypatch.setattr(checkpoint.os, "fsync", disk_full_after(3, real_fsync))
     with pytest.raises(UserError) as caught:
         run_scenario(scenario, progress=False)
     assert "No space left on device" in str(caught.value)
