@@ -260,7 +260,7 @@ class EngagementLog:
         Only the rows written need an order: with a sampled log, just the events on posts a
         logged agent engaged with are sorted (a small share of a large population's day).
         Everything else is a count, the same in any order, so the views may come in any
-        order too (the sort below is total: rows it cannot tell apart are identical).
+        order too (the sort in ``_write`` is total: rows it cannot tell apart are identical).
         """
         m = ev.agent.size
         if not m:
