@@ -36,6 +36,7 @@ from agents.population import INFECTED, RECOVERED, STATE_LETTERS, SUSCEPTIBLE, P
 from agents.rules.base import DecisionRule, Exposures
 from agents.surrogate import OFFICIAL
 from interventions.base import Intervention
+from simulator.acting_order import shuffled
 from simulator.config import Scenario
 from simulator.engagement import EngagementLog
 from simulator.intervening import InterventionHost, InterventionLog
@@ -160,12 +161,11 @@ class ArrayModel(DayModel):
         speakers = self.contacts.speaker_matrix(self.rng)
         n = pop.n
         if self.config.agents.update == "sequential":
-            order = list(range(n))  # the order Mesa's shuffle_do gives n agents
-            self.random.shuffle(order)
+            order = shuffled(self.random, np.arange(n))  # the order Mesa's shuffle_do gives
             position = np.empty(n, dtype=np.int64)
-            position[np.array(order, dtype=np.int64)] = np.arange(n)
+            position[order] = np.arange(n)
             if host.listening:  # their hooks see every exposure in acting order, as citizens'
-                waves = [np.array([a]) for a in order]
+                waves = [np.array([a]) for a in order.tolist()]
             else:
                 waves = day_waves(speakers, position)
         else:

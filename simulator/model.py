@@ -27,6 +27,7 @@ from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory, clip_text
 from agents.persona import PROGRESS_EVERY, Persona
 from interventions.base import Intervention
 from simulator import metrics
+from simulator.acting_order import shuffled
 from simulator.config import Scenario
 from simulator.engagement import EngagementLog
 from simulator.intervening import InterventionHost, InterventionLog
@@ -307,8 +308,7 @@ class OpinionModel(DayModel):
         order) the citizens act strictly in turn.
         """
         day, citizens = self.day, self.citizens
-        order = [c.index for c in citizens]
-        self.random.shuffle(order)
+        order = shuffled(self.random, np.array([c.index for c in citizens])).tolist()
         position = np.empty(len(order), dtype=np.int64)
         position[np.array(order, dtype=np.int64)] = np.arange(len(order))
         heard = [[j for j in row if j >= 0] for row in speakers.tolist()]
