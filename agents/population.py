@@ -122,7 +122,16 @@ class MemoryArrays:
             block[cap] = 0
             if isinstance(who, np.ndarray):
                 slots[:, who] = block
-        self.count[full] = cap
+        self.count[full] -= 1
+
+    def make_room(self, agents: np.ndarray, today: int) -> None:
+        """Each of ``agents`` whose memory is full forgets its weakest item now, so that the
+        item it learns next need not push one out: the memories ``add`` would leave, forgetting
+        after the item is in (the weakest is never the new one, and ages count from today)."""
+        agents = np.asarray(agents, dtype=np.int64)
+        full = agents[self.count[agents] == self.capacity]
+        if full.size:
+            self._forget_weakest(full, today)
 
     def slots(self, agents: np.ndarray) -> tuple[np.ndarray, ...]:
         """The memories of ``agents`` as (stance, importance, source, day), each of shape

@@ -162,22 +162,42 @@ def belief_probability(
     believes: np.ndarray,
     evidence: Evidence,
     nudge: np.ndarray | None = None,
+    weighed: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """P(believe) for each row: the core of the surrogate.
 
     ``traits`` are the rows' own, ``believes`` their current beliefs (0/1), ``evidence`` what
     they remember and today's summary, ``nudge`` the summed strength of the nudges before
     today's decision (None, or NaN in a row: not nudged). ``decay`` is
-    ``params.decay_table()``.
+    ``params.decay_table()``. ``weighed``: what ``weigh_evidence`` gave for the items before
+    ``evidence`` (the rest of the items).
     """
     own = np.where(believes > 0, 1.0, -1.0)
-    keep = 1.0 - traits.bias
-    # Evidence: trust- and recency-weighted mean stance of memory and today's summary, with a
-    # prior of one unit of weight at stance 0 so that a lone item cannot rule, and items that
-    # contradict the current belief discounted (confirmation bias). Summed item by item, so
-    # a row's float is the same in any batch (padding adds exact zeros).
-    total = np.zeros(own.shape)
-    weight = np.ones(own.shape)
+    total, weight = weigh_evidence(decay, traits.bias, own, evidence, weighed)
+    z = appeal + traits.susceptibility + params.inertia * own + params.gain * total / weight
+    if nudge is not None:  # a prompt to weigh accuracy pulls away from an unverified claim
+        z = np.where(np.isnan(nudge), z, z - params.nudge_gain * np.minimum(nudge, 1.0))
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def weigh_evidence(
+    decay: np.ndarray,
+    bias: np.ndarray,
+    own: np.ndarray,
+    evidence: Evidence,
+    weighed: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(total, weight) of the rows' evidence: trust- and recency-weighted stances summed, and
+    their weights with a prior of one unit of weight at stance 0 (so that a lone item cannot
+    rule); items that contradict the current belief (``own``: +1 or -1) are discounted by
+    ``bias`` (confirmation bias). Summed item by item, so a row's float is the same in any
+    batch (padding adds exact zeros), and the same whether all items are weighed at once or
+    the first ones earlier (``weighed``: their total and weight) and the rest later."""
+    keep = 1.0 - bias
+    if weighed is None:
+        total, weight = np.zeros(own.shape), np.ones(own.shape)
+    else:
+        total, weight = weighed[0].copy(), weighed[1].copy()
     faded = np.append(decay, 0.0)  # an item past the horizon weighs nothing
     for stance, importance, trust, age in zip(*evidence, strict=True):
         recency = faded[np.minimum(age, MEMORY_HORIZON)]
@@ -187,10 +207,7 @@ def belief_probability(
         contribution *= np.where(contribution * own < 0, keep, 1.0)
         total += contribution
         weight += w
-    z = appeal + traits.susceptibility + params.inertia * own + params.gain * total / weight
-    if nudge is not None:  # a prompt to weigh accuracy pulls away from an unverified claim
-        z = np.where(np.isnan(nudge), z, z - params.nudge_gain * np.minimum(nudge, 1.0))
-    return 1.0 / (1.0 + np.exp(-z))
+    return total, weight
 
 
 def stated_confidence(p: np.ndarray, belief: np.ndarray) -> np.ndarray:

@@ -185,6 +185,8 @@ class ArrayModel(DayModel):
             morning_items = dict(zip(heard.tolist(), self.post_items(heard), strict=True))
         else:
             morning_items = None
+        if not host.listening:  # only the decisions change the rules' state until they end
+            self.rule.start_day(day, np.arange(n), pop)
         seen: list[tuple[np.ndarray, ...]] = []
         for agents in waves:
             heard, views = self._hear(
@@ -423,8 +425,11 @@ def day_waves(speakers: np.ndarray, position: np.ndarray) -> list[np.ndarray]:
     """
     n = position.size
     valid = speakers >= 0
-    who = np.where(valid, speakers, 0)
-    earlier = valid & (position[who] < position[:, None])
+    if valid.all():  # every row full (random mixing): no padding to mask
+        who, earlier = speakers, position[speakers] < position[:, None]
+    else:
+        who = np.where(valid, speakers, 0)
+        earlier = valid & (position[who] < position[:, None])
     wave = np.zeros(n, dtype=np.int64)
     active = np.flatnonzero(earlier.any(axis=1))
     wave[active] = 1
@@ -434,6 +439,12 @@ def day_waves(speakers: np.ndarray, position: np.ndarray) -> list[np.ndarray]:
         moved = relaxed > wave[active]
         active = active[moved]
         wave[active] = relaxed[moved]
-    order = np.lexsort((position, wave))
+    acting = np.empty(n, dtype=np.int64)
+    acting[position] = np.arange(n)  # the agents in acting order
+    # by wave, each in acting order: numpy sorts 16-bit keys by radix, 20x faster than a
+    # lexsort at 1M (more than 65,535 waves, a long chain on a sparse graph, sorts as is)
+    key = wave[acting]
+    key = key.astype(np.uint16) if n and key.max() < 2**16 else key
+    order = acting[np.argsort(key, kind="stable")]
     sizes = np.bincount(wave, minlength=int(wave.max()) + 1 if n else 0)
     return [w for w in np.split(order, np.cumsum(sizes)[:-1]) if w.size]

@@ -65,6 +65,12 @@ class DecisionRule(Protocol):
         """Today's decisions of ``agents`` (their current beliefs are still in ``population``)."""
         ...
 
+    def start_day(self, day: int, agents: np.ndarray, population: Population) -> None:
+        """The day's decisions of ``agents`` are about to begin, and nothing but they will
+        change the rule's state until they are all made (no plug-in watches exposures): a
+        rule may prepare for all of them at once."""
+        ...
+
     def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
         """An intervention puts ``item`` (a notice, a prebunk) into the agents' long-term
         memory: what that does is the rule's to say (docs/INTERVENTIONS.md)."""
@@ -108,6 +114,9 @@ def net_stance(heard: Exposures) -> np.ndarray:
 class ArrayAgents:
     """What rules whose agents are only columns share: a nudge is kept as its strength in the
     population (the rule reads it with ``population.take_nudges``), and nothing to close."""
+
+    def start_day(self, day: int, agents: np.ndarray, population: Population) -> None:
+        pass
 
     def nudge(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
         population.add_nudge(agents, item.importance)

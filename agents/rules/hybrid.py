@@ -75,6 +75,10 @@ class Hybrid:
             stance[rows] = values
         return Decisions(belief, confidence, stance)
 
+    def start_day(self, day: int, agents: np.ndarray, population: Population) -> None:
+        for rule, rows in self._split(agents):
+            rule.start_day(day, agents[rows], population)
+
     def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
         for rule, rows in self._split(agents):
             rule.remember(agents[rows], item, population)

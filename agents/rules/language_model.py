@@ -86,6 +86,9 @@ class LanguageModelRule:
         confidence = np.fromiter((c.confidence for c in citizens), float, count=len(citizens))
         return Decisions(belief, confidence)
 
+    def start_day(self, day: int, agents: np.ndarray, population: Population) -> None:
+        """Citizens prepare nothing: each reads its own memory when it acts."""
+
     def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
         for a in agents.tolist():
             self.citizens[a].remember(item)

@@ -31,6 +31,7 @@ from agents.surrogate import (
     belief_probability,
     persona_traits,
     stated_confidence,
+    weigh_evidence,
     write_post,
 )
 
@@ -69,41 +70,81 @@ class SurrogateRule(ArrayAgents):
         self.heard_for = np.zeros(n, dtype=np.int16)
         self.official_seen = np.zeros(n, dtype=bool)
         self.lean = np.zeros(n)
+        # what start_day weighed, per agent: (total, weight, remembers an official notice)
+        self._planned: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._planned_day = -1
 
-    def decide(
-        self, day: int, agents: np.ndarray, heard: Exposures, population: Population
-    ) -> Decisions:
-        """Summarise, reflect and decide, for ``agents`` at once."""
+    def start_day(self, day: int, agents: np.ndarray, population: Population) -> None:
+        """The engine's word that nothing but the day's decisions will change memories until
+        they are all made: ``agents`` make room in memory for the day's reflection and weigh
+        what they remember now, all at once, not wave by wave (gathering the memories of a
+        sequential day's waves cost more than the decisions). ``remember`` cancels it."""
+        if self._planned is None:
+            n = population.n
+            self._planned = (np.zeros(n), np.ones(n), np.zeros(n, dtype=bool))
+        (total, weight), held = self._remembered(day, agents, population)
+        self._planned[0][agents], self._planned[1][agents], self._planned[2][agents] = (
+            total,
+            weight,
+            held,
+        )
+        self._planned_day = day
+
+    def _remembered(self, day: int, agents: np.ndarray, population: Population):
+        """((total, weight) of what ``agents`` remember, whether they remember an official
+        notice), once their memories have made room for today's reflection."""
         memory = population.memory
-        today = net_stance(heard)
-        memory.add(agents, today, 0.5 + 0.5 * np.abs(today), REFLECTION, day)
+        memory.make_room(agents, day)
         stance, importance, source, learned = memory.slots(agents)  # one row per slot
         trust_by_code = np.array([self.params.trust(s) for s in memory.sources] or [1.0])
         trust = trust_by_code[source]
         if OFFICIAL in memory.sources:
             official = source == memory.sources.index(OFFICIAL)
             trust = np.where(official, self.traits.official_trust[agents][None, :], trust)
+        own = np.where(population.belief[agents] > 0, 1.0, -1.0)
+        remembered = Evidence(stance, importance, trust, day - learned)
+        weighed = weigh_evidence(self._decay, self.traits.bias[agents], own, remembered)
+        return weighed, memory.holds(agents, OFFICIAL)
+
+    def decide(
+        self, day: int, agents: np.ndarray, heard: Exposures, population: Population
+    ) -> Decisions:
+        """Summarise, reflect and decide, for ``agents`` at once: what they remember is weighed
+        first (today, or when the day started), then the day's reflection, then its summary,
+        item by item in that order as the mock backend weighs them (padding between adds
+        exact zeros)."""
+        today = net_stance(heard)
+        if self._planned_day == day:
+            weighed = self._planned[0][agents], self._planned[1][agents]
+            held = self._planned[2][agents]
+        else:
+            weighed, held = self._remembered(day, agents, population)
+        reflection = 0.5 + 0.5 * np.abs(today)
+        population.memory.add(agents, today, reflection, REFLECTION, day)  # there is room
         m = agents.size
-        # today's summary weighs as a peer source of today, after everything remembered
-        ones, age = np.ones(m), day - learned
-        evidence = Evidence(
-            [*stance, today], [*importance, ones], [*trust, ones], [*age, np.zeros_like(age[0])]
-        )
+        ones, now = np.ones(m), np.zeros(m, dtype=np.int64)
+        trust = np.full(m, self.params.trust(REFLECTION))
+        # the reflection as remembered, then today's summary as a peer source of today
+        evidence = Evidence([today, today], [reflection, ones], [trust, ones], [now, now])
         nudge = population.take_nudges(agents)
         believes = population.belief[agents]
         appeal = self.topic.at(day) if self.topic else 0.0
         traits = type(self.traits)(*(t[agents] for t in self.traits))
-        p = belief_probability(self.params, self._decay, appeal, traits, believes, evidence, nudge)
+        p = belief_probability(
+            self.params, self._decay, appeal, traits, believes, evidence, nudge, weighed
+        )
         u = keyed_uniforms(self.seed, agents, day, OPINION_KIND, 1)[:, 0]
         belief = (u < p).astype(np.int8)
         self.was_believer[agents] = believes
         self.heard_for[agents] = (heard.stance > 0).sum(axis=1)
-        self.official_seen[agents] = heard.official | memory.holds(agents, OFFICIAL)
+        self.official_seen[agents] = heard.official | held
         self.lean[agents] = today
         return Decisions(belief, stated_confidence(p, belief))
 
     def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
-        """The item goes into long-term memory, weighed in every later decision."""
+        """The item goes into long-term memory, weighed in every later decision (today's
+        too: memories weighed when the day started are weighed again)."""
+        self._planned_day = -1
         population.memory.add(agents, item.stance, item.importance, item.source, item.day)
 
     def tally(self, population: Population) -> dict[str, float]:
