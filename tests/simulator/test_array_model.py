@@ -169,3 +169,22 @@ def test_a_parquet_table_resumes_to_the_uninterrupted_one(tmp_path):
     table = pd.read_parquet(resumed / "agents.parquet")
     pd.testing.assert_frame_equal(table, pd.read_parquet(whole / "agents.parquet"))
     assert sorted(table["day"].unique()) == list(range(7))
+
+
+def test_making_room_first_leaves_the_memories_learning_alone_leaves():
+    """The surrogate's day starts by making room (``make_room``) and adds the reflection
+    later: the same memories as adding it and forgetting after."""
+    rng = np.random.default_rng(5)
+    n, capacity = 60, 3
+    first, after = MemoryArrays(n, capacity), MemoryArrays(n, capacity)
+    for day in range(1, 12):
+        agents = np.sort(rng.choice(n, size=int(rng.integers(1, n)), replace=False))
+        if day % 3 == 0:
+            agents = np.arange(n)  # everyone in order: the views
+        stance, importance = rng.uniform(-1, 1, agents.size), rng.uniform(0, 1, agents.size)
+        first.make_room(agents, day)
+        first.add(agents, stance, importance, "reflection", day)
+        after.add(agents, stance, importance, "reflection", day)
+    assert (first.count == capacity).any()  # memories overflowed
+    for name in ("count", "stance", "importance", "source", "day"):
+        assert np.array_equal(getattr(first, name), getattr(after, name)), name
