@@ -77,6 +77,7 @@ class ArrayModel(DayModel):
         self.reads_text[list(self.citizens)] = True
         self._collect(self.rule.columns)
         self.heard_capacity = memory.short_term_capacity
+        self._everyone_listening: np.ndarray | None = None  # see _listeners
         self.max_chars = memory.max_item_chars
         self._items: dict[int, tuple[int, MemoryItem]] = {}  # agent -> (post version, record)
         self.interventions = InterventionHost(
@@ -214,7 +215,7 @@ class ArrayModel(DayModel):
         morning_items: list[MemoryItem] | None,
     ) -> tuple[Exposures, tuple[np.ndarray, ...]]:
         """What ``agents`` hear today from their ``speakers`` (rows, -1 padded), and the
-        views of their posts (listener, speaker, column, post day, stance)."""
+        views of their posts (listener, speaker, post day, stance)."""
         pop = self.population
         valid = speakers >= 0
         who = speakers if valid.all() else np.where(valid, speakers, 0)
@@ -231,12 +232,11 @@ class ArrayModel(DayModel):
             audible = audible & ~silenced[who] & ~deaf[agents][:, None]
         everyone_heard = bool(audible.all())
         if everyone_heard:  # every row full (random mixing, nobody muted): no index needed
-            k = who.shape[1]
-            columns = np.tile(np.arange(k), agents.size)
-            views = (np.repeat(agents, k), who.ravel(), columns, day.ravel(), stance.ravel())
+            listener = self._listeners(agents, who.shape[1])
+            views = (listener, who.ravel(), day.ravel(), stance.ravel())
         else:
             rows, columns = np.nonzero(audible)
-            posts = (who[rows, columns], columns, day[rows, columns], stance[rows, columns])
+            posts = (who[rows, columns], day[rows, columns], stance[rows, columns])
             views = (agents[rows], *posts)
         host = self.interventions
         if host.listening:
@@ -335,10 +335,21 @@ class ArrayModel(DayModel):
             official[row] = any(item.source == OFFICIAL for item in heard)
         return Exposures(stance, weight, count, official, speaker, items)
 
+    def _listeners(self, agents: np.ndarray, k: int) -> np.ndarray:
+        """Each of ``agents`` k times: the listener of each view when every row is heard
+        (for the whole population in order, the same every synchronous day: kept, read only)."""
+        n = self.population.n
+        if agents.size != n or not np.array_equal(agents, np.arange(n)):
+            return np.repeat(agents, k)
+        if self._everyone_listening is None or self._everyone_listening.size != n * k:
+            self._everyone_listening = np.repeat(np.arange(n), k)
+            self._everyone_listening.flags.writeable = False
+        return self._everyone_listening
+
     def _engage(self, day, seen) -> None:
         # the views in wave order: engagement counts them, the same in any order
         columns = zip(*seen, strict=True)
-        listener, speaker, _, post_day, stance = (
+        listener, speaker, post_day, stance = (
             c[0] if len(c) == 1 else np.concatenate(c) for c in columns
         )
         pop = self.population
