@@ -38,6 +38,8 @@ def shuffled(rng: random.Random, values: np.ndarray) -> np.ndarray:
     n = values.size
     if n < 2:
         return values.copy()
+    if n > 1 << _WORD_BITS:  # Python draws bounds above 2^32 from several words: not done here
+        raise ValueError(f"cannot order {n:,} agents: at most {1 << _WORD_BITS:,}")
     version, internal, gauss = rng.getstate()
     generator = np.random.MT19937()
     key = np.array(internal[:-1], dtype=np.uint32)
