@@ -73,12 +73,9 @@ def _swap_indices(generator: np.random.MT19937, n: int) -> tuple[np.ndarray, int
             accepted = _accepted(r, bound)
             taken = np.flatnonzero(accepted)[:needed]
             count = taken.size
-            if count:
-                places = np.arange(position, position - count, -1)
-                swaps[places] = r[taken]
-                last = int(taken[-1]) + 1
-            if count < needed:
-                last = chunk
+            swaps[np.arange(position, position - count, -1)] = r[taken]
+            # the words up to the last acceptance needed, or the whole chunk
+            last = int(taken[-1]) + 1 if count == needed else chunk
             pool = pool[last:]
             used += last
             position -= count
@@ -116,14 +113,16 @@ def _sources(swaps: np.ndarray, n: int) -> np.ndarray:
     """
     steps = np.arange(1, n)
     j = swaps[1:]
-    by_place = _stable_order(j)  # steps grouped by the place they swap with, in order
+    by_place = stable_order(j)  # steps grouped by the place they swap with, in order
     step, place = steps[by_place], j[by_place]
     same = place[1:] == place[:-1]
     latest_before = np.full(n, -1, dtype=np.int64)  # h: the next larger step on j_i
     latest_before[step[:-1][same]] = step[1:][same]
     # g(p): the smallest step above p that swapped with p (a step p with j_p = p is no move)
     moved = np.flatnonzero(step > place)
-    first = moved[np.concatenate([moved[:1] >= 0, place[moved[1:]] != place[moved[:-1]]])]
+    starts = np.ones(moved.size, dtype=bool)  # the first move of each place
+    starts[1:] = place[moved[1:]] != place[moved[:-1]]
+    first = moved[starts]
     root = np.arange(n)
     root[place[first]] = step[first]
     while True:  # pointer jumping to each chain's end (a place no step moved)
@@ -137,7 +136,7 @@ def _sources(swaps: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _stable_order(keys: np.ndarray) -> np.ndarray:
+def stable_order(keys: np.ndarray) -> np.ndarray:
     """``np.argsort(keys, kind="stable")`` for non-negative integer keys, as a radix sort of
     16 bits a pass: numpy sorts 16-bit keys by radix, 3-4x faster than its merge sort of
     64-bit ones at a million."""

@@ -36,7 +36,7 @@ from agents.population import INFECTED, RECOVERED, STATE_LETTERS, SUSCEPTIBLE, P
 from agents.rules.base import DecisionRule, Exposures
 from agents.surrogate import OFFICIAL
 from interventions.base import Intervention
-from simulator.acting_order import shuffled
+from simulator.acting_order import shuffled, stable_order
 from simulator.config import Scenario
 from simulator.engagement import EngagementLog
 from simulator.intervening import InterventionHost, InterventionLog
@@ -77,7 +77,6 @@ class ArrayModel(DayModel):
         self.reads_text[list(self.citizens)] = True
         self._collect(self.rule.columns)
         self.heard_capacity = memory.short_term_capacity
-        self._everyone_listening: np.ndarray | None = None  # see _listeners
         self.max_chars = memory.max_item_chars
         self._items: dict[int, tuple[int, MemoryItem]] = {}  # agent -> (post version, record)
         self.interventions = InterventionHost(
@@ -232,8 +231,7 @@ class ArrayModel(DayModel):
             audible = audible & ~silenced[who] & ~deaf[agents][:, None]
         everyone_heard = bool(audible.all())
         if everyone_heard:  # every row full (random mixing, nobody muted): no index needed
-            listener = self._listeners(agents, who.shape[1])
-            views = (listener, who.ravel(), day.ravel(), stance.ravel())
+            views = (np.repeat(agents, who.shape[1]), who.ravel(), day.ravel(), stance.ravel())
         else:
             rows, columns = np.nonzero(audible)
             posts = (who[rows, columns], day[rows, columns], stance[rows, columns])
@@ -334,17 +332,6 @@ class ArrayModel(DayModel):
                 speaker[row, i] = author_of.get(id(item), -1)
             official[row] = any(item.source == OFFICIAL for item in heard)
         return Exposures(stance, weight, count, official, speaker, items)
-
-    def _listeners(self, agents: np.ndarray, k: int) -> np.ndarray:
-        """Each of ``agents`` k times: the listener of each view when every row is heard
-        (for the whole population in order, the same every synchronous day: kept, read only)."""
-        n = self.population.n
-        if agents.size != n or not np.array_equal(agents, np.arange(n)):
-            return np.repeat(agents, k)
-        if self._everyone_listening is None or self._everyone_listening.size != n * k:
-            self._everyone_listening = np.repeat(np.arange(n), k)
-            self._everyone_listening.flags.writeable = False
-        return self._everyone_listening
 
     def _engage(self, day, seen) -> None:
         # the views in wave order: engagement counts them, the same in any order
@@ -452,10 +439,6 @@ def day_waves(speakers: np.ndarray, position: np.ndarray) -> list[np.ndarray]:
         wave[active] = relaxed[moved]
     acting = np.empty(n, dtype=np.int64)
     acting[position] = np.arange(n)  # the agents in acting order
-    # by wave, each in acting order: numpy sorts 16-bit keys by radix, 20x faster than a
-    # lexsort at 1M (more than 65,535 waves, a long chain on a sparse graph, sorts as is)
-    key = wave[acting]
-    key = key.astype(np.uint16) if n and key.max() < 2**16 else key
-    order = acting[np.argsort(key, kind="stable")]
+    order = acting[stable_order(wave[acting])]  # by wave, each in acting order
     sizes = np.bincount(wave, minlength=int(wave.max()) + 1 if n else 0)
     return [w for w in np.split(order, np.cumsum(sizes)[:-1]) if w.size]

@@ -83,11 +83,8 @@ class SurrogateRule(ArrayAgents):
             n = population.n
             self._planned = (np.zeros(n), np.ones(n), np.zeros(n, dtype=bool))
         (total, weight), held = self._remembered(day, agents, population)
-        self._planned[0][agents], self._planned[1][agents], self._planned[2][agents] = (
-            total,
-            weight,
-            held,
-        )
+        for planned, value in zip(self._planned, (total, weight, held), strict=True):
+            planned[agents] = value
         self._planned_day = day
 
     def _remembered(self, day: int, agents: np.ndarray, population: Population):
