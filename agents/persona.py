@@ -405,6 +405,9 @@ class PersonaTable(Sequence[Persona]):
         return len(self._names)
 
     def __getitem__(self, index):  # type: ignore[override]
+        made = self._made.get(index)  # first: a sampled table asks for the same few each day
+        if made is not None:
+            return made
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         i = int(index)

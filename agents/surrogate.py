@@ -20,7 +20,7 @@ a row's probability is the same float whichever batch it is computed in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -180,6 +180,18 @@ def belief_probability(
     return 1.0 / (1.0 + np.exp(-z))
 
 
+PASS_ROWS = 65_536
+"""Rows the elementwise passes over a population take at a time: a pass's temporaries then
+stay in the cache. Weighing ten memories of a million agents took 0.17-0.30 s in one pass
+and 0.12 s in passes of 65,536 rows (measured); the floats are the same (each is
+elementwise)."""
+
+
+def passes(n: int) -> Iterator[slice]:
+    """The row slices of ``n`` rows taken PASS_ROWS at a time."""
+    return (slice(lo, lo + PASS_ROWS) for lo in range(0, n, PASS_ROWS))
+
+
 def weigh_evidence(
     decay: np.ndarray,
     bias: np.ndarray,
@@ -193,6 +205,16 @@ def weigh_evidence(
     ``bias`` (confirmation bias). Summed item by item, so a row's float is the same in any
     batch (padding adds exact zeros), and the same whether all items are weighed at once or
     the first ones earlier (``weighed``: their total and weight) and the rest later."""
+    n = own.shape[0]
+    if n > PASS_ROWS:
+        total, weight = np.empty(n), np.empty(n)
+        for part in passes(n):
+            weighed_part = None if weighed is None else (weighed[0][part], weighed[1][part])
+            column = Evidence(*([item[part] for item in field] for field in evidence))
+            total[part], weight[part] = weigh_evidence(
+                decay, bias[part], own[part], column, weighed_part
+            )
+        return total, weight
     keep = 1.0 - bias
     if weighed is None:
         total, weight = np.zeros(own.shape), np.ones(own.shape)

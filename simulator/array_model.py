@@ -370,16 +370,14 @@ class ArrayModel(DayModel):
 
     # --- outputs and checkpoints ----------------------------------------------------------------
     def agent_rows(self, agents: np.ndarray) -> Iterator[tuple]:
-        """(agent, persona, belief, confidence, state, post, reasoning) of ``agents``."""
+        """(agent, belief, confidence, state, post, reasoning) of ``agents``."""
         pop = self.population
         texts = self.rule.texts(agents, pop)
+        letters = [STATE_LETTERS[s] for s in pop.state[agents].tolist()]
         belief = pop.belief[agents].tolist()
         confidence = pop.confidence[agents].tolist()
-        state = pop.state[agents].tolist()
-        for i, a in enumerate(agents.tolist()):
-            post, reasoning = texts[i]
-            letter = STATE_LETTERS[state[i]]
-            yield a, self.personas[a], belief[i], confidence[i], letter, post, reasoning
+        posts, reasonings = zip(*texts, strict=True) if texts else ((), ())
+        return zip(agents.tolist(), belief, confidence, letters, posts, reasonings, strict=True)
 
     def get_state(self) -> dict:
         """Everything that changes during a run, at the end of a day (for checkpoints)."""

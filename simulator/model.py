@@ -360,10 +360,10 @@ class OpinionModel(DayModel):
         self._set_common_state(state)
 
     def agent_rows(self, agents: np.ndarray):
-        """(agent, persona, belief, confidence, state, post, reasoning) of ``agents``."""
+        """(agent, belief, confidence, state, post, reasoning) of ``agents``."""
         citizens = self.citizens
         for c in (citizens[a] for a in agents.tolist()):
-            yield c.index, c.persona, c.belief, c.confidence, c.state, c.post, c.reasoning
+            yield c.index, c.belief, c.confidence, c.state, c.post, c.reasoning
 
     def close(self) -> None:
         """Close the backend and the event loop."""

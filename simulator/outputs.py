@@ -42,8 +42,9 @@ AGENT_COLUMNS = (
 )
 
 
-AgentRow = tuple[int, Persona, int, float, str, str, str]
-"""One agent-day: agent, persona, belief, confidence, state, post, reasoning."""
+AgentRow = tuple[int, int, float, str, str, str]
+"""One agent-day: agent, belief, confidence, state, post, reasoning (the writer holds the
+personas)."""
 
 
 def new_run_id(name: str, seed: int | None = None) -> str:
@@ -185,12 +186,20 @@ class AgentDayWriter:
     are formatted once per agent. ``csv_field`` quotes exactly as the csv module would.
     """
 
-    def __init__(self, folder: Path, resume_at: int | None = None, compress: bool = False):
+    def __init__(
+        self,
+        folder: Path,
+        personas: Sequence[Persona],
+        resume_at: int | None = None,
+        compress: bool = False,
+    ):
         name = "agents.csv.gz" if compress else "agents.csv"
         self.out = StreamedCsv(folder / name, AGENT_COLUMNS, resume_at, compress)
+        self.personas = personas
         self._persona_columns: dict[int, str] = {}
 
-    def _persona_part(self, agent: int, p: Persona) -> str:
+    def _persona_part(self, agent: int) -> str:
+        p = self.personas[agent]
         values = (agent, p.name, p.age, p.gender, p.education, p.occupation)
         part = ",".join(csv_field(str(v)) for v in (*values, *(p.trait(t) for t in TRAITS)))
         self._persona_columns[agent] = part
@@ -201,9 +210,9 @@ class AgentDayWriter:
         persona_of = self._persona_columns.get
         field = csv_field
         lines = [
-            f"{day},{persona_of(a) or self._persona_part(a, p)},{belief},{confidence},"
+            f"{day},{persona_of(a) or self._persona_part(a)},{belief},{confidence},"
             f"{state},{field(post)},{field(reasoning)}\n"
-            for a, p, belief, confidence, state, post, reasoning in rows
+            for a, belief, confidence, state, post, reasoning in rows
         ]
         self.out.write_lines("".join(lines))
 
@@ -226,9 +235,10 @@ class AgentParquetWriter:
     checkpoint saves) is the number of days written, and resuming removes later days.
     """
 
-    def __init__(self, folder: Path, resume_at: int | None = None):
+    def __init__(self, folder: Path, personas: Sequence[Persona], resume_at: int | None = None):
         import pyarrow  # noqa: F401  (checked before the run: outputs.agents_format)
 
+        self.personas = personas
         self.final = folder / "agents.parquet"
         self.partial = folder / "agents.parquet.partial"
         if resume_at is not None:
@@ -245,7 +255,8 @@ class AgentParquetWriter:
         import pyarrow.parquet as pq
 
         columns: dict[str, list] = {name: [] for name in AGENT_COLUMNS}
-        for agent, p, belief, confidence, state, post, reasoning in rows:
+        for agent, belief, confidence, state, post, reasoning in rows:
+            p = self.personas[agent]
             persona = (p.name, p.age, p.gender, p.education, p.occupation)
             traits = (p.trait(t) for t in TRAITS)
             values = (day, agent, *persona, *traits, belief, confidence, state, post, reasoning)
@@ -267,8 +278,10 @@ class AgentParquetWriter:
             os.replace(self.partial, self.final)
 
 
-def agent_table_writer(folder: Path, fmt: str, resume_at: int | None = None):
+def agent_table_writer(
+    folder: Path, fmt: str, personas: Sequence[Persona], resume_at: int | None = None
+):
     """The writer of the agent table in ``fmt`` (outputs.agents_format)."""
     if fmt == "parquet":
-        return AgentParquetWriter(folder, resume_at)
-    return AgentDayWriter(folder, resume_at, compress=fmt == "csv.gz")
+        return AgentParquetWriter(folder, personas, resume_at)
+    return AgentDayWriter(folder, personas, resume_at, compress=fmt == "csv.gz")

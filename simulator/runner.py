@@ -235,7 +235,7 @@ def _execute(
     outputs = scenario.outputs
     table = table_agents(scenario)
     writer = (
-        agent_table_writer(folder, outputs.agents_format, files.get("agents"))
+        agent_table_writer(folder, outputs.agents_format, personas, files.get("agents"))
         if table.size
         else None
     )
