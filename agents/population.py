@@ -206,6 +206,9 @@ class Population:
         self.labels: dict[int, str] = {}  # agent -> the label on its current post
         self.nudge = np.full(n, np.nan)
         self.memory = MemoryArrays(n, memory_capacity)
+        # which of its turns today an agent is taking (random-sequential days, where an agent
+        # may act twice: rules key their draws on it); 0 otherwise and between days
+        self.turn = np.zeros(n, dtype=np.int64)
 
     def publish(
         self, agents: np.ndarray, belief: np.ndarray, day: int, stance: np.ndarray | None = None

@@ -40,9 +40,11 @@ def distributions(args: argparse.Namespace) -> None:
     print(f"{'case':<22}{'outcome':<15}{'ours':>16}{'NDlib':>16}{'KS D':>8}{'p':>9}  agree")
     for name in args.cases:
         started = time.perf_counter()
-        c = compare(CASES[name], args.nodes, args.runs)
+        case = CASES[name]
+        c = compare(case, min(args.nodes, case.max_nodes or args.nodes), args.runs)
         d, p = c.ks()
-        print(f"{name:<22}{c.case.outcome:<15}"
+        nodes = f" ({c.n} nodes)" if c.n != args.nodes else ""
+        print(f"{name + nodes:<22}{c.case.outcome:<15}"
               f"{np.mean(c.ours):>9.3f} ± {np.std(c.ours):.3f}"
               f"{np.mean(c.theirs):>9.3f} ± {np.std(c.theirs):.3f}"
               f"{d:>8.3f}{p:>9.3g}  {'yes' if p > 0.01 else 'NO'}"

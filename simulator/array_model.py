@@ -12,7 +12,11 @@ is a handful of vectorised passes:
   the day splits into waves: an agent's wave is one more than the latest wave among those
   speakers (0 when there are none), and each wave decides in one pass after the waves before
   it. The result is the one-at-a-time result, exactly: a listener reads a speaker's post of
-  today only if the speaker acted earlier, and from the day's first snapshot otherwise.
+  today only if the speaker acted earlier, and from the day's first snapshot otherwise;
+- **random sequential** (the classic opinion rules): n turns by agents drawn with
+  replacement, each hearing contacts drawn for the turn, in levels of turns that read
+  nothing another of the level writes (simulator/turns.py), every turn's post kept so that
+  a turn reads the version its place in the day gives it.
 
 Interventions act through the same ``World`` as on the citizens of ``OpinionModel``: this
 model implements ``simulator.intervening.Members``. Posts are rendered into text (by the
@@ -42,6 +46,7 @@ from simulator.engagement import EngagementLog
 from simulator.intervening import InterventionHost, InterventionLog
 from simulator.model import DayModel
 from simulator.network import ContactStructure
+from simulator.turns import TurnPlan
 
 _NO_AGENTS = np.zeros(0, dtype=np.int64)
 
@@ -158,9 +163,15 @@ class ArrayModel(DayModel):
         """Simulate one day."""
         host, pop, day = self.interventions, self.population, self.day
         host.day_start()
-        speakers = self.contacts.speaker_matrix(self.rng)
         n = pop.n
-        if self.config.agents.update == "sequential":
+        update = self.config.agents.update
+        position, plan = None, None
+        if update == "random_sequential":  # n turns, each hearing speakers of its own
+            actors = self.rng.integers(n, size=n)
+            speakers = self.contacts.speaker_matrix(self.rng, actors)
+        else:
+            speakers = self.contacts.speaker_matrix(self.rng)
+        if update == "sequential":
             order = shuffled(self.random, np.arange(n))  # the order Mesa's shuffle_do gives
             position = np.empty(n, dtype=np.int64)
             position[order] = np.arange(n)
@@ -168,8 +179,12 @@ class ArrayModel(DayModel):
                 waves = [np.array([a]) for a in order.tolist()]
             else:
                 waves = day_waves(speakers, position)
+        elif update == "random_sequential":
+            plan = TurnPlan(actors, speakers)
+            # watched exposures: one turn at a time, in turn order
+            waves = [np.array([t]) for t in range(n)] if host.listening else plan.levels
         else:
-            position, waves = None, [np.arange(n)]
+            waves = [np.arange(n)]
         if len(waves) == 1:  # one pass reads every post before any is published
             morning = _Posts(pop.post_stance, pop.post_weight, pop.post_day)
         else:
@@ -188,15 +203,26 @@ class ArrayModel(DayModel):
         if not host.listening:  # only the decisions change the rules' state until they end
             self.rule.start_day(day, np.arange(n), pop)
         seen: list[tuple[np.ndarray, ...]] = []
-        for agents in waves:
+        turn_posts = _Posts(np.empty(n), np.empty(n), np.full(n, day)) if plan else None
+        for wave in waves:
+            if plan is None:
+                agents, reading = wave, position
+            else:  # a level of turns: its actors, the versions they read, their draws' key
+                agents, reading = plan.actors[wave], (plan.reads[wave], turn_posts)
+                pop.turn[agents] = plan.occurrence[wave]
             heard, views = self._hear(
-                agents, speakers[agents], position, morning, silenced, deaf, morning_items
+                agents, speakers[wave], reading, morning, silenced, deaf, morning_items
             )
             decided = self.rule.decide(day, agents, heard, pop)
             pop.belief[agents] = decided.belief
             pop.confidence[agents] = decided.confidence
             pop.publish(agents, decided.belief, day, decided.stance)
+            if plan is not None:
+                turn_posts.stance[wave] = pop.post_stance[agents]
+                turn_posts.weight[wave] = pop.post_weight[agents]
             seen.append(views)
+        if plan is not None:
+            pop.turn[:] = 0
         if self.engagement is not None:
             self._engage(day, seen)
         pop.end_day()
@@ -207,25 +233,33 @@ class ArrayModel(DayModel):
         self,
         agents: np.ndarray,
         speakers: np.ndarray,
-        position: np.ndarray | None,
+        reading: np.ndarray | tuple[np.ndarray, _Posts] | None,
         morning: _Posts,
         silenced: np.ndarray | None,
         deaf: np.ndarray | None,
         morning_items: list[MemoryItem] | None,
     ) -> tuple[Exposures, tuple[np.ndarray, ...]]:
         """What ``agents`` hear today from their ``speakers`` (rows, -1 padded), and the
-        views of their posts (listener, speaker, post day, stance)."""
+        views of their posts (listener, speaker, post day, stance). ``reading`` says which
+        post of each speaker is read: None, the morning's (synchronous); every agent's place
+        in the acting order (sequential: today's post of a speaker who acted earlier); or the
+        turn each row reads (-1: the morning's) and the turns' posts (random sequential)."""
         pop = self.population
         valid = speakers >= 0
         who = speakers if valid.all() else np.where(valid, speakers, 0)
-        if position is None:  # synchronous: everyone is heard with the morning's post
+        if reading is None:  # synchronous: everyone is heard with the morning's post
             fresh = np.zeros(valid.shape, dtype=bool)
             stance, weight, day = morning.stance[who], morning.weight[who], morning.day[who]
-        else:  # a speaker who acted earlier today is heard with today's post
-            fresh = valid & (position[who] < position[agents][:, None])
-            stance = np.where(fresh, pop.post_stance[who], morning.stance[who])
-            weight = np.where(fresh, pop.post_weight[who], morning.weight[who])
-            day = np.where(fresh, pop.post_day[who], morning.day[who])
+        else:
+            if isinstance(reading, tuple):  # the version of the turn each row reads
+                version, today = reading
+                fresh, version = version >= 0, np.maximum(version, 0)
+            else:  # a speaker who acted earlier today is heard with today's post
+                fresh = valid & (reading[who] < reading[agents][:, None])
+                version, today = who, _Posts(pop.post_stance, pop.post_weight, pop.post_day)
+            stance = np.where(fresh, today.stance[version], morning.stance[who])
+            weight = np.where(fresh, today.weight[version], morning.weight[who])
+            day = np.where(fresh, today.day[version], morning.day[who])
         audible = valid
         if silenced is not None:
             audible = audible & ~silenced[who] & ~deaf[agents][:, None]

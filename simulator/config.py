@@ -181,14 +181,15 @@ def _named_rule(value: Any) -> Any:
 
 
 def _check_order(update: str, rule: Any, where: str = "update") -> None:
-    name = rule.type if rule is not None else None
-    if name in CLASSIC:
-        updates = rule_class(name).updates
-        if update not in updates:
-            raise ValueError(
-                f"{where} {update} is not available for the {name} rule (allowed: "
-                f"{', '.join(updates)}; docs/RULES.md says why)"
-            )
+    name = rule.type if rule is not None else "default"
+    # the surrogate and llm rules keep a day of their own (the day's summary, reflection and
+    # memory): every agent decides once a day
+    updates = rule_class(name).updates if name in CLASSIC else ("synchronous", "sequential")
+    if update not in updates:
+        raise ValueError(
+            f"{where} {update} is not available for the {name} rule (allowed: "
+            f"{', '.join(updates)}; docs/RULES.md says why)"
+        )
 
 
 class Group(Strict):
@@ -231,10 +232,11 @@ class Group(Strict):
 class AgentSettings(Strict):
     """How agents act."""
 
-    update: Literal["synchronous", "sequential"] = Field(
+    update: Literal["synchronous", "sequential", "random_sequential"] = Field(
         "synchronous",
         description="synchronous: all read yesterday's posts (batched); sequential: FPS, "
-        "random order, latest posts",
+        "random order, latest posts; random_sequential: n turns of agents drawn with "
+        "replacement, latest posts (classic opinion rules)",
     )
     rule: RuleSpec | None = Field(
         None,

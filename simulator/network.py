@@ -36,9 +36,12 @@ class ContactStructure(Protocol):
         """For each listener index, the indices of the agents it hears today."""
         ...
 
-    def speaker_matrix(self, rng: np.random.Generator) -> np.ndarray:
+    def speaker_matrix(
+        self, rng: np.random.Generator, listeners: np.ndarray | None = None
+    ) -> np.ndarray:
         """The same draw as ``todays_speakers``, as an (agents x most speakers) array padded
-        with -1."""
+        with -1; with ``listeners``, one row for each of them (a listener named twice draws
+        twice: the turns of a random-sequential day)."""
         ...
 
     def share_audiences(
@@ -61,35 +64,38 @@ class RandomMixing:
         # plain ints: indexing lists with numpy scalars is slow
         return self.speaker_matrix(rng).tolist()
 
-    def speaker_matrix(self, rng: np.random.Generator) -> np.ndarray:
-        """Today's speakers of every listener, one row each."""
+    def speaker_matrix(
+        self, rng: np.random.Generator, listeners: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Today's speakers of every listener (or of each of ``listeners``), one row each."""
         n, k = self.n, self.k
+        listeners = np.arange(n) if listeners is None else np.asarray(listeners, np.int64)
         if k * k > 2 * n:
-            return self._dense_draw(rng)
+            return self._dense_draw(rng, listeners)
         # Draw from the n-1 others by shifting values at or above the listener's own index;
         # redraw the (few) rows that repeat a speaker until all rows are distinct.
-        draws = rng.integers(0, n - 1, size=(n, k))
+        draws = rng.integers(0, n - 1, size=(listeners.size, k))
         while True:
             bad = np.flatnonzero(_repeats(draws))
             if bad.size == 0:
                 break
             draws[bad] = rng.integers(0, n - 1, size=(bad.size, k))
-        draws += draws >= np.arange(n)[:, None]
+        draws += draws >= listeners[:, None]
         return draws
 
-    def _dense_draw(self, rng: np.random.Generator) -> np.ndarray:
+    def _dense_draw(self, rng: np.random.Generator, listeners: np.ndarray) -> np.ndarray:
         """k of the n-1 others for each listener when k is large beside n: a row of k
         distinct draws then rarely comes at once (the chance is about exp(-k^2 / 2n)), so
         each row takes the k smallest of n-1 random keys instead, a block of rows at a time
         to bound memory."""
         n, k = self.n, self.k
-        out = np.empty((n, k), dtype=np.int64)
+        out = np.empty((listeners.size, k), dtype=np.int64)
         block = max(1, 2_000_000 // n)
-        for start in range(0, n, block):
-            rows = np.arange(start, min(start + block, n))
+        for start in range(0, listeners.size, block):
+            rows = listeners[start : start + block]
             keys = rng.random((rows.size, n - 1))
             chosen = np.argpartition(keys, k - 1, axis=1)[:, :k] if k < n - 1 else keys.argsort(1)
-            out[rows] = chosen + (chosen >= rows[:, None])
+            out[start : start + rows.size] = chosen + (chosen >= rows[:, None])
         return out
 
     def share_audiences(
@@ -152,22 +158,27 @@ class GraphContacts:
             for nb in self.neighbours
         ]
 
-    def speaker_matrix(self, rng: np.random.Generator) -> np.ndarray:
+    def speaker_matrix(
+        self, rng: np.random.Generator, listeners: np.ndarray | None = None
+    ) -> np.ndarray:
         """``todays_speakers`` padded with -1 into one array: the same draws (only nodes with
         more neighbours than ``per_day`` draw, in node order), without a Python list per
-        node."""
+        node; with ``listeners``, one row for each of them, drawn in their order."""
         limit = self.per_day
-        degree = np.diff(self._indptr)
-        n = degree.size
-        width = int(min(limit, degree.max())) if n else 0
-        out = np.full((n, width), -1, dtype=np.int64)
-        source = np.repeat(np.arange(n), degree)
-        keep = degree[source] <= limit
-        column = np.arange(source.size) - self._indptr[source]
-        out[source[keep], column[keep]] = self._indices[keep]
-        for i in np.flatnonzero(degree > limit).tolist():
+        all_degrees = np.diff(self._indptr)
+        width = int(min(limit, all_degrees.max())) if all_degrees.size else 0
+        rows = np.arange(all_degrees.size) if listeners is None else np.asarray(listeners, np.int64)
+        degree = all_degrees[rows]
+        out = np.full((rows.size, width), -1, dtype=np.int64)
+        row = np.repeat(np.arange(rows.size), degree)
+        keep = degree[row] <= limit
+        column = np.arange(row.size) - np.repeat(np.cumsum(degree) - degree, degree)
+        start = self._indptr[rows][row]
+        out[row[keep], column[keep]] = self._indices[start[keep] + column[keep]]
+        for r in np.flatnonzero(degree > limit).tolist():
+            i = rows[r]
             neighbours = self._indices[self._indptr[i] : self._indptr[i + 1]]
-            out[i] = rng.choice(neighbours, size=limit, replace=False)
+            out[r] = rng.choice(neighbours, size=limit, replace=False)
         return out
 
     def degrees(self) -> np.ndarray:

@@ -36,7 +36,11 @@ AGENT_DAYS_PER_SECOND = {"synchronous": 8_000.0, "sequential": 1_600.0}
 # 337,000 on a slower one, docs/PERFORMANCE.md). Memory does not grow with the days.
 ARRAY_BYTES_PER_AGENT = 1_450.0
 ARRAY_BUILD_SECONDS_PER_AGENT = 1e-6
-ARRAY_AGENT_DAYS_PER_SECOND = {"synchronous": 800_000.0, "sequential": 400_000.0}
+ARRAY_AGENT_DAYS_PER_SECOND = {
+    "synchronous": 800_000.0,
+    "sequential": 400_000.0,
+    "random_sequential": 400_000.0,
+}
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,11 @@ import numpy as np
 from agents.memory import MemoryItem
 from agents.population import Population
 
+UPDATE_ORDERS = ("synchronous", "sequential", "random_sequential")
+"""The orders of a day's decisions (``agents.update``; docs/SCENARIOS.md): all at once on the
+morning's posts; every agent once in a random order (FPS), reading the latest posts; n turns
+of agents drawn with replacement, reading the latest posts (simulator/turns.py)."""
+
 
 class Exposures(NamedTuple):
     """What each deciding agent heard today, one row each, items in the order heard and

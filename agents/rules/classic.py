@@ -33,7 +33,7 @@ from agents.keyed_random import keyed_uniforms
 from agents.memory import MemoryItem
 from agents.news import NewsItem, opening_post
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
-from agents.rules.base import ArrayAgents, Exposures
+from agents.rules.base import UPDATE_ORDERS, ArrayAgents, Exposures
 
 NOTICE_DRAW = 0x4E  # the notices' part of a rule's random key
 
@@ -97,7 +97,7 @@ class ClassicRule(ArrayAgents):
     name: ClassVar[str]
     key: ClassVar[int]
     columns: ClassVar[tuple[str, ...]] = ()
-    updates: ClassVar[tuple[str, ...]] = ("synchronous", "sequential")
+    updates: ClassVar[tuple[str, ...]] = UPDATE_ORDERS
     state_arrays: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
@@ -113,11 +113,15 @@ class ClassicRule(ArrayAgents):
         self.news = news
         # the agents this rule governs (all of them, but for a group of a hybrid population)
         self.members = np.arange(population.n) if members is None else members
+        self._turn = population.turn
         self._notice_day, self._notices_today = -1, 0
 
     def draws(self, agents: np.ndarray, day: int, count: int) -> np.ndarray:
-        """``count`` uniforms per agent for ``day``'s decision."""
-        return keyed_uniforms(self.seed, agents, day, self.key, count)
+        """``count`` uniforms per agent for ``day``'s decision (an agent's second turn of a
+        random-sequential day draws afresh: the key holds the turn)."""
+        turn = self._turn[agents]
+        keys = agents + (turn << 32) if turn.any() else agents
+        return keyed_uniforms(self.seed, keys, day, self.key, count)
 
     def notice_draws(self, agents: np.ndarray, day: int) -> np.ndarray:
         """One uniform per agent for the day's next notice (a second notice that day draws
@@ -167,7 +171,12 @@ class ClassicRule(ArrayAgents):
 class Compartmental(ClassicRule):
     """Contagion and rumour rules whose states are the run's S/I/R (ignorant, spreader,
     stifler; inactive, active). Taking up a notice removes an agent: S and I become R at
-    once (an I stops believing at its next decision)."""
+    once (an I stops believing at its next decision).
+
+    Not random-sequential: their rates are per day (a recovery, an infection per contact),
+    which an agent taking two turns, or none, in a day would not keep."""
+
+    updates: ClassVar[tuple[str, ...]] = ("synchronous", "sequential")
 
     def take_notice(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
         population.state[agents] = RECOVERED

@@ -1,9 +1,11 @@
 """``hegselmann_krause``: the Hegselmann-Krause bounded-confidence model (Hegselmann &
 Krause, JASSS 5(3), 2002).
 
-At each decision an agent takes the importance-weighted mean of its own opinion (weight 1)
-and every opinion heard today within ``epsilon`` of it. On a complete graph opinions reach
-consensus for epsilon above about 0.2 and split into clusters below.
+At each decision an agent takes the importance-weighted mean of its own opinion (weight
+``self_weight``, 1 in the model) and every opinion heard today within ``epsilon`` of it; with
+``self_weight`` 0 its own opinion is left out of the mean (as NDlib 6.0.1's HKModel leaves
+it), and an agent that hears nobody within reach keeps its opinion. On a complete graph
+opinions reach consensus for epsilon above about 0.2 and split into clusters below.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ class Params(ContinuousParams):
 
     type: Literal["hegselmann_krause"]
     epsilon: float = Field(0.2, gt=0, le=1, description="confidence bound")
+    self_weight: float = Field(
+        1.0, ge=0, description="weight of the agent's own opinion in its mean (0: left out)"
+    )
 
 
 class HegselmannKrause(Continuous):
@@ -32,4 +37,7 @@ class HegselmannKrause(Continuous):
     def update(self, day, agents, x, heard):
         y, w = heard_opinions(heard)
         w = np.where(np.abs(y - x[:, None]) <= self.params.epsilon, w, 0.0)
-        return (x + (w * y).sum(axis=1)) / (1.0 + w.sum(axis=1))
+        own = self.params.self_weight  # (1.0 * x is x: with 1, the classic mean's floats)
+        total = own + w.sum(axis=1)
+        mean = (own * x + (w * y).sum(axis=1)) / np.where(total > 0, total, 1.0)
+        return np.where(total > 0, mean, x)

@@ -18,7 +18,7 @@ import numpy as np
 
 from agents.memory import MemoryItem
 from agents.population import Population
-from agents.rules.base import DecisionRule, Decisions, Exposures
+from agents.rules.base import UPDATE_ORDERS, DecisionRule, Decisions, Exposures
 
 
 class Hybrid:
@@ -36,9 +36,7 @@ class Hybrid:
             raise ValueError("every agent must be in a group")
         self._rules = [rule for _, rule in groups.values()]
         orders = [set(rule.updates) for rule in self._rules]
-        self.updates = tuple(
-            u for u in ("synchronous", "sequential") if all(u in o for o in orders)
-        )
+        self.updates = tuple(u for u in UPDATE_ORDERS if all(u in o for o in orders))
         self.citizens = {
             i: c for rule in self._rules for i, c in getattr(rule, "citizens", {}).items()
         }

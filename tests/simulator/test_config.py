@@ -59,7 +59,10 @@ def error_for(document) -> str:
         ({"llm": {"api_key_env": "sk-123 secret"}}, "llm.api_key_env: String should match"),
         ({"news": {"topic": "custom"}}, "news: topic 'custom' needs news.appeal"),
         ({"news": {"topic": "sports"}}, "news.topic: Input should be"),
-        ({"agents": {"update": "async"}}, "agents.update: Input should be 'synchronous' or"),
+        (
+            {"agents": {"update": "async"}},
+            "agents.update: Input should be 'synchronous', 'sequential' or 'random_sequential'",
+        ),
         (
             {"agents": {"memory": {"long_term_capacity": 0}}},
             "agents.memory.long_term_capacity: Input should be greater than or equal to 1",
