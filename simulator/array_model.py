@@ -240,16 +240,19 @@ class ArrayModel(DayModel):
         morning_items: list[MemoryItem] | None,
     ) -> tuple[Exposures, tuple[np.ndarray, ...]]:
         """What ``agents`` hear today from their ``speakers`` (rows, -1 padded), and the
-        views of their posts (listener, speaker, post day, stance). ``reading`` says which
-        post of each speaker is read: None, the morning's (synchronous); every agent's place
-        in the acting order (sequential: today's post of a speaker who acted earlier); or the
-        turn each row reads (-1: the morning's) and the turns' posts (random sequential)."""
+        views of their posts (listener, speaker, post day, stance; None without engagement
+        to count them). ``reading`` says which post of each speaker is read: None, the
+        morning's (synchronous); every agent's place in the acting order (sequential: today's
+        post of a speaker who acted earlier); or the turn each row reads (-1: the morning's)
+        and the turns' posts (random sequential)."""
         pop = self.population
         valid = speakers >= 0
         who = speakers if valid.all() else np.where(valid, speakers, 0)
+        viewed = self.engagement is not None  # the views (and posts' days) only for it
         if reading is None:  # synchronous: everyone is heard with the morning's post
             fresh = np.zeros(valid.shape, dtype=bool)
-            stance, weight, day = morning.stance[who], morning.weight[who], morning.day[who]
+            stance, weight = morning.stance[who], morning.weight[who]
+            day = morning.day[who] if viewed else None
         else:
             if isinstance(reading, tuple):  # the version of the turn each row reads
                 version, today = reading
@@ -264,7 +267,9 @@ class ArrayModel(DayModel):
         if silenced is not None:
             audible = audible & ~silenced[who] & ~deaf[agents][:, None]
         everyone_heard = bool(audible.all())
-        if everyone_heard:  # every row full (random mixing, nobody muted): no index needed
+        if not viewed:
+            views = None
+        elif everyone_heard:  # every row full (random mixing, nobody muted): no index needed
             views = (np.repeat(agents, who.shape[1]), who.ravel(), day.ravel(), stance.ravel())
         else:
             rows, columns = np.nonzero(audible)

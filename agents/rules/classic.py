@@ -55,14 +55,20 @@ def resistance(nudge: np.ndarray) -> np.ndarray:
 
 
 def heard_mask(heard: Exposures) -> np.ndarray:
-    """Which slots of each row hold an item heard."""
-    return np.arange(heard.stance.shape[1])[None, :] < heard.count[:, None]
+    """Which slots of each row hold an item heard (read-only)."""
+    width = heard.stance.shape[1]
+    if heard.count.size and heard.count.min() >= width:  # every row full (random mixing)
+        return np.broadcast_to(np.True_, heard.stance.shape)
+    return np.arange(width)[None, :] < heard.count[:, None]
 
 
 def corrections_uptake(heard: Exposures) -> np.ndarray:
     """Per row, the probability that at least one correction heard today is taken up (a
     correction: an item no peer wrote, against the story)."""
-    correction = heard_mask(heard) & (heard.speaker < 0) & (heard.stance < 0)
+    correction = heard_mask(heard) & (heard.speaker < 0)
+    if not correction.any():  # most days: no correction at all, and no float pass needed
+        return np.zeros(heard.count.size)
+    correction &= heard.stance < 0
     take = np.minimum(1.0, np.abs(heard.stance) * heard.importance)
     return 1.0 - np.where(correction, 1.0 - take, 1.0).prod(axis=1)
 
