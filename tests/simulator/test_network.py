@@ -59,6 +59,35 @@ def test_graphs_are_seeded_and_capped(spec):
         assert set(speakers) <= set(a.neighbours[listener])
 
 
+@pytest.mark.parametrize(
+    "spec",
+    [
+        RandomContacts(type="random_contacts", k=3),
+        RandomContacts(type="random_contacts", k=30),  # the dense draw
+        BarabasiAlbert(type="barabasi_albert", m=3),
+    ],
+)
+def test_speakers_of_named_listeners(spec):
+    """A random-sequential day's turns: one row per listener named, drawn afresh for one
+    named twice; naming everyone in order is the day's draw."""
+    contacts = build_contacts(spec, 60, seed=1, short_term_capacity=4)
+    everyone = contacts.speaker_matrix(np.random.default_rng(7))
+    named = contacts.speaker_matrix(np.random.default_rng(7), np.arange(60))
+    np.testing.assert_array_equal(everyone, named)
+    listeners = np.array([5, 5, 5, 5, 0, 59, 5])
+    rows = contacts.speaker_matrix(np.random.default_rng(8), listeners)
+    assert rows.shape[0] == listeners.size
+    allowed = {a: set(range(60)) - {a} for a in range(60)}
+    if hasattr(contacts, "neighbours"):
+        allowed = {a: set(nb) for a, nb in enumerate(contacts.neighbours)}
+    for listener, row in zip(listeners.tolist(), rows.tolist(), strict=True):
+        heard = [j for j in row if j >= 0]
+        assert len(heard) == len(set(heard)) and set(heard) <= allowed[listener]
+    fives = {tuple(r) for r in rows[listeners == 5].tolist()}
+    wide = len(allowed[5]) > rows.shape[1]
+    assert len(fives) > 1 if wide else len(fives) == 1  # a sample drawn per row
+
+
 def test_random_contacts_spec():
     mixing = build_contacts(RandomContacts(k=5), 10, 0, 10)
     assert all(len(h) == 5 for h in mixing.todays_speakers(np.random.default_rng(0)))
