@@ -14,8 +14,8 @@ rate is also given as a ratio to (this machine's speed varies by up to 1.8x). Wi
 docs/PERFORMANCE.md.
 
     python bench/bench_population.py [--sizes 10000 100000 1000000] [--days 30]
-        [--updates synchronous sequential] [--rule surrogate] [--repeat 3] [--lean]
-        [--contacts random_contacts|barabasi_albert]
+        [--updates synchronous sequential random_sequential] [--rule surrogate] [--repeat 3]
+        [--lean] [--contacts random_contacts|barabasi_albert]
 """
 
 from __future__ import annotations
@@ -119,12 +119,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument(
-        "--updates", nargs="+", default=["synchronous", "sequential"],
-        choices=["synchronous", "sequential"],
-    )  # fmt: skip
     sys.path.insert(0, str(ROOT))
+    from agents.rules.base import UPDATE_ORDERS
     from agents.rules.registry import SPECS
+
+    parser.add_argument(
+        "--updates", nargs="+", default=["synchronous", "sequential"], choices=UPDATE_ORDERS,
+    )  # fmt: skip
 
     parser.add_argument("--rule", default="surrogate", choices=list(SPECS))
     parser.add_argument("--contacts", default="random_contacts", choices=list(CONTACTS))
