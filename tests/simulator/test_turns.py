@@ -11,6 +11,7 @@ from simulator.config import Scenario
 from simulator.errors import ScenarioError
 from simulator.runner import run_scenario
 from simulator.turns import TurnPlan
+from tests.conftest import run_whole_and_resumed
 
 
 def plain_plan(actors: np.ndarray, speakers: np.ndarray):
@@ -108,3 +109,13 @@ def test_a_day_of_turns_is_not_a_permutation(tmp_path):
 def test_rules_with_a_day_of_their_own_refuse_random_turns(rule):
     with pytest.raises((ScenarioError, ValueError), match="random_sequential is not available"):
         Scenario.model_validate(scenario({"type": rule}))
+
+
+def test_a_random_sequential_run_resumes_to_the_uninterrupted_one(tmp_path):
+    """The turns come from the model's generator, which the checkpoint keeps; the turn
+    counters are zero between days."""
+    rule = {"type": "q_voter", "q": 2, "independence": 0.1}
+    doc = scenario(rule, interventions=[{"type": "official_debunk", "start_day": 2, "every": 2}])
+    whole, resumed = run_whole_and_resumed(Scenario.model_validate(doc), tmp_path, 3)
+    for name in ("daily.csv", "agents.csv", "engagement.csv", "interventions.csv"):
+        assert (resumed / name).read_bytes() == (whole / name).read_bytes(), name
