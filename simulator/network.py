@@ -123,6 +123,33 @@ class RandomMixing:
         return np.repeat(rows, k), chosen.ravel()
 
 
+def sample_neighbours(rng: np.random.Generator, degree: np.ndarray, k: int) -> np.ndarray:
+    """For each row, k distinct positions in 0..degree-1 (degree > k), a uniform random
+    sample in random order, all rows at once (rng.choice a row at a time cost 10-20 µs a
+    row: most of a day on a graph heard one post a day). Rows draw k positions and redraw
+    while one repeats (kept, the k-tuples of distinct positions are equally likely); rows
+    where repeats are likely (k^2 > 2 degree) take the k smallest of degree random keys."""
+    out = np.empty((degree.size, k), dtype=np.int64)
+    dense = k * k > 2 * degree
+    sparse = np.flatnonzero(~dense)
+    if sparse.size:
+        high = degree[sparse][:, None]
+        draws = rng.integers(0, high, size=(sparse.size, k))
+        while True:
+            bad = np.flatnonzero(_repeats(draws))
+            if not bad.size:
+                break
+            draws[bad] = rng.integers(0, high[bad], size=(bad.size, k))
+        out[sparse] = draws
+    crowded = np.flatnonzero(dense)
+    if crowded.size:  # degree < k^2 / 2 here: a small block of keys
+        width = int(degree[crowded].max())
+        keys = rng.random((crowded.size, width))
+        keys[np.arange(width)[None, :] >= degree[crowded][:, None]] = np.inf
+        out[crowded] = np.argsort(keys, axis=1, kind="stable")[:, :k]
+    return out
+
+
 def _repeats(rows: np.ndarray) -> np.ndarray:
     """Whether each row holds a value twice. For a few columns, comparing every pair of
     columns is several times faster than sorting the rows (the same answer)."""
@@ -151,19 +178,18 @@ class GraphContacts:
         )
 
     def todays_speakers(self, rng: np.random.Generator) -> list[list[int]]:
-        """All neighbours, or a random sample of ``per_day`` of them for high-degree nodes."""
-        limit = self.per_day
-        return [
-            nb if len(nb) <= limit else rng.choice(nb, size=limit, replace=False).tolist()
-            for nb in self.neighbours
-        ]
+        """All neighbours, or a random sample of ``per_day`` of them for high-degree nodes
+        (``speaker_matrix``'s draw, as lists)."""
+        heard = np.minimum(self.degrees(), self.per_day).tolist()
+        rows = self.speaker_matrix(rng).tolist()
+        return [row[:k] for row, k in zip(rows, heard, strict=True)]
 
     def speaker_matrix(
         self, rng: np.random.Generator, listeners: np.ndarray | None = None
     ) -> np.ndarray:
-        """``todays_speakers`` padded with -1 into one array: the same draws (only nodes with
-        more neighbours than ``per_day`` draw, in node order), without a Python list per
-        node; with ``listeners``, one row for each of them, drawn in their order."""
+        """Each listener's neighbours, padded with -1 into one array, or for a listener with
+        more than ``per_day`` a uniform random sample of ``per_day`` of them, in random
+        order (``sample_neighbours``); with ``listeners``, one row for each of them."""
         limit = self.per_day
         all_degrees = np.diff(self._indptr)
         width = int(min(limit, all_degrees.max())) if all_degrees.size else 0
@@ -175,10 +201,10 @@ class GraphContacts:
         column = np.arange(row.size) - np.repeat(np.cumsum(degree) - degree, degree)
         start = self._indptr[rows][row]
         out[row[keep], column[keep]] = self._indices[start[keep] + column[keep]]
-        for r in np.flatnonzero(degree > limit).tolist():
-            i = rows[r]
-            neighbours = self._indices[self._indptr[i] : self._indptr[i + 1]]
-            out[r] = rng.choice(neighbours, size=limit, replace=False)
+        wide = np.flatnonzero(degree > limit)
+        if wide.size:
+            picked = sample_neighbours(rng, degree[wide], limit)
+            out[wide] = self._indices[self._indptr[rows[wide]][:, None] + picked]
         return out
 
     def degrees(self) -> np.ndarray:

@@ -12,7 +12,7 @@ from simulator.config import (
     WattsStrogatz,
 )
 from simulator.errors import InputWarning, ScenarioError
-from simulator.network import RandomMixing, build_contacts
+from simulator.network import RandomMixing, build_contacts, sample_neighbours
 from tests.conftest import run_cli, write_scenario
 
 
@@ -86,6 +86,23 @@ def test_speakers_of_named_listeners(spec):
     fives = {tuple(r) for r in rows[listeners == 5].tolist()}
     wide = len(allowed[5]) > rows.shape[1]
     assert len(fives) > 1 if wide else len(fives) == 1  # a sample drawn per row
+
+
+@pytest.mark.parametrize(("degree", "k"), [(5, 2), (4, 3), (40, 1), (12, 6)])
+def test_a_sample_of_neighbours_is_uniform(degree, k):
+    """Every ordered k-tuple of distinct positions equally likely, by redrawing rows with
+    repeats (sparse) or by the smallest random keys (dense: k^2 > 2 degree)."""
+    rows = 60_000
+    picked = sample_neighbours(np.random.default_rng(3), np.full(rows, degree), k)
+    assert all(len(set(r)) == k for r in picked[:500].tolist())
+    assert picked.min() >= 0 and picked.max() < degree
+    first = np.bincount(picked[:, 0], minlength=degree) / rows  # each position alike
+    np.testing.assert_allclose(first, 1 / degree, atol=4 * np.sqrt(1 / degree / rows))
+    if k > 1:
+        pairs = np.bincount(picked[:, 0] * degree + picked[:, 1], minlength=degree * degree)
+        expected = rows / (degree * (degree - 1))
+        off = pairs.reshape(degree, degree)[~np.eye(degree, dtype=bool)]
+        assert np.all(np.abs(off - expected) < 5 * np.sqrt(expected)), off
 
 
 def test_random_contacts_spec():
