@@ -192,7 +192,7 @@ class Population:
         "nudge",
     )
 
-    def __init__(self, n: int, believers: Sequence[int], memory_capacity: int):
+    def __init__(self, n: int, believers: Sequence[int], memory_capacity: int, turns: bool = False):
         self.n = n
         self.belief = np.zeros(n, dtype=np.int8)
         self.belief[np.asarray(believers, dtype=np.int64)] = 1
@@ -206,9 +206,10 @@ class Population:
         self.labels: dict[int, str] = {}  # agent -> the label on its current post
         self.nudge = np.full(n, np.nan)
         self.memory = MemoryArrays(n, memory_capacity)
-        # which of its turns today an agent is taking (random-sequential days, where an agent
-        # may act twice: rules key their draws on it); 0 otherwise and between days
-        self.turn = np.zeros(n, dtype=np.int64)
+        # which of its turns today an agent is taking, on random-sequential days (``turns``),
+        # where an agent may act twice: rules key their draws on it (0 between days); None on
+        # other days, so that their draws look nothing up
+        self.turn = np.zeros(n, dtype=np.int64) if turns else None
 
     def publish(
         self, agents: np.ndarray, belief: np.ndarray, day: int, stance: np.ndarray | None = None

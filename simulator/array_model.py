@@ -74,7 +74,8 @@ class ArrayModel(DayModel):
         believers = self.rng.choice(n, size=scenario.population.initial_believers, replace=False)
         memory = scenario.agents.memory
         self.personas = personas
-        self.population = Population(n, believers, memory.long_term_capacity)
+        turns = scenario.agents.update == "random_sequential"
+        self.population = Population(n, believers, memory.long_term_capacity, turns)
         self.rule = make_rule(self)
         # citizens (an llm group) read posts as text; the others hear stances only
         self.citizens: dict[int, Citizen] = getattr(self.rule, "citizens", {})

@@ -125,8 +125,7 @@ class ClassicRule(ArrayAgents):
     def draws(self, agents: np.ndarray, day: int, count: int) -> np.ndarray:
         """``count`` uniforms per agent for ``day``'s decision (an agent's second turn of a
         random-sequential day draws afresh: the key holds the turn)."""
-        turn = self._turn[agents]
-        keys = agents + (turn << 32) if turn.any() else agents
+        keys = agents if self._turn is None else agents + (self._turn[agents] << 32)
         return keyed_uniforms(self.seed, keys, day, self.key, count)
 
     def notice_draws(self, agents: np.ndarray, day: int) -> np.ndarray:
