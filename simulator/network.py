@@ -74,12 +74,10 @@ class RandomMixing:
             return self._dense_draw(rng, listeners)
         # Draw from the n-1 others by shifting values at or above the listener's own index;
         # redraw the (few) rows that repeat a speaker until all rows are distinct.
-        draws = rng.integers(0, n - 1, size=(listeners.size, k))
-        while True:
-            bad = np.flatnonzero(_repeats(draws))
-            if bad.size == 0:
-                break
-            draws[bad] = rng.integers(0, n - 1, size=(bad.size, k))
+        draws = _without_repeats(
+            rng.integers(0, n - 1, size=(listeners.size, k)),
+            lambda bad: rng.integers(0, n - 1, size=(bad.size, k)),
+        )
         draws += draws >= listeners[:, None]
         return draws
 
@@ -134,13 +132,10 @@ def sample_neighbours(rng: np.random.Generator, degree: np.ndarray, k: int) -> n
     sparse = np.flatnonzero(~dense)
     if sparse.size:
         high = degree[sparse][:, None]
-        draws = rng.integers(0, high, size=(sparse.size, k))
-        while True:
-            bad = np.flatnonzero(_repeats(draws))
-            if not bad.size:
-                break
-            draws[bad] = rng.integers(0, high[bad], size=(bad.size, k))
-        out[sparse] = draws
+        out[sparse] = _without_repeats(
+            rng.integers(0, high, size=(sparse.size, k)),
+            lambda bad: rng.integers(0, high[bad], size=(bad.size, k)),
+        )
     crowded = np.flatnonzero(dense)
     if crowded.size:  # degree < k^2 / 2 here: a small block of keys
         width = int(degree[crowded].max())
@@ -148,6 +143,16 @@ def sample_neighbours(rng: np.random.Generator, degree: np.ndarray, k: int) -> n
         keys[np.arange(width)[None, :] >= degree[crowded][:, None]] = np.inf
         out[crowded] = np.argsort(keys, axis=1, kind="stable")[:, :k]
     return out
+
+
+def _without_repeats(draws: np.ndarray, redraw) -> np.ndarray:
+    """``draws`` with each row that holds a value twice replaced by ``redraw(rows)`` until
+    none does (given uniform draws, every row of distinct values is then equally likely)."""
+    while True:
+        bad = np.flatnonzero(_repeats(draws))
+        if not bad.size:
+            return draws
+        draws[bad] = redraw(bad)
 
 
 def _repeats(rows: np.ndarray) -> np.ndarray:
