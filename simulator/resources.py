@@ -39,7 +39,7 @@ ARRAY_BUILD_SECONDS_PER_AGENT = 1e-6
 ARRAY_AGENT_DAYS_PER_SECOND = {
     "synchronous": 800_000.0,
     "sequential": 400_000.0,
-    "random_sequential": 400_000.0,  # classic opinion rules only: voter at 1M, 466,000
+    "random_sequential": 400_000.0,  # classic opinion rules only: voter at 1M, 709,622
 }
 
 
