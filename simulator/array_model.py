@@ -288,10 +288,14 @@ class ArrayModel(DayModel):
             count, speaker = np.full(agents.size, who.shape[1]), who
         else:
             count, speaker = audible.sum(axis=1), np.where(audible, who, -1)
-            keep = np.argsort(~audible, axis=1, kind="stable")
-            stance = np.take_along_axis(np.where(audible, stance, 0.0), keep, axis=1)
-            weight = np.take_along_axis(np.where(audible, weight, 0.0), keep, axis=1)
-            speaker = np.take_along_axis(speaker, keep, axis=1)
+            stance, weight = np.where(audible, stance, 0.0), np.where(audible, weight, 0.0)
+            if silenced is not None:  # muted posts leave gaps: move the heard ones first
+                keep = np.argsort(~audible, axis=1, kind="stable")
+                stance = np.take_along_axis(stance, keep, axis=1)
+                weight = np.take_along_axis(weight, keep, axis=1)
+                speaker = np.take_along_axis(speaker, keep, axis=1)
+            # (otherwise each row's speakers come first and its padding after, as
+            # speaker_matrix pads them: the heard items are in place already)
         official = np.zeros(agents.size, dtype=bool)
         if host.corrections:
             stance, weight, count, official, speaker = self._add_corrections(

@@ -39,9 +39,10 @@ class ContactStructure(Protocol):
     def speaker_matrix(
         self, rng: np.random.Generator, listeners: np.ndarray | None = None
     ) -> np.ndarray:
-        """The same draw as ``todays_speakers``, as an (agents x most speakers) array padded
-        with -1; with ``listeners``, one row for each of them (a listener named twice draws
-        twice: the turns of a random-sequential day)."""
+        """The same draw as ``todays_speakers``, as an (agents x most speakers) array, each
+        row's speakers first and -1 after them (the engine relies on it); with
+        ``listeners``, one row for each of them (a listener named twice draws twice: the
+        turns of a random-sequential day)."""
         ...
 
     def share_audiences(
@@ -181,6 +182,12 @@ class GraphContacts:
         self._indices = np.fromiter(
             (j for nb in self.neighbours for j in nb), dtype=np.int64, count=int(degree.sum())
         )
+        # Where every node is heard in full, the day's matrix never changes (and draws
+        # nothing): built once, read-only.
+        self._everyone = None
+        if not (degree > per_day).any():
+            self._everyone = self.speaker_matrix(np.random.default_rng(0))
+            self._everyone.flags.writeable = False
 
     def todays_speakers(self, rng: np.random.Generator) -> list[list[int]]:
         """All neighbours, or a random sample of ``per_day`` of them for high-degree nodes
@@ -195,6 +202,8 @@ class GraphContacts:
         """Each listener's neighbours, padded with -1 into one array, or for a listener with
         more than ``per_day`` a uniform random sample of ``per_day`` of them, in random
         order (``sample_neighbours``); with ``listeners``, one row for each of them."""
+        if listeners is None and self._everyone is not None:
+            return self._everyone
         limit = self.per_day
         all_degrees = np.diff(self._indptr)
         width = int(min(limit, all_degrees.max())) if all_degrees.size else 0
