@@ -27,15 +27,17 @@ def test_best_model_beats_the_naive_baseline_at_one_hour(one_hour):
     assert naive == pytest.approx(0.644, abs=0.01)  # the count so far, on these cascades
     best = one_hour["median_ape"].drop("naive").min()
     assert best < naive
-    # the calibrated SEISMIC estimator meets the target (docs/PERFORMANCE.md)
-    assert one_hour.loc["seismic", "median_ape"] <= 0.30
+    # calibrated SEISMIC, fitted to the growth, its point chosen for the APE measure (0.169,
+    # docs/PERFORMANCE.md): the goal for the best model is 0.20
+    assert one_hour.loc["seismic", "median_ape"] <= 0.18
     assert one_hour.loc["seismic", "rmse_log"] < one_hour.loc["naive", "rmse_log"]
 
 
 def test_intervals_cover_about_ninety_percent_of_held_out_cascades(one_hour):
-    # conformal ends of out-of-fold errors (50 cascades: the coverage's own sd is about 0.04)
-    assert (one_hour["coverage_90"] >= 0.8).all(), one_hour["coverage_90"]
-    assert (one_hour["coverage_90"] <= 1.0).all()
+    # conformal ends of out-of-fold errors: the goal is 0.85-0.95; with 50 cascades one
+    # cascade is 0.02 and the coverage's own sd about 0.04 (seismic: 48 of 50 on this split)
+    assert (one_hour["coverage_90"] >= 0.85).all(), one_hour["coverage_90"]
+    assert (one_hour["coverage_90"] <= 0.96).all(), one_hour["coverage_90"]
 
 
 def test_statespace_fitted_on_forty_cascades_covers_ten_others():
