@@ -71,7 +71,8 @@ def conformal_quantile(scores: np.ndarray, level: float) -> float:
     return float(ordered[rank - 1])
 
 
-MIN_FOR_FACTOR = 10  # fewer out-of-fold errors say too little about their skew: factor 1
+# fewer out-of-fold forecasts say too little to learn from: factor 1, and the first target
+MIN_OUT_OF_FOLD = 10
 
 
 def ape_optimal_factor(points: np.ndarray, truths: np.ndarray) -> float:
@@ -79,7 +80,7 @@ def ape_optimal_factor(points: np.ndarray, truths: np.ndarray) -> float:
     weighted median of the ratios y_i / p_i with weights p_i / y_i (exact, no search)."""
     points, truths = np.asarray(points, float), np.asarray(truths, float)
     keep = (points > 0) & (truths > 0)
-    if keep.sum() < MIN_FOR_FACTOR:
+    if keep.sum() < MIN_OUT_OF_FOLD:
         return 1.0
     ratios, weights = truths[keep] / points[keep], points[keep] / truths[keep]
     return float(np.quantile(ratios, 0.5, weights=weights, method="inverted_cdf"))
@@ -176,6 +177,8 @@ class CrossFitted:
         ``self.target``, and its forecasts set the point factor and the interval."""
         truths = [truth_of(c, horizon) for c in cascades]
         counts = [c.count_at(observe) for c in cascades]
+        if len(cascades) < MIN_OUT_OF_FOLD:
+            targets = targets[:1]
         best = None
         for target in targets:
             points = out_of_fold_points(lambda t=target: make(t), cascades, observe, horizon)

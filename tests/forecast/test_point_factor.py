@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from simulator.forecast.base import MIN_FOR_FACTOR, NaiveForecaster, ape_optimal_factor
+from simulator.forecast.base import MIN_OUT_OF_FOLD, NaiveForecaster, ape_optimal_factor
 from simulator.forecast.data import Cascade
 from simulator.forecast.regression import LogLinearForecaster
 
@@ -34,7 +34,7 @@ def test_for_log_normal_errors_the_factor_is_exp_minus_sigma_squared():
 
 def test_too_few_errors_leave_the_point_alone():
     points = np.array([10.0, 20.0, 30.0])
-    assert points.size < MIN_FOR_FACTOR
+    assert points.size < MIN_OUT_OF_FOLD
     assert ape_optimal_factor(points, points * 3) == 1.0
 
 
@@ -114,3 +114,11 @@ def test_each_model_fits_the_target_its_held_out_folds_forecast_better(finals_of
     for cascade in cascades:
         obs = cascade.observe(3600.0)
         assert model.predict(obs).point >= obs.count
+
+
+def test_a_few_training_cascades_choose_nothing():
+    cascades = cascades_with([100, 200, 300, 400, 500], [5000, 5100, 5000, 4900, 5200])
+    model = LogLinearForecaster()
+    model.fit(cascades, 3600.0)
+    assert (model.target, model.point_factor) == ("growth", 1.0)
+    assert model.log_errors is not None  # the interval is still from out-of-fold errors
