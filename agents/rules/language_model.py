@@ -29,7 +29,7 @@ from agents.memory import LongTermMemory, MemoryItem, ShortTermMemory
 from agents.news import NewsItem
 from agents.persona import Persona
 from agents.population import Population
-from agents.rules.base import Decisions, Exposures
+from agents.rules.base import ONCE_A_DAY, Decisions, Exposures
 
 
 class LanguageModelRule:
@@ -37,7 +37,7 @@ class LanguageModelRule:
 
     name = "llm"
     columns: tuple[str, ...] = ()  # failed requests are daily.csv's own column
-    updates = ("synchronous", "sequential")
+    updates = ONCE_A_DAY
 
     def __init__(
         self,

@@ -29,6 +29,7 @@ from agents.rules import (
     sis,
     voter,
 )
+from agents.rules.base import ONCE_A_DAY
 from agents.rules.classic import ClassicRule, RuleParams
 
 
@@ -76,6 +77,11 @@ SPECS: dict[str, type[RuleParams]] = {
     **{name: module.Params for name, (module, _) in CLASSIC.items()},
 }
 """Each rule's parameter schema by name (for error messages)."""
+
+
+def rule_updates(name: str) -> tuple[str, ...]:
+    """The update orders the rule ``name`` can run in (``agents.update``)."""
+    return rule_class(name).updates if name in CLASSIC else ONCE_A_DAY
 
 
 def rule_class(name: str) -> type[ClassicRule]:

@@ -20,7 +20,7 @@ from agents.memory import REFLECTION, MemoryItem
 from agents.news import NewsItem, opening_post
 from agents.persona import Persona
 from agents.population import Population
-from agents.rules.base import ArrayAgents, Decisions, Exposures, net_stance
+from agents.rules.base import ONCE_A_DAY, ArrayAgents, Decisions, Exposures, net_stance
 from agents.surrogate import (
     OFFICIAL,
     TOPIC_PROFILES,
@@ -45,7 +45,7 @@ class SurrogateRule(ArrayAgents):
 
     name = "surrogate"
     columns: tuple[str, ...] = ()
-    updates = ("synchronous", "sequential")
+    updates = ONCE_A_DAY
 
     def __init__(
         self,
