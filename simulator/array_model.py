@@ -166,7 +166,7 @@ class ArrayModel(DayModel):
         host.day_start()
         n = pop.n
         update = self.config.agents.update
-        position, plan = None, None
+        position, plan, settled = None, None, _NO_AGENTS
         if update == "random_sequential":  # n turns, each hearing speakers of its own
             actors = self.rng.integers(n, size=n)
             speakers = self.contacts.speaker_matrix(self.rng, actors)
@@ -185,7 +185,8 @@ class ArrayModel(DayModel):
             # watched exposures: one turn at a time, in turn order
             waves = [np.array([t]) for t in range(n)] if host.listening else plan.levels
         else:
-            waves = [np.arange(n)]
+            asked, settled = self._asked(speakers)
+            waves = [asked]
         if len(waves) == 1:  # one pass reads every post before any is published
             morning = _Posts(pop.post_stance, pop.post_weight, pop.post_day)
         else:
@@ -224,11 +225,39 @@ class ArrayModel(DayModel):
             seen.append(views)
         if plan is not None:
             pop.turn[:] = 0
+        if settled.size:
+            self._stay(settled, day)
         if self.engagement is not None:
             self._engage(day, seen)
         pop.end_day()
         host.day_end()
         self._record_day()
+
+    def _asked(self, speakers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(asked, settled): the agents a synchronous day asks the rule about, and those it
+        need not (``DecisionRule.settled``: who hear no believing post that could move them,
+        no correction, and have no nudge waiting). Everyone is asked where the rule cannot
+        tell, where plug-ins watch every exposure, or where engagement counts every view."""
+        host, pop = self.interventions, self.population
+        settled = None
+        if not (host.listening or self.citizens or self.engagement is not None):
+            settled = self.rule.settled(pop)
+        if settled is None:
+            return np.arange(pop.n), _NO_AGENTS
+        moved = ~settled.agents | np.isfinite(pop.nudge)
+        moved |= settled.movable & self.contacts.hearers(speakers, pop.post_stance > 0)
+        if host.corrections:
+            moved[list(host.corrections)] = True
+        return np.flatnonzero(moved), np.flatnonzero(~moved)
+
+    def _stay(self, agents: np.ndarray, day: int) -> None:
+        """``agents``, settled, decide as the rule would have them: believe if infected, with
+        confidence 1, and post."""
+        pop = self.population
+        belief = (pop.state[agents] == INFECTED).astype(np.int8)
+        pop.belief[agents] = belief
+        pop.confidence[agents] = 1.0
+        pop.publish(agents, belief, day)
 
     def _hear(
         self,

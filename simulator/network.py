@@ -52,6 +52,21 @@ class ContactStructure(Protocol):
         (index into ``sharers``, agent) pairs."""
         ...
 
+    def hearers(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
+        """Which listeners (rows of today's ``speakers``, as ``speaker_matrix`` drew it) hear
+        at least one of the agents ``loud`` marks."""
+        ...
+
+
+def hears_any(speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
+    """``ContactStructure.hearers`` read off the matrix itself."""
+    if speakers.size == 0:
+        return np.zeros(speakers.shape[0], dtype=bool)
+    valid = speakers >= 0
+    if valid.all():
+        return loud[speakers].any(axis=1)
+    return (loud[np.where(valid, speakers, 0)] & valid).any(axis=1)
+
 
 class RandomMixing:
     """Each listener hears ``k`` distinct random others (never itself)."""
@@ -96,6 +111,9 @@ class RandomMixing:
             chosen = np.argpartition(keys, k - 1, axis=1)[:, :k] if k < n - 1 else keys.argsort(1)
             out[start : start + rows.size] = chosen + (chosen >= rows[:, None])
         return out
+
+    def hearers(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
+        return hears_any(speakers, loud)
 
     def share_audiences(
         self, sharers: np.ndarray, seed: int, day: int
@@ -225,13 +243,27 @@ class GraphContacts:
         """Each agent's number of neighbours."""
         return np.diff(self._indptr)
 
+    def hearers(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
+        """Where every node hears all its neighbours (the day's matrix is the one built
+        once), the loud agents' neighbours, found from them: a day of few loud agents costs
+        what they do, not a pass over every listener's row."""
+        if speakers is not self._everyone or self.graph.is_directed():
+            return hears_any(speakers, loud)
+        out = np.zeros(speakers.shape[0], dtype=bool)
+        out[self._neighbours(np.flatnonzero(loud))[1]] = True
+        return out
+
     def share_audiences(
         self, sharers: np.ndarray, seed: int, day: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """The sharers' neighbours."""
-        degree = self._indptr[sharers + 1] - self._indptr[sharers]
-        which = np.repeat(np.arange(sharers.size), degree)
-        start = np.repeat(self._indptr[sharers], degree)
+        return self._neighbours(sharers)
+
+    def _neighbours(self, agents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The neighbours of ``agents``, as (index into ``agents``, neighbour) pairs."""
+        degree = self._indptr[agents + 1] - self._indptr[agents]
+        which = np.repeat(np.arange(agents.size), degree)
+        start = np.repeat(self._indptr[agents], degree)
         step = np.arange(degree.sum()) - np.repeat(np.cumsum(degree) - degree, degree)
         return which, self._indices[start + step]
 

@@ -59,6 +59,16 @@ class Decisions(NamedTuple):
     stance: np.ndarray | None = None
 
 
+class Settled(NamedTuple):
+    """Masks over the population: ``agents`` that, unless a believing post moves them, a
+    correction reaches them or a nudge waits, stay as they are (believe if and only if
+    infected, state I, with confidence 1, post the default stance, and leave the rule's own
+    state unchanged); of them, those a believing post heard can move (``movable``)."""
+
+    agents: np.ndarray
+    movable: np.ndarray
+
+
 class DecisionRule(Protocol):
     """How a group of array-governed agents decides."""
 
@@ -78,6 +88,12 @@ class DecisionRule(Protocol):
         """The day's decisions of ``agents`` are about to begin, and nothing but they will
         change the rule's state until they are all made (no plug-in watches exposures): a
         rule may prepare for all of them at once."""
+        ...
+
+    def settled(self, population: Population) -> Settled | None:
+        """Who a synchronous day need not ask the rule about (``Settled``), so that the
+        classic contagions' days cost what their active agents do, as NDlib's loops over
+        active nodes; None where the rule cannot tell: every agent is asked."""
         ...
 
     def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
@@ -126,6 +142,9 @@ class ArrayAgents:
 
     def start_day(self, day: int, agents: np.ndarray, population: Population) -> None:
         pass
+
+    def settled(self, population: Population) -> Settled | None:
+        return None
 
     def nudge(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
         population.add_nudge(agents, item.importance)

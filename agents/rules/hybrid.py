@@ -18,7 +18,7 @@ import numpy as np
 
 from agents.memory import MemoryItem
 from agents.population import Population
-from agents.rules.base import UPDATE_ORDERS, DecisionRule, Decisions, Exposures
+from agents.rules.base import UPDATE_ORDERS, DecisionRule, Decisions, Exposures, Settled
 
 
 class Hybrid:
@@ -76,6 +76,16 @@ class Hybrid:
     def start_day(self, day: int, agents: np.ndarray, population: Population) -> None:
         for rule, rows in self._split(agents):
             rule.start_day(day, agents[rows], population)
+
+    def settled(self, population: Population) -> Settled | None:
+        agents = np.zeros(population.n, dtype=bool)
+        movable = np.zeros(population.n, dtype=bool)
+        for members, rule in self.groups.values():
+            mine = rule.settled(population)
+            if mine is None:  # a group whose every agent must be asked
+                return None
+            agents[members], movable[members] = mine.agents[members], mine.movable[members]
+        return Settled(agents, movable)
 
     def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
         for rule, rows in self._split(agents):

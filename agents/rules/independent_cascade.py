@@ -21,7 +21,7 @@ from pydantic import Field
 
 from agents.news import NewsItem
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
-from agents.rules.base import Decisions, Exposures
+from agents.rules.base import Decisions, Exposures, Settled
 from agents.rules.classic import (
     Compartmental,
     RuleParams,
@@ -56,6 +56,11 @@ class IndependentCascade(Compartmental):
     ):
         super().__init__(params, seed, population, news, members)
         self.activated = np.where(population.belief > 0, 0, -1).astype(np.int32)  # day, -1 never
+
+    def settled(self, population: Population) -> Settled:
+        """Everyone: the active stay active, and only a believing post (of an agent activated
+        yesterday) moves a susceptible."""
+        return Settled(np.ones(population.n, dtype=bool), population.state == SUSCEPTIBLE)
 
     def decide(
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population

@@ -89,6 +89,10 @@ class LanguageModelRule:
     def start_day(self, day: int, agents: np.ndarray, population: Population) -> None:
         """Citizens prepare nothing: each reads its own memory when it acts."""
 
+    def settled(self, population: Population) -> None:
+        """A citizen is always asked: what it does is the model's to say."""
+        return None
+
     def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
         for a in agents.tolist():
             self.citizens[a].remember(item)

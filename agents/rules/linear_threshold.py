@@ -20,7 +20,7 @@ import numpy as np
 from agents.keyed_random import keyed_uniforms
 from agents.news import NewsItem
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
-from agents.rules.base import Decisions, Exposures
+from agents.rules.base import Decisions, Exposures, Settled
 from agents.rules.classic import (
     Compartmental,
     RuleParams,
@@ -56,6 +56,13 @@ class LinearThreshold(Compartmental):
         everyone = np.arange(population.n)
         kind = (self.key << 8) | THRESHOLD_DRAW  # derived from the seed: not saved state
         self.threshold = keyed_uniforms(seed, everyone, 0, kind, 1)[:, 0]
+
+    def settled(self, population: Population) -> Settled:
+        """All but the susceptible with a threshold of 0 (whom any peer's post activates,
+        believing or not): a share of 0 active reaches no other threshold, and the active
+        stay active; a believing post moves the susceptible."""
+        susceptible = population.state == SUSCEPTIBLE
+        return Settled((self.threshold > 0) | ~susceptible, susceptible)
 
     def decide(
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import Field
 
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
-from agents.rules.base import Decisions, Exposures
+from agents.rules.base import Decisions, Exposures, Settled
 from agents.rules.classic import (
     Compartmental,
     RuleParams,
@@ -45,6 +45,15 @@ class SIR(Compartmental):
     name = "sir"
     key = 0x51
     immune_after = True  # recovered agents stay recovered (SIS: they are susceptible again)
+
+    def settled(self, population: Population) -> Settled:
+        """All but the infected (who may recover); a believing post moves the susceptible
+        (SIS: the recovered too)."""
+        state = population.state
+        movable = state == SUSCEPTIBLE
+        if not self.immune_after:
+            movable |= state == RECOVERED
+        return Settled(state != INFECTED, movable)
 
     def decide(
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population

@@ -199,6 +199,65 @@ def test_every_rule_runs_with_every_intervention_and_repeats_itself(tmp_path, na
         assert first.opinion_variance.ge(0).all() and first.opinion_clusters.ge(0).all()
 
 
+SETTLING = ["sir", "sis", "independent_cascade", "linear_threshold"]
+
+
+@pytest.mark.parametrize("name", SETTLING)
+@pytest.mark.parametrize("contacts", [{"type": "random_contacts", "k": 3},
+                                      {"type": "barabasi_albert", "m": 2}])  # fmt: skip
+def test_skipping_settled_agents_changes_nothing(monkeypatch, name, contacts):
+    """A synchronous day asks the rule only about agents that a believing post, a correction
+    or a nudge can move (``DecisionRule.settled``): the states, beliefs, confidences and
+    posts of every agent, each day, are those of a day that asks everyone, with every
+    intervention acting."""
+    document = {**small(name, interventions=EVERY_INTERVENTION), "contacts": contacts}
+    asked = []
+
+    def days(skip: bool) -> list[tuple[np.ndarray, ...]]:
+        model = model_of(document)
+        rule = model.rule
+        if not skip:
+            monkeypatch.setattr(rule, "settled", lambda population: None)
+        decide = rule.decide
+        monkeypatch.setattr(
+            rule, "decide", lambda d, agents, *a: asked.append(agents.size) or decide(d, agents, *a)
+        )
+        pop, out = model.population, []
+        for _ in range(document["days"]):
+            model.step()
+            out.append(tuple(c.copy() for c in (pop.state, pop.belief, pop.confidence,
+                                                 pop.post_stance, pop.post_weight)))  # fmt: skip
+        return out
+
+    skipped = days(skip=True)
+    fewer = list(asked)
+    asked.clear()
+    for today, everyone in zip(skipped, days(skip=False), strict=True):
+        for column, expected in zip(today, everyone, strict=True):
+            np.testing.assert_array_equal(column, expected)
+    assert asked == [300] * document["days"]  # without the shortcut, everyone decides daily
+    assert sum(fewer) < sum(asked)  # with it, fewer did (the shortcut is taken)
+
+
+def test_settled_agents_are_heard_out_on_a_graph_heard_in_part():
+    """A graph whose hubs hear a sample of their neighbours draws the sample daily: who hears
+    a believer is read off the day's matrix, as on random mixing."""
+    document = {
+        **small("sir"),
+        "contacts": {"type": "barabasi_albert", "m": 3, "posts_per_day": 2},
+    }
+    model = model_of(document)
+    pop = model.population
+    speakers = model.contacts.speaker_matrix(model.rng)
+    loud = pop.post_stance > 0
+    expected = np.array([loud[row[row >= 0]].any() for row in speakers])
+    np.testing.assert_array_equal(model.contacts.hearers(speakers, loud), expected)
+    full = model_of({**document, "contacts": {"type": "barabasi_albert", "m": 3}}).contacts
+    matrix = full.speaker_matrix(model.rng)
+    expected = np.array([loud[row[row >= 0]].any() for row in matrix])
+    np.testing.assert_array_equal(full.hearers(matrix, loud), expected)
+
+
 @pytest.mark.parametrize("name", ["sir", "daley_kendall", "voter", "deffuant"])
 def test_an_official_debunk_holds_the_story_back(tmp_path, name):
     document = small(name, days=20)
