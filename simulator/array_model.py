@@ -212,9 +212,9 @@ class ArrayModel(DayModel):
             else:  # a level of turns: its actors, the versions they read, their draws' key
                 agents, reading = plan.actors[wave], (plan.reads[wave], turn_posts)
                 pop.turn[agents] = plan.occurrence[wave]
-            heard, views = self._hear(
-                agents, speakers[wave], reading, morning, silenced, deaf, morning_items
-            )
+            # a synchronous day's one wave is in agent order: all of them, the rows as drawn
+            rows = speakers if update == "synchronous" and wave.size == n else speakers[wave]
+            heard, views = self._hear(agents, rows, reading, morning, silenced, deaf, morning_items)
             decided = self.rule.decide(day, agents, heard, pop)
             pop.belief[agents] = decided.belief
             pop.confidence[agents] = decided.confidence
@@ -275,10 +275,13 @@ class ArrayModel(DayModel):
         morning's (synchronous); every agent's place in the acting order (sequential: today's
         post of a speaker who acted earlier); or the turn each row reads (-1: the morning's)
         and the turns' posts (random sequential)."""
-        pop = self.population
+        pop, host = self.population, self.interventions
+        viewed = self.engagement is not None  # the views (and posts' days) only for it
+        plain = not (viewed or silenced is not None or host.listening or self.citizens)
+        if reading is None and plain:
+            return self._hear_morning(agents, speakers, morning), None
         valid = speakers >= 0
         who = speakers if valid.all() else np.where(valid, speakers, 0)
-        viewed = self.engagement is not None  # the views (and posts' days) only for it
         if reading is None:  # synchronous: everyone is heard with the morning's post
             fresh = np.zeros(valid.shape, dtype=bool)
             stance, weight = morning.stance[who], morning.weight[who]
@@ -305,7 +308,6 @@ class ArrayModel(DayModel):
             rows, columns = np.nonzero(audible)
             posts = (who[rows, columns], day[rows, columns], stance[rows, columns])
             views = (agents[rows], *posts)
-        host = self.interventions
         if host.listening:
             return self._hear_items(agents, who, audible, fresh, morning_items), views
         items = None
@@ -325,17 +327,34 @@ class ArrayModel(DayModel):
                 speaker = np.take_along_axis(speaker, keep, axis=1)
             # (otherwise each row's speakers come first and its padding after, as
             # speaker_matrix pads them: the heard items are in place already)
+        return self._heard(agents, stance, weight, count, speaker, deaf, items), views
+
+    def _hear_morning(self, agents: np.ndarray, speakers: np.ndarray, morning: _Posts):
+        """``_hear`` on a synchronous day with nobody muted, no views counted and no
+        records read, the common case: a slot reads its speaker's morning post, a padded
+        slot (-1) a neutral post appended after the last agent's (stance 0, importance 0, as
+        ``_hear`` pads), so no mask is built or applied."""
+        stance = np.append(morning.stance, 0.0)[speakers]
+        valid = speakers >= 0
+        if self.population.labels:
+            weight = np.append(morning.weight, 0.0)[speakers]
+        else:  # no post is labelled: every post weighs 1 (Population.publish)
+            weight = valid.astype(np.float64)
+        count = valid.sum(axis=1)
+        return self._heard(agents, stance, weight, count, speakers, None, None)
+
+    def _heard(self, agents, stance, weight, count, speaker, deaf, items) -> Exposures:
+        """The exposures of the posts heard (each row's first ``count``), today's
+        corrections after them, up to the short-term memory's capacity."""
         official = np.zeros(agents.size, dtype=bool)
+        host = self.interventions
         if host.corrections:
             stance, weight, count, official, speaker = self._add_corrections(
                 agents, stance, weight, count, deaf, speaker
             )
         cap = self.heard_capacity
         count = np.minimum(count, cap)
-        heard = Exposures(
-            stance[:, :cap], weight[:, :cap], count, official, speaker[:, :cap], items
-        )
-        return heard, views
+        return Exposures(stance[:, :cap], weight[:, :cap], count, official, speaker[:, :cap], items)
 
     def _add_corrections(self, agents, stance, weight, count, deaf, speaker):
         corrections = self.interventions.corrections

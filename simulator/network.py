@@ -200,12 +200,13 @@ class GraphContacts:
         self._indices = np.fromiter(
             (j for nb in self.neighbours for j in nb), dtype=np.int64, count=int(degree.sum())
         )
-        # Where every node is heard in full, the day's matrix never changes (and draws
-        # nothing): built once, read-only.
-        self._everyone = None
-        if not (degree > per_day).any():
-            self._everyone = self.speaker_matrix(np.random.default_rng(0))
-            self._everyone.flags.writeable = False
+        # The rows of the nodes heard in full never change: the whole population's matrix is
+        # built once with them (read-only), and a day copies it and draws only the rows of
+        # the nodes with more neighbours than ``per_day`` (none: the matrix itself serves).
+        self._wide = np.flatnonzero(degree > per_day)
+        self._fixed = self._rows(np.arange(degree.size))
+        self._fixed.flags.writeable = False
+        self._everyone = self._fixed if not self._wide.size else None
 
     def todays_speakers(self, rng: np.random.Generator) -> list[list[int]]:
         """All neighbours, or a random sample of ``per_day`` of them for high-degree nodes
@@ -220,12 +221,27 @@ class GraphContacts:
         """Each listener's neighbours, padded with -1 into one array, or for a listener with
         more than ``per_day`` a uniform random sample of ``per_day`` of them, in random
         order (``sample_neighbours``); with ``listeners``, one row for each of them."""
-        if listeners is None and self._everyone is not None:
-            return self._everyone
+        if listeners is None:
+            if not self._wide.size:
+                return self._fixed
+            out, wide, nodes = self._fixed.copy(), self._wide, self._wide
+        else:
+            rows = np.asarray(listeners, np.int64)
+            out = self._rows(rows)
+            wide = np.flatnonzero(self._indptr[rows + 1] - self._indptr[rows] > self.per_day)
+            nodes = rows[wide]
+        if wide.size:
+            start = self._indptr[nodes]
+            picked = sample_neighbours(rng, self._indptr[nodes + 1] - start, self.per_day)
+            out[wide] = self._indices[start[:, None] + picked]
+        return out
+
+    def _rows(self, rows: np.ndarray) -> np.ndarray:
+        """The speaker rows of ``rows`` as far as they draw nothing: every neighbour of a node
+        with at most ``per_day``, -1 padded; -1 throughout for the others."""
         limit = self.per_day
         all_degrees = np.diff(self._indptr)
         width = int(min(limit, all_degrees.max())) if all_degrees.size else 0
-        rows = np.arange(all_degrees.size) if listeners is None else np.asarray(listeners, np.int64)
         degree = all_degrees[rows]
         out = np.full((rows.size, width), -1, dtype=np.int64)
         row = np.repeat(np.arange(rows.size), degree)
@@ -233,10 +249,6 @@ class GraphContacts:
         column = np.arange(row.size) - np.repeat(np.cumsum(degree) - degree, degree)
         start = self._indptr[rows][row]
         out[row[keep], column[keep]] = self._indices[start[keep] + column[keep]]
-        wide = np.flatnonzero(degree > limit)
-        if wide.size:
-            picked = sample_neighbours(rng, degree[wide], limit)
-            out[wide] = self._indices[self._indptr[rows[wide]][:, None] + picked]
         return out
 
     def degrees(self) -> np.ndarray:

@@ -33,14 +33,15 @@ summary, reflection and memory), so every agent decides once a day."""
 
 class Exposures(NamedTuple):
     """What each deciding agent heard today, one row each, items in the order heard and
-    padded past ``count``: the items' stances (+1 for a believing post, -1 for a doubting
+    padded past ``count`` with stance 0, importance 0 and speaker -1 (so a padded slot weighs
+    nothing without a mask): the items' stances (+1 for a believing post, -1 for a doubting
     one; a continuous opinion x in 0..1 posts 2x - 1), the importance they are heard with (1
     for a plain post, less with a fact-check label, more for a trusted correction) and who
-    said them (``speaker``: the author's index, -1 for a correction an intervention sent, and
-    for padding). ``official`` says whether an official source was among them. ``items``, for
-    rules that read posts as text (the ``llm`` rule), holds per row the records heard, as a
-    citizen hears them (an object array of lists, None in the rows of agents that do not read
-    text; None itself where no deciding agent does)."""
+    said them (``speaker``: the author's index, -1 for a correction an intervention sent).
+    ``official`` says whether an official source was among them. ``items``, for rules that
+    read posts as text (the ``llm`` rule), holds per row the records heard, as a citizen
+    hears them (an object array of lists, None in the rows of agents that do not read text;
+    None itself where no deciding agent does)."""
 
     stance: np.ndarray
     importance: np.ndarray

@@ -75,13 +75,23 @@ def corrections_uptake(heard: Exposures) -> np.ndarray:
 
 def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
     """For each row, the slot of one item heard, chosen with probability proportional to its
-    importance by the uniform ``u``; -1 where nothing was heard."""
+    importance by the uniform ``u``; -1 where nothing was heard. With ``u`` of shape (rows,
+    draws), one slot per draw, shape (rows, draws)."""
+    count = heard.count if u.ndim == 1 else heard.count[:, None]
     if heard.stance.shape[1] == 0:
         return np.full(u.shape, -1, dtype=np.int64)
-    weight = np.where(heard_mask(heard), np.maximum(heard.importance, 0.0), 0.0)
+    if ((heard.importance == 1.0).sum(axis=1) == heard.count).all():
+        # every item plain (no label, no correction): the slot is floor(u x count), what the
+        # cumulative weights 1, 2, ..., count give exactly (u x count < count for u < 1)
+        return np.where(count > 0, (u * count).astype(np.int64), -1)
+    weight = np.maximum(heard.importance, 0.0)  # padding weighs 0 already
     total = np.cumsum(weight, axis=1)
-    chosen = (total <= (u * total[:, -1])[:, None]).sum(axis=1)
-    return np.where(total[:, -1] > 0, chosen, -1)
+    last = total[:, -1] if u.ndim == 1 else total[:, -1:]
+    if u.ndim == 1:
+        chosen = (total <= (u * last)[:, None]).sum(axis=1)
+    else:
+        chosen = (total[:, None, :] <= (u * last)[:, :, None]).sum(axis=2)
+    return np.where(last > 0, chosen, -1)
 
 
 def transmission(heard: Exposures, carries: np.ndarray, p: float, resist: np.ndarray):

@@ -26,7 +26,7 @@ from agents.memory import MemoryItem
 from agents.news import NewsItem
 from agents.population import Population
 from agents.rules.base import Decisions, Exposures
-from agents.rules.classic import ClassicRule, RuleParams, corrections_uptake, heard_mask, resistance
+from agents.rules.classic import ClassicRule, RuleParams, corrections_uptake, resistance
 
 CLUSTER_GAP = 0.02
 """Opinions closer than this to their neighbour in sorted order are one cluster."""
@@ -58,7 +58,7 @@ def opinion_clusters(
 
 def heard_opinions(heard: Exposures) -> tuple[np.ndarray, np.ndarray]:
     """The opinions heard, (stance + 1) / 2, and their weights (0 past each row's count)."""
-    weight = np.where(heard_mask(heard), np.maximum(heard.importance, 0.0), 0.0)
+    weight = np.maximum(heard.importance, 0.0)  # padding weighs 0
     return (np.clip(heard.stance, -1, 1) + 1.0) / 2.0, weight
 
 

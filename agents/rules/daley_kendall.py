@@ -53,6 +53,12 @@ class Meetings:
         u = rule.draws(agents, day, 2 * width + 2)
         met = heard_mask(heard) & (heard.speaker >= 0)
         met &= u[:, :width] < np.minimum(1.0, rule.params.p * heard.importance)
+        # two stiflers' meeting changes nothing, and a stifler stays one all day: left out
+        # (the other meetings keep their order, so the day ends the same)
+        state = population.state
+        met &= (state[agents] != RECOVERED)[:, None] | (
+            state[np.maximum(heard.speaker, 0)] != RECOVERED
+        )
         row, column = np.nonzero(met)
         order = np.argsort(u[row, width + 2 + column], kind="stable")
         self.listener = agents[row[order]]

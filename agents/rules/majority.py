@@ -16,7 +16,7 @@ import numpy as np
 
 from agents.population import Population
 from agents.rules.base import Decisions, Exposures
-from agents.rules.classic import Discrete, RuleParams, heard_mask
+from agents.rules.classic import Discrete, RuleParams
 from agents.rules.voter import resisted
 
 
@@ -37,7 +37,7 @@ class Majority(Discrete):
     ) -> Decisions:
         own = population.belief[agents]
         u = self.draws(agents, day, 2)
-        weight = np.where(heard_mask(heard), np.maximum(heard.importance, 0.0), 0.0)
+        weight = np.maximum(heard.importance, 0.0)  # padding weighs 0
         votes = (weight * np.sign(heard.stance)).sum(axis=1) + np.where(own > 0, 1.0, -1.0)
         new = np.where(votes > 0, 1, np.where(votes < 0, 0, own)).astype(np.int8)
         new = resisted(own, new, u[:, 0], population.take_nudges(agents))

@@ -44,7 +44,8 @@ class QVoter(Discrete):
         p = self.params
         own = population.belief[agents]
         u = self.draws(agents, day, p.q + 5)
-        panel = np.stack([copied(heard, pick_items(heard, u[:, 5 + i]), own) for i in range(p.q)])
+        slots = pick_items(heard, u[:, 5 : 5 + p.q])
+        panel = np.stack([copied(heard, slots[:, i], own) for i in range(p.q)])
         unanimous = (panel == panel[0]).all(axis=0) & heard_mask(heard).any(axis=1)
         independent = u[:, 0] < p.independence
         flipped = np.where(u[:, 1] < 0.5, 1 - own, own)

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from agents.rules.base import Exposures
+from agents.rules.classic import pick_items
 from agents.rules.continuous import opinion_clusters
 from agents.rules.daley_kendall import meeting_rounds
 from agents.rules.registry import CLASSIC
@@ -317,3 +319,37 @@ def test_groups_hear_each_other(tmp_path):
         assert column in mixed
     assert alone.opinion_variance.iloc[-1] < alone.opinion_variance.iloc[0]
     assert mixed["rest.opinion_variance"].iloc[-1] > mixed["rest.opinion_variance"].iloc[0]
+
+
+def exposures(count: np.ndarray, importance: np.ndarray) -> Exposures:
+    """Exposures padded past ``count`` as the engine pads them."""
+    heard = np.arange(importance.shape[1])[None, :] < count[:, None]
+    weight = np.where(heard, importance, 0.0)
+    stance = np.where(heard, 1.0, 0.0)
+    speaker = np.where(heard, 7, -1)
+    return Exposures(stance, weight, count, np.zeros(count.size, bool), speaker)
+
+
+def test_picking_a_plain_item_is_the_weighted_pick_and_draws_pick_column_by_column():
+    """With every item plain, the slot floor(u x count) is the one the cumulative weights
+    pick; labelled items are picked by weight; many draws at once pick as one at a time."""
+    rng = np.random.default_rng(5)
+    count = rng.integers(0, 11, size=2000)
+    plain = exposures(count, np.ones((2000, 10)))
+    u = rng.random((2000, 4))
+    u[:5] = 1 - 2.0**-53  # the largest uniform the keyed draws give
+    for c in range(4):
+        total = np.cumsum(plain.importance, axis=1)
+        expected = (total <= (u[:, c] * total[:, -1])[:, None]).sum(axis=1)
+        expected = np.where(total[:, -1] > 0, expected, -1)
+        np.testing.assert_array_equal(pick_items(plain, u[:, c]), expected)
+    np.testing.assert_array_equal(pick_items(plain, u), np.stack(
+        [pick_items(plain, u[:, c]) for c in range(4)], axis=1))  # fmt: skip
+    labelled = exposures(count, rng.choice([1.0, 0.3], size=(2000, 10)))
+    slots = pick_items(labelled, u)
+    for c in range(4):
+        np.testing.assert_array_equal(slots[:, c], pick_items(labelled, u[:, c]))
+    picked = slots[slots[:, 0] >= 0, 0]
+    rows = np.flatnonzero(slots[:, 0] >= 0)
+    assert (labelled.importance[rows, picked] > 0).all() and (picked < count[rows]).all()
+    assert (slots[count == 0] == -1).all()
