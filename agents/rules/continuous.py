@@ -48,12 +48,30 @@ def opinion_clusters(
     x: np.ndarray, gap: float = CLUSTER_GAP, min_share: float = CLUSTER_MIN_SHARE
 ) -> int:
     """Groups of opinions no more than ``gap`` apart in sorted order that hold at least
-    ``min_share`` of the agents."""
+    ``min_share`` of the agents.
+
+    Without sorting (a sort of a million opinions cost most of a continuous rule's day): the
+    opinions fall into buckets of width gap / 2 in order, so no gap wider than ``gap`` lies
+    inside a bucket and the gaps between neighbours in sorted order that matter are those
+    between one non-empty bucket's largest opinion and the next one's smallest, the same
+    floats the sorted differences compare."""
     if x.size == 0:
         return 0
-    ordered = np.sort(x)
-    bounds = np.concatenate([[0], np.flatnonzero(np.diff(ordered) > gap) + 1, [x.size]])
-    return int((np.diff(bounds) >= min_share * x.size).sum())
+    low, width = x.min(), gap / 2
+    buckets = int((x.max() - low) / width) + 1
+    if buckets > x.size:  # opinions spread far apart: sorting costs less
+        ordered = np.sort(x)
+        bounds = np.concatenate([[0], np.flatnonzero(np.diff(ordered) > gap) + 1, [x.size]])
+        return int((np.diff(bounds) >= min_share * x.size).sum())
+    bucket = ((x - low) / width).astype(np.int64)
+    count = np.bincount(bucket, minlength=buckets)
+    smallest, largest = np.full(count.size, np.inf), np.full(count.size, -np.inf)
+    np.minimum.at(smallest, bucket, x)
+    np.maximum.at(largest, bucket, x)
+    full = np.flatnonzero(count)
+    cut = np.flatnonzero(smallest[full[1:]] - largest[full[:-1]] > gap) + 1
+    sizes = np.add.reduceat(count[full], np.concatenate([[0], cut]))
+    return int((sizes >= min_share * x.size).sum())
 
 
 def heard_opinions(heard: Exposures) -> tuple[np.ndarray, np.ndarray]:

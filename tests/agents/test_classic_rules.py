@@ -353,3 +353,21 @@ def test_picking_a_plain_item_is_the_weighted_pick_and_draws_pick_column_by_colu
     rows = np.flatnonzero(slots[:, 0] >= 0)
     assert (labelled.importance[rows, picked] > 0).all() and (picked < count[rows]).all()
     assert (slots[count == 0] == -1).all()
+
+
+def test_opinion_clusters_are_the_gaps_of_the_sorted_opinions():
+    """Counted from buckets, the clusters are those the sorted opinions' gaps give."""
+    rng = np.random.default_rng(11)
+
+    def sorted_count(x, gap, share):
+        ordered = np.sort(x)
+        bounds = np.concatenate([[0], np.flatnonzero(np.diff(ordered) > gap) + 1, [x.size]])
+        return int((np.diff(bounds) >= share * x.size).sum())
+
+    for _ in range(200):
+        n, k = int(rng.integers(1, 2000)), int(rng.integers(1, 8))
+        spread = float(rng.choice([0.001, 0.005, 0.01, 0.03]))
+        x = np.clip(rng.choice(rng.random(k), n) + rng.normal(0, spread, n), 0, 1)
+        gap, share = float(rng.choice([0.01, 0.02, 0.05])), float(rng.choice([0.01, 0.1]))
+        assert opinion_clusters(x, gap, share) == sorted_count(x, gap, share)
+    assert opinion_clusters(np.array([0.0, 1e9])) == 2  # far apart: the sorted count
