@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from simulator.config import load_scenario  # noqa: E402
-from simulator.executors import ExecutorSettings, Job, make_executor, run_jobs  # noqa: E402
+from simulator.executors import ExecutorSettings, make_executor, run_jobs  # noqa: E402
+from simulator.jobs import Job  # noqa: E402
 
 
 def jobs(scenario, runs: int, root: Path) -> list[Job]:

@@ -379,8 +379,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from simulator.yaml_reader import read_yaml
 
     document = read_yaml(args.scenario)
-    if isinstance(document, dict) and "base" in document:  # a compare or sweep spec
-        from simulator.experiments import check_spec
+    if isinstance(document, dict) and "base" in document:  # a compare, sweep or search spec
+        if "interventions" in document and "arms" not in document:
+            from simulator.search import check_search as check_spec
+        else:
+            from simulator.experiments import check_spec
 
         print(f"ok: {args.scenario} ({check_spec(args.scenario)})")
         return 0

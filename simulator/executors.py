@@ -24,9 +24,7 @@ import multiprocessing
 import os
 import shutil
 import signal
-import tempfile
 import threading
-import warnings
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -36,23 +34,14 @@ from typing import Literal, Protocol
 
 from tqdm import tqdm
 
-from simulator.config import Scenario
-from simulator.errors import InputWarning, Interrupted, UserError
-from simulator.outputs import MANIFEST, write_atomic, write_manifest
+from simulator.errors import Interrupted, UserError
+from simulator.jobs import Files, Job, run_detached, stop_running_job
+from simulator.outputs import write_atomic, write_manifest
 from simulator.results import read_manifest, read_summary
-from simulator.runner import INCOMPLETE, reproduce_command, run_scenario
+from simulator.runner import INCOMPLETE, reproduce_command
 
 ExecutorKind = Literal["local", "ray"]
 EXECUTORS: tuple[str, ...] = ("local", "ray")
-Files = dict[str, bytes]  # a run folder's files: path inside the folder -> content
-
-
-@dataclass(frozen=True)
-class Job:
-    """One run of a multi-run command: its scenario and the folder its files land in."""
-
-    scenario: Scenario
-    folder: Path
 
 
 @dataclass(frozen=True)
@@ -83,37 +72,6 @@ class Executor(Protocol):
     def run(self, jobs: list[Job]) -> Iterator[tuple[int, Files]]:
         """Run ``jobs``; yield (position in ``jobs``, files) as each one finishes."""
         ...
-
-
-class _StopRun(BaseException):
-    """Raised in a local worker by the driver's SIGTERM while it runs a job."""
-
-
-_running = False  # whether this worker process is inside run_detached (see _worker_signals)
-
-
-def run_detached(scenario: Scenario, name: str) -> Files:
-    """Run ``scenario`` in a scratch folder called ``name`` and return the files it wrote (the
-    manifest excepted: it names where the folder lands, which the driver writes)."""
-    global _running
-    # The driver already validated the scenario and showed its input warnings once.
-    warnings.simplefilter("ignore", InputWarning)
-    try:
-        _running = True
-        with tempfile.TemporaryDirectory(prefix="murmur-run-") as scratch:
-            folder = Path(scratch) / name
-            run_scenario(scenario, folder, progress=False)
-            return {
-                path.relative_to(folder).as_posix(): path.read_bytes()
-                for path in sorted(folder.rglob("*"))
-                if path.is_file() and path.name != MANIFEST
-            }
-    except _StopRun:
-        # The scratch folder is gone; leave now. Returning (or raising anything the pool
-        # catches) would let this worker take the next queued job.
-        os._exit(128 + signal.SIGTERM)
-    finally:
-        _running = False
 
 
 def finished(folder: Path) -> bool:
@@ -246,13 +204,7 @@ def _worker_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Stopped by the driver: a running job unwinds first (its scratch folder is removed),
     # then the process exits at once, so it cannot take another queued job.
-    signal.signal(signal.SIGTERM, _exit_now)
-
-
-def _exit_now(signum: int, frame: object) -> None:
-    if _running:
-        raise _StopRun  # unwinds the run, so its scratch folder is removed, then exits
-    os._exit(128 + signum)  # idle: nothing to clean up
+    signal.signal(signal.SIGTERM, stop_running_job)
 
 
 @contextmanager

@@ -29,12 +29,12 @@ from simulator.errors import ScenarioError
 from simulator.executors import (
     ExecutorKind,
     ExecutorSettings,
-    Job,
     batch_to_resume,
     begin_batch,
     end_batch,
     run_jobs,
 )
+from simulator.jobs import Job
 from simulator.metrics import mean_interval
 from simulator.outputs import make_folder, new_run_id, write_json, write_table, write_yaml
 from simulator.resources import require_memory
@@ -201,12 +201,8 @@ def _sweep_cells(spec: SweepSpec, base: Scenario):
 
 def check_spec(path: Path) -> str:
     """Validate a compare or sweep spec with its base scenario and every arm or grid cell;
-    returns a one-line description."""
+    returns a one-line description (a search spec: ``simulator.search.check_search``)."""
     document = read_yaml(path, "spec")
-    if isinstance(document, dict) and "interventions" in document and "arms" not in document:
-        from simulator.search import check_search
-
-        return check_search(path)
     if isinstance(document, dict) and "grid" in document:
         spec, _, _, scenarios = _plan_sweep(path, None)
         what = f"sweep {spec.name}: {len(scenarios)} cells"

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 
 from simulator.errors import UserError
-from simulator.executors import Files, Job, run_detached
+from simulator.jobs import Files, Job, run_detached
 
 RETRIES = 3  # attempts after a worker or node dies mid-task (Ray's system-failure retries)
 # A cluster started for the command listens on loopback only. Not 127.0.0.1: Ray replaces

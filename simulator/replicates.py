@@ -11,12 +11,12 @@ from simulator import metrics
 from simulator.config import Scenario, parse_scenario
 from simulator.executors import (
     ExecutorSettings,
-    Job,
     batch_to_resume,
     begin_batch,
     end_batch,
     run_jobs,
 )
+from simulator.jobs import Job
 from simulator.outputs import make_folder, new_run_id, write_json, write_table, write_yaml
 from simulator.resources import require_memory
 from simulator.results import read_daily, read_manifest

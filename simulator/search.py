@@ -34,7 +34,6 @@ from simulator.config import Scenario, format_validation_error
 from simulator.errors import ScenarioError, UserError
 from simulator.executors import (
     ExecutorSettings,
-    Job,
     batch_to_resume,
     begin_batch,
     end_batch,
@@ -52,6 +51,7 @@ from simulator.experiments import (
     _with_interventions,
     pareto_efficient,
 )
+from simulator.jobs import Job
 from simulator.metrics import mean_interval
 from simulator.outputs import (
     make_folder,

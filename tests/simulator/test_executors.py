@@ -3,7 +3,8 @@
 import json
 
 from simulator.config import parse_scenario
-from simulator.executors import Job, finished, land, run_detached, spread_endpoints
+from simulator.executors import finished, land, spread_endpoints
+from simulator.jobs import Job, run_detached
 
 
 def _scenario(tmp_path, **changes):
