@@ -6,6 +6,8 @@ agents on a day, draws that are the same however the agents are batched or order
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -14,8 +16,12 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 _KIND = np.uint64(0xD6E8FEB86659FD93)
 
 
-def keyed_uniforms(seed: int, agent_ids: np.ndarray, day: int, kind: int, draws: int) -> np.ndarray:
+def keyed_uniforms(
+    seed: int, agent_ids: np.ndarray, day: int, kind: int, draws: int | Sequence[int]
+) -> np.ndarray:
     """Uniform numbers in [0, 1), shape (len(agent_ids), draws), keyed by their arguments.
+    ``draws`` as a sequence names the draws wanted (column j of the full set is draw j, the
+    same number whichever others are asked for).
 
     A counter-based generator (SplitMix64 finaliser over a mixed key): numpy has no keyed,
     order-free generator that is cheap per key, and creating one Generator per request costs
@@ -48,8 +54,12 @@ def keyed_words(seed: int, agent_ids: np.ndarray, day: int, kind: int) -> np.nda
     return _words(seed, agent_ids, day, kind, 1)[:, 0]
 
 
-def _words(seed: int, agent_ids: np.ndarray, day: int, kind: int, draws: int) -> np.ndarray:
-    """The keyed 64-bit hashes, shape (len(agent_ids), draws)."""
+def _words(
+    seed: int, agent_ids: np.ndarray, day: int, kind: int, draws: int | Sequence[int]
+) -> np.ndarray:
+    """The keyed 64-bit hashes, shape (len(agent_ids), draws): draws 0..draws-1, or those
+    named."""
+    which = np.arange(draws) if isinstance(draws, int) else np.asarray(draws, dtype=np.int64)
     with np.errstate(over="ignore"):
         # in place, one scratch array: the draws are memory-bound, and numpy's temporaries
         # cost as much as the arithmetic (about 1.3x faster at millions of keys)
@@ -61,8 +71,8 @@ def _words(seed: int, agent_ids: np.ndarray, day: int, kind: int, draws: int) ->
         key = np.asarray(agent_ids).astype(np.uint64)
         key *= _MIX1
         key ^= constant
-        x = np.empty((key.size, draws), dtype=np.uint64)
-        np.add(key[:, None], np.arange(1, draws + 1, dtype=np.uint64) * _GOLDEN, out=x)
+        x = np.empty((key.size, which.size), dtype=np.uint64)
+        np.add(key[:, None], (which + 1).astype(np.uint64) * _GOLDEN, out=x)
         scratch = np.empty_like(x)
         for shift, multiplier in ((30, _MIX1), (27, _MIX2), (31, None)):
             np.right_shift(x, np.uint64(shift), out=scratch)

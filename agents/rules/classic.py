@@ -24,6 +24,7 @@ run gives the same result in any batching and on any number of processes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -132,9 +133,10 @@ class ClassicRule(ArrayAgents):
         self._turn = population.turn
         self._notice_day, self._notices_today = -1, 0
 
-    def draws(self, agents: np.ndarray, day: int, count: int) -> np.ndarray:
-        """``count`` uniforms per agent for ``day``'s decision (an agent's second turn of a
-        random-sequential day draws afresh: the key holds the turn)."""
+    def draws(self, agents: np.ndarray, day: int, count: int | Sequence[int]) -> np.ndarray:
+        """``count`` uniforms per agent for ``day``'s decision, or the draws ``count`` names
+        (each the same number however many others are drawn); an agent's second turn of a
+        random-sequential day draws afresh: the key holds the turn."""
         keys = agents if self._turn is None else agents + (self._turn[agents] << 32)
         return keyed_uniforms(self.seed, keys, day, self.key, count)
 
@@ -218,10 +220,16 @@ class Discrete(ClassicRule):
         self.debunked[agents] = True
 
     def settle(
-        self, agents: np.ndarray, belief: np.ndarray, heard: Exposures, u: np.ndarray
+        self,
+        agents: np.ndarray,
+        belief: np.ndarray,
+        heard: Exposures,
+        u: np.ndarray,
+        uptake: np.ndarray | None = None,
     ) -> np.ndarray:
-        """``belief`` after the day's notices and corrections (``u``: one uniform per row)."""
-        corrected = u < corrections_uptake(heard)
+        """``belief`` after the day's notices and corrections (``u``: one uniform per row;
+        ``uptake``: ``corrections_uptake(heard)`` where the rule has it already)."""
+        corrected = u < (corrections_uptake(heard) if uptake is None else uptake)
         out = np.where(self.debunked[agents] | corrected, 0, belief).astype(np.int8)
         self.debunked[agents] = False
         return out

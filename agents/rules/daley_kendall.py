@@ -50,9 +50,13 @@ class Meetings:
         self, rule, day: int, agents: np.ndarray, heard: Exposures, population: Population
     ):
         width = heard.stance.shape[1]
-        u = rule.draws(agents, day, 2 * width + 2)
+        # Draw c < width decides whether slot c's post is a meeting, draw width resists a
+        # nudge, width + 1 takes up a correction, width + 2 + c orders slot c's meeting. Each
+        # is drawn only where it can decide something (the numbers are the same either way).
         met = heard_mask(heard) & (heard.speaker >= 0)
-        met &= u[:, :width] < np.minimum(1.0, rule.params.p * heard.importance)
+        met &= rule.draws(agents, day, range(width)) < np.minimum(
+            1.0, rule.params.p * heard.importance
+        )
         # two stiflers' meeting changes nothing, and a stifler stays one all day: left out
         # (the other meetings keep their order, so the day ends the same)
         state = population.state
@@ -60,13 +64,23 @@ class Meetings:
             state[np.maximum(heard.speaker, 0)] != RECOVERED
         )
         row, column = np.nonzero(met)
-        order = np.argsort(u[row, width + 2 + column], kind="stable")
+        when = np.empty(row.size)
+        for c in range(width):
+            mine = np.flatnonzero(column == c)
+            when[mine] = rule.draws(agents[row[mine]], day, [width + 2 + c])[:, 0]
+        order = np.argsort(when, kind="stable")
         self.listener = agents[row[order]]
         self.speaker = heard.speaker[row[order], column[order]]
         self.now = population.state.copy()  # the states as the day's meetings change them
         self.resist = np.zeros(population.n, dtype=bool)
-        self.resist[agents] = u[:, width] < resistance(population.take_nudges(agents))
-        self.corrected = u[:, width + 1] < corrections_uptake(heard)
+        nudge = population.take_nudges(agents)
+        if np.isfinite(nudge).any():
+            held = rule.draws(agents, day, [width])[:, 0] < resistance(nudge)
+            self.resist[agents] = held
+        uptake = corrections_uptake(heard)
+        self.corrected = np.zeros(agents.size, dtype=bool)
+        if uptake.any():
+            self.corrected = rule.draws(agents, day, [width + 1])[:, 0] < uptake
 
     def rounds(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """The (listener, speaker) pairs of each round, in turn."""

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from agents.population import Population
 from agents.rules.base import Decisions, Exposures
-from agents.rules.classic import Discrete, RuleParams, heard_mask, pick_items
+from agents.rules.classic import Discrete, RuleParams, corrections_uptake, pick_items
 from agents.rules.voter import copied, resisted
 
 
@@ -43,12 +43,25 @@ class QVoter(Discrete):
     ) -> Decisions:
         p = self.params
         own = population.belief[agents]
-        u = self.draws(agents, day, p.q + 5)
-        slots = pick_items(heard, u[:, 5 : 5 + p.q])
-        panel = np.stack([copied(heard, slots[:, i], own) for i in range(p.q)])
-        unanimous = (panel == panel[0]).all(axis=0) & heard_mask(heard).any(axis=1)
-        independent = u[:, 0] < p.independence
-        flipped = np.where(u[:, 1] < 0.5, 1 - own, own)
-        new = np.where(independent, flipped, np.where(unanimous, panel[0], own)).astype(np.int8)
-        new = resisted(own, new, u[:, 2], population.take_nudges(agents))
-        return Decisions(self.settle(agents, new, heard, u[:, 3]), np.ones(agents.size))
+        nudge = population.take_nudges(agents)
+        uptake = corrections_uptake(heard)
+        # Draws 0 and 1 act independently, 2 resists a nudge, 3 takes up a correction, 5..
+        # pick the panel. A nudge's or a correction's draw decides nothing where there is
+        # none (u < 0 never holds), so it is drawn only on a day with one: the other draws
+        # are the same numbers either way.
+        wanted = [0, 1, 2, 3, *range(5, 5 + p.q)]
+        if not np.isfinite(nudge).any():
+            wanted.remove(2)
+        if not uptake.any():
+            wanted.remove(3)
+        drawn = dict(zip(wanted, self.draws(agents, day, wanted).T, strict=True))
+        never = np.ones(agents.size)  # a uniform that no zero chance passes
+        slots = pick_items(heard, np.stack([drawn[5 + i] for i in range(p.q)], axis=1))
+        panel = copied(heard, slots, own[:, None])
+        unanimous = (panel == panel[:, :1]).all(axis=1) & (heard.count > 0)
+        independent = drawn[0] < p.independence
+        flipped = np.where(drawn[1] < 0.5, 1 - own, own)
+        new = np.where(independent, flipped, np.where(unanimous, panel[:, 0], own)).astype(np.int8)
+        new = resisted(own, new, drawn.get(2, never), nudge)
+        belief = self.settle(agents, new, heard, drawn.get(3, never), uptake)
+        return Decisions(belief, np.ones(agents.size))

@@ -57,6 +57,9 @@ def test_keyed_uniforms_are_deterministic_and_order_free():
     assert not np.array_equal(a, keyed_uniforms(5, ids, 3, 2, 4))
     big = keyed_uniforms(1, np.arange(200_000), 1, 3, 1).ravel()
     assert abs(big.mean() - 0.5) < 0.005  # roughly uniform
+    # the draws named are the same numbers as in the full set, in the order named
+    np.testing.assert_array_equal(keyed_uniforms(5, ids, 3, 1, [3, 0, 2]), a[:, [3, 0, 2]])
+    assert keyed_uniforms(5, ids, 3, 1, []).shape == (100, 0)
 
 
 def test_answers_do_not_depend_on_batch_order_or_size():
