@@ -37,6 +37,7 @@ from agents.citizen import Citizen
 from agents.memory import MemoryItem, clip_text
 from agents.persona import Persona
 from agents.population import INFECTED, RECOVERED, STATE_LETTERS, SUSCEPTIBLE, Population
+from agents.rows import row_any, row_count, row_max
 from agents.rules.base import DecisionRule, Exposures
 from agents.surrogate import OFFICIAL
 from interventions.base import Intervention
@@ -318,7 +319,7 @@ class ArrayModel(DayModel):
         if everyone_heard:
             count, speaker = np.full(agents.size, who.shape[1]), who
         else:
-            count, speaker = audible.sum(axis=1), np.where(audible, who, -1)
+            count, speaker = row_count(audible), np.where(audible, who, -1)
             stance, weight = np.where(audible, stance, 0.0), np.where(audible, weight, 0.0)
             if silenced is not None:  # muted posts leave gaps: move the heard ones first
                 keep = np.argsort(~audible, axis=1, kind="stable")
@@ -340,7 +341,7 @@ class ArrayModel(DayModel):
             weight = np.append(morning.weight, 0.0)[speakers]
         else:  # no post is labelled: every post weighs 1 (Population.publish)
             weight = valid.astype(np.float64)
-        count = valid.sum(axis=1)
+        count = row_count(valid)
         return self._heard(agents, stance, weight, count, speakers, None, None)
 
     def _heard(self, agents, stance, weight, count, speaker, deaf, items) -> Exposures:
@@ -519,11 +520,11 @@ def day_waves(speakers: np.ndarray, position: np.ndarray) -> list[np.ndarray]:
         who = np.where(valid, speakers, 0)
         earlier = valid & (position[who] < position[:, None])
     wave = np.zeros(n, dtype=np.int64)
-    active = np.flatnonzero(earlier.any(axis=1))
+    active = np.flatnonzero(row_any(earlier))
     wave[active] = 1
     while active.size:
         links, sources = earlier[active], who[active]
-        relaxed = np.where(links, wave[sources] + 1, 0).max(axis=1)
+        relaxed = row_max(np.where(links, wave[sources] + 1, 0))
         moved = relaxed > wave[active]
         active = active[moved]
         wave[active] = relaxed[moved]

@@ -16,6 +16,7 @@ import networkx as nx
 import numpy as np
 
 from agents.keyed_random import keyed_uniforms
+from agents.rows import row_any
 from simulator.config import (
     BarabasiAlbert,
     CompleteGraph,
@@ -64,8 +65,8 @@ def hears_any(speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
         return np.zeros(speakers.shape[0], dtype=bool)
     valid = speakers >= 0
     if valid.all():
-        return loud[speakers].any(axis=1)
-    return (loud[np.where(valid, speakers, 0)] & valid).any(axis=1)
+        return row_any(loud[speakers])
+    return row_any(loud[np.where(valid, speakers, 0)] & valid)
 
 
 class RandomMixing:
@@ -130,7 +131,7 @@ class RandomMixing:
         rows = np.arange(m)
         for c in range(k + spare):  # take each candidate not chosen yet, until k are
             candidate = candidates[:, c]
-            fresh = (filled < k) & ~(chosen == candidate[:, None]).any(axis=1)
+            fresh = (filled < k) & ~row_any(chosen == candidate[:, None])
             chosen[rows[fresh], filled[fresh]] = candidate[fresh]
             filled += fresh
         for r in np.flatnonzero(filled < k):  # rare: a stream of its own for the row
@@ -180,7 +181,7 @@ def _repeats(rows: np.ndarray) -> np.ndarray:
     k = rows.shape[1]
     if k > 6:
         ordered = np.sort(rows, axis=1)
-        return (ordered[:, 1:] == ordered[:, :-1]).any(axis=1)
+        return row_any(ordered[:, 1:] == ordered[:, :-1])
     out = np.zeros(rows.shape[0], dtype=bool)
     for i in range(k):
         for j in range(i + 1, k):

@@ -34,6 +34,7 @@ from agents.keyed_random import keyed_uniforms
 from agents.memory import MemoryItem
 from agents.news import NewsItem, opening_post
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
+from agents.rows import row_count, row_prod
 from agents.rules.base import UPDATE_ORDERS, ArrayAgents, Exposures
 
 NOTICE_DRAW = 0x4E  # the notices' part of a rule's random key
@@ -71,7 +72,7 @@ def corrections_uptake(heard: Exposures) -> np.ndarray:
         return np.zeros(heard.count.size)
     correction &= heard.stance < 0
     take = np.minimum(1.0, np.abs(heard.stance) * heard.importance)
-    return 1.0 - np.where(correction, 1.0 - take, 1.0).prod(axis=1)
+    return 1.0 - row_prod(np.where(correction, 1.0 - take, 1.0))
 
 
 def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
@@ -81,7 +82,7 @@ def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
     count = heard.count if u.ndim == 1 else heard.count[:, None]
     if heard.stance.shape[1] == 0:
         return np.full(u.shape, -1, dtype=np.int64)
-    if ((heard.importance == 1.0).sum(axis=1) == heard.count).all():
+    if (row_count(heard.importance == 1.0) == heard.count).all():
         # every item plain (no label, no correction): the slot is floor(u x count), what the
         # cumulative weights 1, 2, ..., count give exactly (u x count < count for u < 1)
         return np.where(count > 0, (u * count).astype(np.int64), -1)
@@ -89,7 +90,7 @@ def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
     total = np.cumsum(weight, axis=1)
     last = total[:, -1] if u.ndim == 1 else total[:, -1:]
     if u.ndim == 1:
-        chosen = (total <= (u * last)[:, None]).sum(axis=1)
+        chosen = row_count(total <= (u * last)[:, None])
     else:
         chosen = (total[:, None, :] <= (u * last)[:, :, None]).sum(axis=2)
     return np.where(last > 0, chosen, -1)
@@ -100,7 +101,7 @@ def transmission(heard: Exposures, carries: np.ndarray, p: float, resist: np.nda
     story on, each independently with probability p x importance (at most 1), less the
     agent's resistance."""
     each = np.minimum(1.0, p * heard.importance) * (1.0 - resist)[:, None]
-    return 1.0 - np.where(carries & heard_mask(heard), 1.0 - each, 1.0).prod(axis=1)
+    return 1.0 - row_prod(np.where(carries & heard_mask(heard), 1.0 - each, 1.0))
 
 
 class ClassicRule(ArrayAgents):

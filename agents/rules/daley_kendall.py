@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import Field
 
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
+from agents.rows import row_any, row_max
 from agents.rules.base import Decisions, Exposures
 from agents.rules.classic import (
     Compartmental,
@@ -119,10 +120,10 @@ def meeting_rounds(first: np.ndarray, second: np.ndarray) -> list[np.ndarray]:
     previous[by_agent[1:][same]] = slots[by_agent[:-1][same]]
     before = np.stack([previous[:m], previous[m:]], axis=1)  # per meeting, through each agent
     level = np.zeros(m, dtype=np.int64)
-    active = np.flatnonzero((before >= 0).any(axis=1))
+    active = np.flatnonzero(row_any(before >= 0))
     while active.size:
         links = before[active]
-        relaxed = np.where(links >= 0, level[np.maximum(links, 0)] + 1, 0).max(axis=1)
+        relaxed = row_max(np.where(links >= 0, level[np.maximum(links, 0)] + 1, 0))
         moved = relaxed > level[active]
         active = active[moved]
         level[active] = relaxed[moved]

@@ -20,6 +20,7 @@ import numpy as np
 from agents.keyed_random import keyed_uniforms
 from agents.news import NewsItem
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
+from agents.rows import row_any, row_count
 from agents.rules.base import Decisions, Exposures, Settled
 from agents.rules.classic import (
     Compartmental,
@@ -73,12 +74,10 @@ class LinearThreshold(Compartmental):
         peers = heard_mask(heard) & (heard.speaker >= 0)
         weight = np.where(peers, np.maximum(heard.importance, 0.0), 0.0)
         active = (weight * (heard.stance > 0)).sum(axis=1)
-        share = np.divide(
-            active, peers.sum(axis=1), out=np.zeros(agents.size), where=peers.any(axis=1)
-        )
+        share = np.divide(active, row_count(peers), out=np.zeros(agents.size), where=row_any(peers))
         corrected = u < corrections_uptake(heard)
         activated = (state == SUSCEPTIBLE) & (share * (1.0 - resist) >= self.threshold[agents])
-        activated &= peers.any(axis=1) & ~corrected
+        activated &= row_any(peers) & ~corrected
         population.state[agents[corrected & (state == SUSCEPTIBLE)]] = RECOVERED
         belief = (activated | ((state == INFECTED) & ~corrected)).astype(np.int8)
         return Decisions(belief, np.ones(agents.size))

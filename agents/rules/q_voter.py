@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import Field
 
 from agents.population import Population
+from agents.rows import row_all
 from agents.rules.base import Decisions, Exposures
 from agents.rules.classic import Discrete, RuleParams, corrections_uptake, pick_items
 from agents.rules.voter import copied, resisted
@@ -58,7 +59,7 @@ class QVoter(Discrete):
         never = np.ones(agents.size)  # a uniform that no zero chance passes
         slots = pick_items(heard, np.stack([drawn[5 + i] for i in range(p.q)], axis=1))
         panel = copied(heard, slots, own[:, None])
-        unanimous = (panel == panel[:, :1]).all(axis=1) & (heard.count > 0)
+        unanimous = row_all(panel == panel[:, :1]) & (heard.count > 0)
         independent = drawn[0] < p.independence
         flipped = np.where(drawn[1] < 0.5, 1 - own, own)
         new = np.where(independent, flipped, np.where(unanimous, panel[:, 0], own)).astype(np.int8)

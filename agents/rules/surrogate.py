@@ -20,6 +20,7 @@ from agents.memory import REFLECTION, MemoryItem
 from agents.news import NewsItem, opening_post
 from agents.persona import Persona
 from agents.population import Population
+from agents.rows import row_count
 from agents.rules.base import ONCE_A_DAY, ArrayAgents, Decisions, Exposures, net_stance
 from agents.surrogate import (
     OFFICIAL,
@@ -143,7 +144,7 @@ class SurrogateRule(ArrayAgents):
         u = keyed_uniforms(self.seed, agents, day, OPINION_KIND, 1)[:, 0]
         belief = (u < p).astype(np.int8)
         self.was_believer[agents] = believes
-        self.heard_for[agents] = (heard.stance > 0).sum(axis=1)
+        self.heard_for[agents] = row_count(heard.stance > 0)
         self.official_seen[agents] = heard.official | held
         self.lean[agents] = today
         return Decisions(belief, stated_confidence(p, belief))
