@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
+from agents.rows import row_sum
 from agents.rules.base import Exposures
 from agents.rules.continuous import Continuous, ContinuousParams, heard_opinions
 
@@ -31,10 +32,10 @@ class Params(ContinuousParams):
 def averaged(x: np.ndarray, heard: Exposures, self_weight: float | None) -> np.ndarray:
     """DeGroot's update of opinions ``x`` by the posts heard."""
     y, w = heard_opinions(heard)
-    total = w.sum(axis=1)
+    total = row_sum(w)
     if self_weight is None:
-        return (x + (w * y).sum(axis=1)) / (1.0 + total)
-    mean = np.divide((w * y).sum(axis=1), total, out=x.copy(), where=total > 0)
+        return (x + row_sum(w * y)) / (1.0 + total)
+    mean = np.divide(row_sum(w * y), total, out=x.copy(), where=total > 0)
     return self_weight * x + (1.0 - self_weight) * mean
 
 

@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
+from agents.rows import row_sum
 from agents.rules.continuous import Continuous, ContinuousParams, heard_opinions
 
 
@@ -38,6 +39,6 @@ class HegselmannKrause(Continuous):
         y, w = heard_opinions(heard)
         w = np.where(np.abs(y - x[:, None]) <= self.params.epsilon, w, 0.0)
         own = self.params.self_weight  # (1.0 * x is x: with 1, the classic mean's floats)
-        total = own + w.sum(axis=1)
-        mean = (own * x + (w * y).sum(axis=1)) / np.where(total > 0, total, 1.0)
+        total = own + row_sum(w)
+        mean = (own * x + row_sum(w * y)) / np.where(total > 0, total, 1.0)
         return np.where(total > 0, mean, x)

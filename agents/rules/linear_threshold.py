@@ -20,7 +20,7 @@ import numpy as np
 from agents.keyed_random import keyed_uniforms
 from agents.news import NewsItem
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
-from agents.rows import row_any, row_count
+from agents.rows import row_any, row_count, row_sum
 from agents.rules.base import Decisions, Exposures, Settled
 from agents.rules.classic import (
     Compartmental,
@@ -73,7 +73,7 @@ class LinearThreshold(Compartmental):
         resist = resistance(population.take_nudges(agents))
         peers = heard_mask(heard) & (heard.speaker >= 0)
         weight = np.where(peers, np.maximum(heard.importance, 0.0), 0.0)
-        active = (weight * (heard.stance > 0)).sum(axis=1)
+        active = row_sum(weight * (heard.stance > 0))
         share = np.divide(active, row_count(peers), out=np.zeros(agents.size), where=row_any(peers))
         corrected = u < corrections_uptake(heard)
         activated = (state == SUSCEPTIBLE) & (share * (1.0 - resist) >= self.threshold[agents])

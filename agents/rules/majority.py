@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 
 from agents.population import Population
+from agents.rows import row_sum
 from agents.rules.base import Decisions, Exposures
 from agents.rules.classic import Discrete, RuleParams
 from agents.rules.voter import resisted
@@ -38,7 +39,7 @@ class Majority(Discrete):
         own = population.belief[agents]
         u = self.draws(agents, day, 2)
         weight = np.maximum(heard.importance, 0.0)  # padding weighs 0
-        votes = (weight * np.sign(heard.stance)).sum(axis=1) + np.where(own > 0, 1.0, -1.0)
+        votes = row_sum(weight * np.sign(heard.stance)) + np.where(own > 0, 1.0, -1.0)
         new = np.where(votes > 0, 1, np.where(votes < 0, 0, own)).astype(np.int8)
         new = resisted(own, new, u[:, 0], population.take_nudges(agents))
         return Decisions(self.settle(agents, new, heard, u[:, 1]), np.ones(agents.size))
