@@ -55,9 +55,10 @@ class QVoter(Discrete):
             wanted.remove(2)
         if not uptake.any():
             wanted.remove(3)
-        drawn = dict(zip(wanted, self.draws(agents, day, wanted).T, strict=True))
+        u = self.draws(agents, day, wanted)
+        drawn = dict(zip(wanted, u.T, strict=True))
         never = np.ones(agents.size)  # a uniform that no zero chance passes
-        slots = pick_items(heard, np.stack([drawn[5 + i] for i in range(p.q)], axis=1))
+        slots = pick_items(heard, u[:, -p.q :])  # the panel's draws come last
         panel = copied(heard, slots, own[:, None])
         unanimous = row_all(panel == panel[:, :1]) & (heard.count > 0)
         independent = drawn[0] < p.independence
