@@ -16,6 +16,7 @@ act one at a time in random order and hear the latest posts, including today's.
 from __future__ import annotations
 
 import asyncio
+import heapq
 from collections.abc import Callable, Sequence
 
 import mesa
@@ -45,6 +46,49 @@ class _ReadAt:
 
     def __getitem__(self, j: int) -> MemoryItem:
         return self.citizens[j].post_item if self.position[j] < self.me else self.morning[j]
+
+
+def _chains(order: list[int], heard: list[list[int]], position: np.ndarray) -> dict[int, int]:
+    """Each citizen's longest chain of citizens in a sequential day that starts with it (1:
+    nobody after it reads its post): how much of the day waits on it."""
+    readers: dict[int, list[int]] = {i: [] for i in order}
+    for j in order:
+        for i in heard[j]:
+            if position[i] < position[j]:
+                readers[i].append(j)
+    chain: dict[int, int] = {}
+    for i in reversed(order):  # every reader acts later, so its chain is known
+        chain[i] = 1 + max((chain[j] for j in readers[i]), default=0)
+    return chain
+
+
+class _PriorityGate:
+    """At most ``capacity`` requests in flight, the waiting one of highest priority let in
+    first. The backend's own semaphore lets its waiters in in arrival order; in a
+    sequential day a request that a long chain of citizens waits on should not queue
+    behind one that nobody waits on (list scheduling by the longest path)."""
+
+    def __init__(self, capacity: int):
+        self.free = capacity
+        self.waiting: list[tuple[int, int, asyncio.Future]] = []
+        self.arrivals = 0
+
+    async def acquire(self, priority: int) -> None:
+        if self.free > 0 and not self.waiting:
+            self.free -= 1
+            return
+        turn = asyncio.get_running_loop().create_future()
+        self.arrivals += 1
+        heapq.heappush(self.waiting, (-priority, self.arrivals, turn))
+        await turn  # release() handed its place over: self.free stays as it was
+
+    def release(self) -> None:
+        while self.waiting:
+            _, _, turn = heapq.heappop(self.waiting)
+            if not turn.cancelled():
+                turn.set_result(None)
+                return
+        self.free += 1
 
 
 def request_sampling(scenario: Scenario) -> dict[str, Sampling]:
@@ -316,6 +360,8 @@ class OpinionModel(DayModel):
         in_turn = self.interventions.listening
         final = {i: asyncio.Event() for i in order}
         views_before = len(self._views)
+        chain = _chains(order, heard, position)
+        gate = _PriorityGate(self.config.llm.concurrency)
 
         async def act(i: int, before: asyncio.Event | None) -> None:
             me = position[i]
@@ -325,9 +371,14 @@ class OpinionModel(DayModel):
                     await event.wait()
             citizen = citizens[i]
             self._expose(citizen, heard[i], _ReadAt(citizens, morning, position, me))
-            for kind in REQUEST_KINDS:
+            for step, kind in enumerate(REQUEST_KINDS):
                 request = citizen.request(kind, day, self.sampling[kind])
-                (answer,) = await self.backend.complete([request])
+                # the requests with the most work waiting on them go first
+                await gate.acquire(len(REQUEST_KINDS) * chain[i] - step)
+                try:
+                    (answer,) = await self.backend.complete([request])
+                finally:
+                    gate.release()
                 citizen.apply(kind, answer, day)
             final[i].set()
 

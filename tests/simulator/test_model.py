@@ -46,6 +46,38 @@ def test_runs_are_deterministic(update):
     assert simulate(sc)[2] == simulate(sc)[2]
 
 
+class Jittery:
+    """The mock's answers, each after a delay of its own (a few milliseconds, varying by
+    agent and kind), so answers come back out of acting order."""
+
+    name = "jittery"
+
+    def __init__(self, seed):
+        self.inner = MockModel(seed)
+        self.started: list[int] = []
+
+    async def complete(self, requests):
+        for r in requests:
+            self.started.append(r.context.agent_id)
+            await asyncio.sleep(((r.context.agent_id * 7 + len(r.kind)) % 5) * 0.002)
+        return await self.inner.complete(requests)
+
+    async def aclose(self):
+        pass
+
+
+def test_a_sequential_day_gives_one_at_a_time_answers_however_they_arrive():
+    """Citizens whose posts are final start at once, at most ``llm.concurrency`` requests
+    in flight, those with longer chains behind them first: the answers are those of a
+    backend that answers at once, in acting order."""
+    sc = scenario(agents={"update": "sequential"}, llm={"concurrency": 3}, days=4)
+    jittery = Jittery(sc.seed)
+    assert simulate(sc, jittery)[2] == simulate(sc)[2]
+    # the requests did not go out in acting order only: they overlapped across citizens
+    firsts = [a for i, a in enumerate(jittery.started) if a not in jittery.started[:i]]
+    assert len(firsts) == 20 and jittery.started[:3] != [firsts[0]] * 3
+
+
 def test_update_modes_differ_and_synchronous_reads_yesterday():
     sync_model, _, sync_trace = simulate(scenario(agents={"update": "synchronous"}))
     seq_model, _, seq_trace = simulate(scenario(agents={"update": "sequential"}))
