@@ -100,6 +100,13 @@ def transmission(heard: Exposures, carries: np.ndarray, p: float, resist: np.nda
     """Per row, the probability that at least one of the items ``carries`` marks passes the
     story on, each independently with probability p x importance (at most 1), less the
     agent's resistance."""
+    width = heard.stance.shape[1]
+    if not resist.any() and (row_count(heard.importance == 1.0) == heard.count).all():
+        # every factor 1 - min(1, p): a row's product is that factor's power, multiplied in
+        # order as row_prod multiplies (times 1 is exact), so it is read off a table
+        factor = 1.0 - min(1.0, p * 1.0) * 1.0
+        powers = np.cumprod(np.concatenate([[1.0], np.full(width, factor)]))
+        return 1.0 - powers[row_count(carries & heard_mask(heard))]
     each = np.minimum(1.0, p * heard.importance) * (1.0 - resist)[:, None]
     return 1.0 - row_prod(np.where(carries & heard_mask(heard), 1.0 - each, 1.0))
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from agents.rules.base import Exposures
-from agents.rules.classic import pick_items
+from agents.rules.classic import pick_items, transmission
 from agents.rules.continuous import opinion_clusters
 from agents.rules.daley_kendall import meeting_rounds
 from agents.rules.registry import CLASSIC
@@ -371,3 +371,23 @@ def test_opinion_clusters_are_the_gaps_of_the_sorted_opinions():
         gap, share = float(rng.choice([0.01, 0.02, 0.05])), float(rng.choice([0.01, 0.1]))
         assert opinion_clusters(x, gap, share) == sorted_count(x, gap, share)
     assert opinion_clusters(np.array([0.0, 1e9])) == 2  # far apart: the sorted count
+
+
+@pytest.mark.parametrize("p", [0.01, 0.1, 0.15, 0.2, 1 / 3, 1.0])
+def test_transmission_of_plain_posts_is_the_product_of_their_chances(p):
+    """With every post plain and nobody nudged, the chance read off the table of powers is
+    the product over the believing posts heard, bit for bit; labelled posts and nudges take
+    the product itself."""
+    rng = np.random.default_rng(7)
+    for width in (3, 10, 17, 30):
+        count = rng.integers(0, width + 1, 3000)
+        plain = exposures(count, np.ones((3000, width)))
+        carries = plain.speaker >= 0
+        carries &= rng.random(carries.shape) < 0.6
+        expected = 1.0 - np.where(carries, 1.0 - min(1.0, p), 1.0).prod(axis=1)
+        got = transmission(plain, carries, p, np.zeros(3000))
+        assert np.array_equal(got, expected)
+        nudged = np.where(rng.random(3000) < 0.1, 0.5, 0.0)
+        each = min(1.0, p) * (1.0 - nudged)[:, None]
+        expected = 1.0 - np.where(carries, 1.0 - each, 1.0).prod(axis=1)
+        assert np.array_equal(transmission(plain, carries, p, nudged), expected)
