@@ -58,12 +58,11 @@ class Meetings:
         met &= rule.draws(agents, day, range(width)) < np.minimum(
             1.0, rule.params.p * heard.importance
         )
-        # two stiflers' meeting changes nothing, and a stifler stays one all day: left out
-        # (the other meetings keep their order, so the day ends the same)
+        # a stifler stays one all day, so a meeting the rule calls inert for a stifler (or
+        # two) changes nothing: left out (the others keep their order: the day ends the same)
         state = population.state
-        met &= (state[agents] != RECOVERED)[:, None] | (
-            state[np.maximum(heard.speaker, 0)] != RECOVERED
-        )
+        stifler = state == RECOVERED
+        met &= ~rule.inert(stifler[agents][:, None], stifler[np.maximum(heard.speaker, 0)])
         row, column = np.nonzero(met)
         when = np.empty(row.size)
         for c in range(width):
@@ -114,7 +113,8 @@ def meeting_rounds(first: np.ndarray, second: np.ndarray) -> list[np.ndarray]:
         return []
     ends = np.concatenate([first, second])
     slots = np.concatenate([np.arange(m), np.arange(m)])
-    by_agent = np.lexsort((slots, ends))  # each agent's meetings in order
+    # each agent's meetings in order: by agent, then meeting (unique keys, so any sort)
+    by_agent = np.argsort(ends * m + slots)
     previous = np.full(2 * m, -1)
     same = ends[by_agent[1:]] == ends[by_agent[:-1]]
     previous[by_agent[1:][same]] = slots[by_agent[:-1][same]]
@@ -137,6 +137,11 @@ class Rumour(Compartmental):
 
     updates = ("synchronous",)
 
+    def inert(self, listener_stifles: np.ndarray, speaker_stifles: np.ndarray) -> np.ndarray:
+        """Which meetings change nothing, whatever the day brings, given which of the two
+        are stiflers when the day starts (they stay stiflers all day)."""
+        raise NotImplementedError
+
     def describe(self, agents: np.ndarray, population: Population) -> list[str]:
         names = {SUSCEPTIBLE: "ignorant", INFECTED: "spreader", RECOVERED: "stifler"}
         return [names[s] for s in population.state[agents].tolist()]
@@ -147,6 +152,10 @@ class DaleyKendall(Rumour):
 
     name = "daley_kendall"
     key = 0x55
+
+    def inert(self, listener_stifles, speaker_stifles):
+        # a stifler stifles a spreader it meets, either way: only two stiflers do nothing
+        return listener_stifles & speaker_stifles
 
     def decide(
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population

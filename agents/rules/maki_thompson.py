@@ -45,6 +45,10 @@ class MakiThompson(Rumour):
     name = "maki_thompson"
     key = 0x56
 
+    def inert(self, listener_stifles, speaker_stifles):
+        # only a spreading listener acts: a stifler reading a post does nothing
+        return np.broadcast_to(listener_stifles, speaker_stifles.shape)
+
     def decide(
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population
     ) -> Decisions:
