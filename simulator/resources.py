@@ -30,11 +30,12 @@ BASE_SECONDS = 4.0  # starting Python, importing the stack, writing the summary
 BUILD_SECONDS_PER_AGENT = 70e-6  # personas, contacts and Mesa agents
 AGENT_DAYS_PER_SECOND = {"synchronous": 8_000.0, "sequential": 1_600.0}
 # A population on arrays (an array rule such as the surrogate): columns and bounded memories,
-# no object per agent; measured with scenarios/million.yaml (1M agents, 30 days: 1.3 GB peak,
-# 40-46 s) and bench/bench_population.py (783,000 agent-days/s synchronous at 1M on a slow
+# no object per agent; measured with scenarios/million.yaml (1M agents, 30 days: 1.21-1.23 GB
+# peak, 30 s, on 2026-12-07; 10M agents: 9.4 GB, 6.5 min, i.e. 920-1,050 bytes an agent over
+# the base) and bench/bench_population.py (783,000 agent-days/s synchronous at 1M on a slow
 # day; sequential 1.8x slower since its memories are weighed when the day starts: 600,000 and
 # 337,000 on a slower one, docs/PERFORMANCE.md). Memory does not grow with the days.
-ARRAY_BYTES_PER_AGENT = 1_450.0
+ARRAY_BYTES_PER_AGENT = 1_050.0
 ARRAY_BUILD_SECONDS_PER_AGENT = 1e-6
 ARRAY_AGENT_DAYS_PER_SECOND = {
     "synchronous": 800_000.0,
