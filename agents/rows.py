@@ -17,6 +17,17 @@ NARROW = 16
 SUMMED_IN_ORDER = 8
 
 
+def _by_columns(ufunc: np.ufunc, x: np.ndarray, widest: int = NARROW) -> np.ndarray:
+    """``ufunc.reduce(x, axis=1)``: column by column from the first where ``x`` has at most
+    ``widest`` columns (and some), by numpy otherwise."""
+    if x.shape[1] > widest or x.shape[1] == 0:
+        return ufunc.reduce(x, axis=1)
+    out = x[:, 0].copy()
+    for j in range(1, x.shape[1]):
+        ufunc(out, x[:, j], out=out)
+    return out
+
+
 def row_count(mask: np.ndarray) -> np.ndarray:
     """How many entries of each row are true (int64)."""
     if mask.shape[1] > NARROW:
@@ -29,49 +40,24 @@ def row_count(mask: np.ndarray) -> np.ndarray:
 
 def row_any(mask: np.ndarray) -> np.ndarray:
     """Whether any entry of each row is true."""
-    if mask.shape[1] > NARROW or mask.shape[1] == 0:
-        return mask.any(axis=1)
-    out = mask[:, 0].copy()
-    for j in range(1, mask.shape[1]):
-        out |= mask[:, j]
-    return out
+    return _by_columns(np.logical_or, mask)
 
 
 def row_all(mask: np.ndarray) -> np.ndarray:
     """Whether every entry of each row is true."""
-    if mask.shape[1] > NARROW or mask.shape[1] == 0:
-        return mask.all(axis=1)
-    out = mask[:, 0].copy()
-    for j in range(1, mask.shape[1]):
-        out &= mask[:, j]
-    return out
+    return _by_columns(np.logical_and, mask)
 
 
 def row_prod(x: np.ndarray) -> np.ndarray:
     """The product of each row, multiplied in order from the first entry."""
-    if x.shape[1] > NARROW or x.shape[1] == 0:
-        return x.prod(axis=1)
-    out = x[:, 0].copy()
-    for j in range(1, x.shape[1]):
-        out *= x[:, j]
-    return out
+    return _by_columns(np.multiply, x)
 
 
 def row_max(x: np.ndarray) -> np.ndarray:
     """The largest entry of each row."""
-    if x.shape[1] > NARROW or x.shape[1] == 0:
-        return x.max(axis=1)
-    out = x[:, 0].copy()
-    for j in range(1, x.shape[1]):
-        np.maximum(out, x[:, j], out=out)
-    return out
+    return _by_columns(np.maximum, x)
 
 
 def row_sum(x: np.ndarray) -> np.ndarray:
     """The sum of each row, as numpy's ``x.sum(axis=1)`` gives it."""
-    if x.shape[1] >= SUMMED_IN_ORDER or x.shape[1] == 0:
-        return x.sum(axis=1)
-    out = x[:, 0].copy()
-    for j in range(1, x.shape[1]):
-        out += x[:, j]
-    return out
+    return _by_columns(np.add, x, SUMMED_IN_ORDER - 1)
