@@ -75,6 +75,11 @@ def corrections_uptake(heard: Exposures) -> np.ndarray:
     return 1.0 - row_prod(np.where(correction, 1.0 - take, 1.0))
 
 
+def all_plain(heard: Exposures) -> bool:
+    """Whether every item heard weighs 1 (no label, no correction): the fast paths' test."""
+    return bool((row_count(heard.importance == 1.0) == heard.count).all())
+
+
 def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
     """For each row, the slot of one item heard, chosen with probability proportional to its
     importance by the uniform ``u``; -1 where nothing was heard. With ``u`` of shape (rows,
@@ -82,9 +87,9 @@ def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
     count = heard.count if u.ndim == 1 else heard.count[:, None]
     if heard.stance.shape[1] == 0:
         return np.full(u.shape, -1, dtype=np.int64)
-    if (row_count(heard.importance == 1.0) == heard.count).all():
-        # every item plain (no label, no correction): the slot is floor(u x count), what the
-        # cumulative weights 1, 2, ..., count give exactly (u x count < count for u < 1)
+    if all_plain(heard):
+        # the slot is floor(u x count), what the cumulative weights 1, 2, ..., count give
+        # exactly (u x count < count for u < 1)
         return np.where(count > 0, (u * count).astype(np.int64), -1)
     weight = np.maximum(heard.importance, 0.0)  # padding weighs 0 already
     total = np.cumsum(weight, axis=1)
@@ -100,12 +105,12 @@ def transmission(heard: Exposures, carries: np.ndarray, p: float, resist: np.nda
     """Per row, the probability that at least one of the items ``carries`` marks passes the
     story on, each independently with probability p x importance (at most 1), less the
     agent's resistance."""
-    width = heard.stance.shape[1]
-    if not resist.any() and (row_count(heard.importance == 1.0) == heard.count).all():
-        # every factor 1 - min(1, p): a row's product is that factor's power, multiplied in
-        # order as row_prod multiplies (times 1 is exact), so it is read off a table
-        factor = 1.0 - min(1.0, p * 1.0) * 1.0
-        powers = np.cumprod(np.concatenate([[1.0], np.full(width, factor)]))
+    if not resist.any() and all_plain(heard):
+        # every factor is 1 - min(1, p) (the general line's floats with importance 1 and no
+        # resistance), so a row's product, multiplied in order as row_prod multiplies (times
+        # 1 is exact), is that factor's power: read off a table
+        factor = 1.0 - min(1.0, p * 1.0) * (1.0 - 0.0)
+        powers = np.cumprod(np.concatenate([[1.0], np.full(heard.stance.shape[1], factor)]))
         return 1.0 - powers[row_count(carries & heard_mask(heard))]
     each = np.minimum(1.0, p * heard.importance) * (1.0 - resist)[:, None]
     return 1.0 - row_prod(np.where(carries & heard_mask(heard), 1.0 - each, 1.0))

@@ -75,12 +75,12 @@ class Meetings:
         self.resist = np.zeros(population.n, dtype=bool)
         nudge = population.take_nudges(agents)
         if np.isfinite(nudge).any():
-            held = rule.draws(agents, day, [width])[:, 0] < resistance(nudge)
-            self.resist[agents] = held
+            self.resist[agents] = rule.draws(agents, day, [width])[:, 0] < resistance(nudge)
         uptake = corrections_uptake(heard)
-        self.corrected = np.zeros(agents.size, dtype=bool)
         if uptake.any():
             self.corrected = rule.draws(agents, day, [width + 1])[:, 0] < uptake
+        else:
+            self.corrected = np.zeros(agents.size, dtype=bool)
 
     def rounds(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """The (listener, speaker) pairs of each round, in turn."""
