@@ -278,8 +278,10 @@ class ArrayModel(DayModel):
         and the turns' posts (random sequential)."""
         pop, host = self.population, self.interventions
         viewed = self.engagement is not None  # the views (and posts' days) only for it
-        plain = not (viewed or silenced is not None or host.listening or self.citizens)
-        if reading is None and plain:
+        # the morning's stances and weights are all a day needs that counts no views, mutes
+        # nobody, and has no plug-in watching or citizen reading the posts as records
+        stances_only = not (viewed or silenced is not None or host.listening or self.citizens)
+        if reading is None and stances_only:
             return self._hear_morning(agents, speakers, morning), None
         valid = speakers >= 0
         who = speakers if valid.all() else np.where(valid, speakers, 0)

@@ -60,13 +60,9 @@ class ContactStructure(Protocol):
 
 
 def hears_any(speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
-    """``ContactStructure.hearers`` read off the matrix itself."""
-    if speakers.size == 0:
-        return np.zeros(speakers.shape[0], dtype=bool)
-    valid = speakers >= 0
-    if valid.all():
-        return row_any(loud[speakers])
-    return row_any(loud[np.where(valid, speakers, 0)] & valid)
+    """``ContactStructure.hearers`` read off the matrix itself: a padded slot (-1) reads a
+    quiet agent appended after the last, so no mask is built."""
+    return row_any(np.append(loud, False)[speakers])
 
 
 class RandomMixing:
@@ -207,7 +203,6 @@ class GraphContacts:
         self._wide = np.flatnonzero(degree > per_day)
         self._fixed = self._rows(np.arange(degree.size))
         self._fixed.flags.writeable = False
-        self._everyone = self._fixed if not self._wide.size else None
 
     def todays_speakers(self, rng: np.random.Generator) -> list[list[int]]:
         """All neighbours, or a random sample of ``per_day`` of them for high-degree nodes
@@ -260,7 +255,7 @@ class GraphContacts:
         """Where every node hears all its neighbours (the day's matrix is the one built
         once), the loud agents' neighbours, found from them: a day of few loud agents costs
         what they do, not a pass over every listener's row."""
-        if speakers is not self._everyone or self.graph.is_directed():
+        if speakers is not self._fixed or self.graph.is_directed():
             return hears_any(speakers, loud)
         out = np.zeros(speakers.shape[0], dtype=bool)
         out[self._neighbours(np.flatnonzero(loud))[1]] = True
