@@ -511,7 +511,12 @@ def format_validation_error(exc: ValidationError) -> str:
     errors = exc.errors()
     err = errors[0]
     loc = tuple(err["loc"])
-    shown = [str(p) for i, p in enumerate(loc) if not _is_tag(loc, i)]
+    # a key that cannot be printed as it is (a newline in it) is shown quoted: one line
+    shown = [
+        str(p) if str(p).isprintable() else repr(p)
+        for i, p in enumerate(loc)
+        if not _is_tag(loc, i)
+    ]
     path = ".".join(shown) or "scenario"
     kind = err["type"]
     more = (

@@ -114,3 +114,12 @@ def test_relative_files_resolve_against_the_scenario(tmp_path):
     (tmp_path / "edges.txt").write_text("0 1\n1 2\n")
     path = write_scenario(tmp_path, {"contacts": {"type": "edge_list", "path": "edges.txt"}})
     assert load_scenario(path).contacts.path == (tmp_path / "edges.txt").resolve()
+
+
+def test_an_unknown_key_that_cannot_be_printed_is_named_on_one_line():
+    """Found by tests/test_properties.py: a key holding a newline split the error in two."""
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario({"agents": {"\n": None}}, Path("."))
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith("agents.'\\n': unknown field (allowed here: update, rule")
