@@ -175,7 +175,8 @@ class Population:
 
     ``belief`` (0/1) and ``confidence`` are the latest stated opinion; ``state`` the S/I/R
     code, switched only at the end of a day; ``post_stance``/``post_weight``/``post_day`` the
-    latest post as listeners hear it (weight below 1 once a fact-check label discounts it);
+    latest post as listeners hear it (weight below 1 once a fact-check label discounts it, so
+    1 for every post while ``labels`` is empty);
     ``post_version`` counts changes to a post, so a reader can keep one record per post;
     ``nudge`` the summed strength of the nudges before the next decision (NaN: none).
     """
@@ -217,7 +218,8 @@ class Population:
         """``agents`` post today, stating ``belief`` (with ``stance``: +1 believing, -1 not,
         by default)."""
         self.post_stance[agents] = np.where(belief > 0, 1.0, -1.0) if stance is None else stance
-        self.post_weight[agents] = 1.0
+        if self.labels:  # (with no label on any post, every post weighs 1 already)
+            self.post_weight[agents] = 1.0
         self.post_day[agents] = day
         self.post_version[agents] += 1
         for a in agents[np.isin(agents, list(self.labels))] if self.labels else ():
@@ -249,6 +251,15 @@ class Population:
         infected = self.belief > 0
         self.state[(~infected) & (self.state == INFECTED)] = RECOVERED
         self.state[infected] = INFECTED
+
+    def attitude_sum(self) -> float:
+        """The attitudes summed in agent order, as the citizens' tally sums them (so the float
+        is the same)."""
+        if (self.confidence == 1.0).all():
+            # every term is +1 or -1, so every partial sum is an integer, exact: the count
+            believers = int(np.count_nonzero(self.belief > 0))
+            return float(2 * believers - self.n)
+        return float(np.cumsum(self.attitude)[-1]) if self.n else 0.0
 
     @property
     def attitude(self) -> np.ndarray:

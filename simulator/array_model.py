@@ -242,11 +242,12 @@ class ArrayModel(DayModel):
         host, pop = self.interventions, self.population
         settled = None
         if not (host.listening or self.citizens or self.engagement is not None):
-            settled = self.rule.settled(pop)
+            settled = self.rule.settled(self.day, pop)
         if settled is None:
             return np.arange(pop.n), _NO_AGENTS
         moved = ~settled.agents | np.isfinite(pop.nudge)
-        moved |= settled.movable & self.contacts.hearers(speakers, pop.post_stance > 0)
+        loud = pop.post_stance > 0 if settled.loud is None else settled.loud
+        moved |= settled.movable & self.contacts.hearers(speakers, loud)
         if host.corrections:
             moved[list(host.corrections)] = True
         return np.flatnonzero(moved), np.flatnonzero(~moved)
@@ -350,14 +351,19 @@ class ArrayModel(DayModel):
         """The exposures of the posts heard (each row's first ``count``), today's
         corrections after them, up to the short-term memory's capacity."""
         official = np.zeros(agents.size, dtype=bool)
-        host = self.interventions
-        if host.corrections:
+        corrections = bool(self.interventions.corrections)
+        if corrections:
             stance, weight, count, official, speaker = self._add_corrections(
                 agents, stance, weight, count, deaf, speaker
             )
         cap = self.heard_capacity
         count = np.minimum(count, cap)
-        return Exposures(stance[:, :cap], weight[:, :cap], count, official, speaker[:, :cap], items)
+        # every post weighs 1 but a labelled one (Population.publish), and a correction its own
+        plain = not (self.population.labels or corrections)
+        return Exposures(
+            stance[:, :cap], weight[:, :cap], count, official, speaker[:, :cap], items,
+            plain=plain, corrections=corrections,
+        )  # fmt: skip
 
     def _add_corrections(self, agents, stance, weight, count, deaf, speaker):
         corrections = self.interventions.corrections
@@ -450,8 +456,7 @@ class ArrayModel(DayModel):
         state = pop.state
         infected = state == INFECTED
         i = int(infected.sum())
-        # summed in agent order, as the citizens' tally sums, so the float is the same
-        attitude = float(np.cumsum(pop.attitude)[-1]) if n else 0.0
+        attitude = pop.attitude_sum()
         return {
             "susceptible": int((state == SUSCEPTIBLE).sum()),
             "infected": i,

@@ -252,13 +252,16 @@ class GraphContacts:
         return np.diff(self._indptr)
 
     def hearers(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
-        """Where every node hears all its neighbours (the day's matrix is the one built
-        once), the loud agents' neighbours, found from them: a day of few loud agents costs
-        what they do, not a pass over every listener's row."""
-        if speakers is not self._fixed or self.graph.is_directed():
+        """The loud agents' neighbours, found from them (a node that hears all its neighbours
+        hears a loud one if it is one's neighbour), and the wide nodes' rows read for the
+        others: a day of few loud agents costs what they and the wide nodes do, not a pass
+        over every listener's row."""
+        if self.graph.is_directed():  # a successor's post is not heard back
             return hears_any(speakers, loud)
         out = np.zeros(speakers.shape[0], dtype=bool)
         out[self._neighbours(np.flatnonzero(loud))[1]] = True
+        if self._wide.size:  # a wide node hears the sample in its row
+            out[self._wide] = hears_any(speakers[self._wide], loud)
         return out
 
     def share_audiences(

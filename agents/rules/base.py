@@ -41,7 +41,12 @@ class Exposures(NamedTuple):
     ``official`` says whether an official source was among them. ``items``, for rules that
     read posts as text (the ``llm`` rule), holds per row the records heard, as a citizen
     hears them (an object array of lists, None in the rows of agents that do not read text;
-    None itself where no deciding agent does)."""
+    None itself where no deciding agent does).
+
+    Two facts the engine knows without looking, so that rules need not look either:
+    ``plain`` is True when every item heard weighs 1 (no label, no correction of another
+    weight; False: some may not), ``corrections`` False when no row holds a correction
+    (True: some may)."""
 
     stance: np.ndarray
     importance: np.ndarray
@@ -49,6 +54,13 @@ class Exposures(NamedTuple):
     official: np.ndarray
     speaker: np.ndarray
     items: np.ndarray | None = None
+    plain: bool = False
+    corrections: bool = True
+
+    def rows(self, rows: np.ndarray) -> Exposures:
+        """The exposures of ``rows`` only (the same facts hold of them)."""
+        arrays = [None if f is None else f[rows] for f in self[:6]]
+        return Exposures(*arrays, plain=self.plain, corrections=self.corrections)
 
 
 class Decisions(NamedTuple):
@@ -64,10 +76,12 @@ class Settled(NamedTuple):
     """Masks over the population: ``agents`` that, unless a believing post moves them, a
     correction reaches them or a nudge waits, stay as they are (believe if and only if
     infected, state I, with confidence 1, post the default stance, and leave the rule's own
-    state unchanged); of them, those a believing post heard can move (``movable``)."""
+    state unchanged); of them, those a believing post heard can move (``movable``), and the
+    agents whose posts can (``loud``; None: every believing post)."""
 
     agents: np.ndarray
     movable: np.ndarray
+    loud: np.ndarray | None = None
 
 
 class DecisionRule(Protocol):
@@ -91,7 +105,7 @@ class DecisionRule(Protocol):
         rule may prepare for all of them at once."""
         ...
 
-    def settled(self, population: Population) -> Settled | None:
+    def settled(self, day: int, population: Population) -> Settled | None:
         """Who a synchronous day need not ask the rule about (``Settled``), so that the
         classic contagions' days cost what their active agents do, as NDlib's loops over
         active nodes; None where the rule cannot tell: every agent is asked."""
@@ -144,7 +158,7 @@ class ArrayAgents:
     def start_day(self, day: int, agents: np.ndarray, population: Population) -> None:
         pass
 
-    def settled(self, population: Population) -> Settled | None:
+    def settled(self, day: int, population: Population) -> Settled | None:
         return None
 
     def nudge(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:

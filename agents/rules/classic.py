@@ -67,6 +67,8 @@ def heard_mask(heard: Exposures) -> np.ndarray:
 def corrections_uptake(heard: Exposures) -> np.ndarray:
     """Per row, the probability that at least one correction heard today is taken up (a
     correction: an item no peer wrote, against the story)."""
+    if not heard.corrections:
+        return np.zeros(heard.count.size)
     correction = heard_mask(heard) & (heard.speaker < 0)
     if not correction.any():  # most days: no correction at all, and no float pass needed
         return np.zeros(heard.count.size)
@@ -77,7 +79,7 @@ def corrections_uptake(heard: Exposures) -> np.ndarray:
 
 def all_plain(heard: Exposures) -> bool:
     """Whether every item heard weighs 1 (no label, no correction): the fast paths' test."""
-    return bool((row_count(heard.importance == 1.0) == heard.count).all())
+    return heard.plain or bool((row_count(heard.importance == 1.0) == heard.count).all())
 
 
 def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
@@ -152,6 +154,27 @@ class ClassicRule(ArrayAgents):
         random-sequential day draws afresh: the key holds the turn."""
         keys = agents if self._turn is None else agents + (self._turn[agents] << 32)
         return keyed_uniforms(self.seed, keys, day, self.key, count)
+
+    def happens(
+        self, agents: np.ndarray, day: int, among: np.ndarray, draw: int, chance
+    ) -> np.ndarray:
+        """Whether an event of probability ``chance`` (a number, or one per agent) happens to
+        each agent ``among`` marks, by its draw number ``draw`` (drawn for them only: each
+        draw is the same number whoever else draws); False for the others."""
+        out = np.zeros(agents.size, dtype=bool)
+        rows = np.flatnonzero(among)
+        if rows.size:
+            chance = chance[rows] if isinstance(chance, np.ndarray) else chance
+            out[rows] = self.draws(agents[rows], day, [draw])[:, 0] < chance
+        return out
+
+    def corrected(self, agents: np.ndarray, day: int, heard: Exposures, draw: int) -> np.ndarray:
+        """Which agents take up a correction heard today, by their draw number ``draw``
+        (drawn only on a day with corrections: a chance of 0 is never taken)."""
+        chance = corrections_uptake(heard)
+        if not chance.any():
+            return np.zeros(agents.size, dtype=bool)
+        return self.draws(agents, day, [draw])[:, 0] < chance
 
     def notice_draws(self, agents: np.ndarray, day: int) -> np.ndarray:
         """One uniform per agent for the day's next notice (a second notice that day draws

@@ -25,7 +25,6 @@ from agents.rules.classic import (
     Compartmental,
     RuleParams,
     corrections_uptake,
-    heard_mask,
     resistance,
 )
 
@@ -54,7 +53,7 @@ class Meetings:
         # Draw c < width decides whether slot c's post is a meeting, draw width resists a
         # nudge, width + 1 takes up a correction, width + 2 + c orders slot c's meeting. Each
         # is drawn only where it can decide something (the numbers are the same either way).
-        met = heard_mask(heard) & (heard.speaker >= 0)
+        met = heard.speaker >= 0  # a peer's post (padded slots have no speaker)
         met &= rule.draws(agents, day, range(width)) < np.minimum(
             1.0, rule.params.p * heard.importance
         )

@@ -61,7 +61,7 @@ class Hybrid:
         confidence = np.ones(agents.size)
         stances = []  # (rows, stance) of the rules that post a stance of their own
         for rule, rows in self._split(agents):
-            mine = Exposures(*(None if f is None else f[rows] for f in heard))
+            mine = heard.rows(rows)
             decided = rule.decide(day, agents[rows], mine, population)
             belief[rows], confidence[rows] = decided.belief, decided.confidence
             if decided.stance is not None:
@@ -77,15 +77,19 @@ class Hybrid:
         for rule, rows in self._split(agents):
             rule.start_day(day, agents[rows], population)
 
-    def settled(self, population: Population) -> Settled | None:
+    def settled(self, day: int, population: Population) -> Settled | None:
         agents = np.zeros(population.n, dtype=bool)
         movable = np.zeros(population.n, dtype=bool)
+        louds = []
         for members, rule in self.groups.values():
-            mine = rule.settled(population)
+            mine = rule.settled(day, population)
             if mine is None:  # a group whose every agent must be asked
                 return None
             agents[members], movable[members] = mine.agents[members], mine.movable[members]
-        return Settled(agents, movable)
+            louds.append(mine.loud)
+        # a post that can move any group's agents is loud (None: every believing post can)
+        loud = None if any(x is None for x in louds) else np.logical_or.reduce(louds)
+        return Settled(agents, movable, loud)
 
     def remember(self, agents: np.ndarray, item: MemoryItem, population: Population) -> None:
         for rule, rows in self._split(agents):

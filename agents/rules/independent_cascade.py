@@ -25,7 +25,6 @@ from agents.rules.base import Decisions, Exposures, Settled
 from agents.rules.classic import (
     Compartmental,
     RuleParams,
-    corrections_uptake,
     resistance,
     transmission,
 )
@@ -57,24 +56,22 @@ class IndependentCascade(Compartmental):
         super().__init__(params, seed, population, news, members)
         self.activated = np.where(population.belief > 0, 0, -1).astype(np.int32)  # day, -1 never
 
-    def settled(self, population: Population) -> Settled:
-        """Everyone: the active stay active, and only a believing post (of an agent activated
-        yesterday) moves a susceptible."""
-        return Settled(np.ones(population.n, dtype=bool), population.state == SUSCEPTIBLE)
+    def settled(self, day: int, population: Population) -> Settled:
+        """Everyone: the active stay active, and only a believing post of an agent activated
+        yesterday moves a susceptible."""
+        loud = (self.activated == day - 1) & (population.post_stance > 0)
+        return Settled(np.ones(population.n, dtype=bool), population.state == SUSCEPTIBLE, loud)
 
     def decide(
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population
     ) -> Decisions:
         state = population.state[agents]
-        u = self.draws(agents, day, 2)
         resist = resistance(population.take_nudges(agents))
         speaker = np.maximum(heard.speaker, 0)
         new = (heard.speaker >= 0) & (self.activated[speaker] == day - 1) & (heard.stance > 0)
-        corrected = u[:, 1] < corrections_uptake(heard)
-        activated = (state == SUSCEPTIBLE) & (
-            u[:, 0] < transmission(heard, new, self.params.p, resist)
-        )
-        activated &= ~corrected
+        corrected = self.corrected(agents, day, heard, 1)
+        chance = transmission(heard, new, self.params.p, resist)
+        activated = self.happens(agents, day, state == SUSCEPTIBLE, 0, chance) & ~corrected
         self.activated[agents[activated]] = day
         population.state[agents[corrected & (state == SUSCEPTIBLE)]] = RECOVERED
         belief = (activated | ((state == INFECTED) & ~corrected)).astype(np.int8)

@@ -89,7 +89,7 @@ class LanguageModelRule:
     def start_day(self, day: int, agents: np.ndarray, population: Population) -> None:
         """Citizens prepare nothing: each reads its own memory when it acts."""
 
-    def settled(self, population: Population) -> None:
+    def settled(self, day: int, population: Population) -> None:
         """A citizen is always asked: what it does is the model's to say."""
         return None
 

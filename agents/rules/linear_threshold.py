@@ -20,13 +20,11 @@ import numpy as np
 from agents.keyed_random import keyed_uniforms
 from agents.news import NewsItem
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
-from agents.rows import row_any, row_count, row_sum
+from agents.rows import row_count, row_sum
 from agents.rules.base import Decisions, Exposures, Settled
 from agents.rules.classic import (
     Compartmental,
     RuleParams,
-    corrections_uptake,
-    heard_mask,
     resistance,
 )
 
@@ -58,7 +56,7 @@ class LinearThreshold(Compartmental):
         kind = (self.key << 8) | THRESHOLD_DRAW  # derived from the seed: not saved state
         self.threshold = keyed_uniforms(seed, everyone, 0, kind, 1)[:, 0]
 
-    def settled(self, population: Population) -> Settled:
+    def settled(self, day: int, population: Population) -> Settled:
         """All but the susceptible with a threshold of 0 (whom any peer's post activates,
         believing or not): a share of 0 active reaches no other threshold, and the active
         stay active; a believing post moves the susceptible."""
@@ -69,15 +67,20 @@ class LinearThreshold(Compartmental):
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population
     ) -> Decisions:
         state = population.state[agents]
-        u = self.draws(agents, day, 1)[:, 0]
         resist = resistance(population.take_nudges(agents))
-        peers = heard_mask(heard) & (heard.speaker >= 0)
-        weight = np.where(peers, np.maximum(heard.importance, 0.0), 0.0)
-        active = row_sum(weight * (heard.stance > 0))
-        share = np.divide(active, row_count(peers), out=np.zeros(agents.size), where=row_any(peers))
-        corrected = u < corrections_uptake(heard)
+        if heard.plain and not heard.corrections:
+            # every item a peer's post weighing 1: the weighted sum is a count (exact in floats)
+            peers = heard.count
+            active = row_count(heard.stance > 0).astype(np.float64)
+        else:
+            heard_peer = heard.speaker >= 0  # (padded slots have none)
+            weight = np.where(heard_peer, np.maximum(heard.importance, 0.0), 0.0)
+            active = row_sum(weight * (heard.stance > 0))
+            peers = row_count(heard_peer)
+        share = np.divide(active, peers, out=np.zeros(agents.size), where=peers > 0)
+        corrected = self.corrected(agents, day, heard, 0)
         activated = (state == SUSCEPTIBLE) & (share * (1.0 - resist) >= self.threshold[agents])
-        activated &= row_any(peers) & ~corrected
+        activated &= (peers > 0) & ~corrected
         population.state[agents[corrected & (state == SUSCEPTIBLE)]] = RECOVERED
         belief = (activated | ((state == INFECTED) & ~corrected)).astype(np.int8)
         return Decisions(belief, np.ones(agents.size))

@@ -23,7 +23,6 @@ from agents.rules.base import Decisions, Exposures, Settled
 from agents.rules.classic import (
     Compartmental,
     RuleParams,
-    corrections_uptake,
     resistance,
     transmission,
 )
@@ -46,7 +45,7 @@ class SIR(Compartmental):
     key = 0x51
     immune_after = True  # recovered agents stay recovered (SIS: they are susceptible again)
 
-    def settled(self, population: Population) -> Settled:
+    def settled(self, day: int, population: Population) -> Settled:
         """All but the infected (who may recover); a believing post moves the susceptible
         (SIS: the recovered too)."""
         state = population.state
@@ -60,14 +59,16 @@ class SIR(Compartmental):
     ) -> Decisions:
         p = self.params
         state = population.state[agents]
-        u = self.draws(agents, day, 3)
         resist = resistance(population.take_nudges(agents))
-        corrected = u[:, 2] < corrections_uptake(heard)
+        corrected = self.corrected(agents, day, heard, 2)
         open_to = state == SUSCEPTIBLE
         if not self.immune_after:
             open_to |= state == RECOVERED
-        infected = open_to & (u[:, 0] < transmission(heard, heard.stance > 0, p.beta, resist))
-        stays = (state == INFECTED) & (u[:, 1] >= p.gamma)
+        # each draw only for the agents it decides about: draw 0 infects, draw 1 recovers
+        chance = transmission(heard, heard.stance > 0, p.beta, resist)
+        infected = self.happens(agents, day, open_to, 0, chance)
+        recovers = self.happens(agents, day, state == INFECTED, 1, p.gamma)
+        stays = (state == INFECTED) & ~recovers
         belief = ((infected | stays) & ~corrected).astype(np.int8)
         # a correction taken up removes a susceptible too (an infected one by not believing)
         population.state[agents[corrected & (state == SUSCEPTIBLE)]] = RECOVERED
