@@ -84,6 +84,7 @@ class ArrayModel(DayModel):
         self.reads_text[list(self.citizens)] = True
         self._collect(self.rule.columns)
         self.heard_capacity = memory.short_term_capacity
+        self._speaker_counts = contacts.speaker_counts()
         self.max_chars = memory.max_item_chars
         self._items: dict[int, tuple[int, MemoryItem]] = {}  # agent -> (post version, record)
         self.interventions = InterventionHost(
@@ -337,15 +338,24 @@ class ArrayModel(DayModel):
         """``_hear`` on a synchronous day with nobody muted, no views counted and no
         records read, the common case: a slot reads its speaker's morning post, a padded
         slot (-1) a neutral post appended after the last agent's (stance 0, importance 0, as
-        ``_hear`` pads), so no mask is built or applied."""
-        stance = np.append(morning.stance, 0.0)[speakers]
-        valid = speakers >= 0
-        if self.population.labels:
-            weight = np.append(morning.weight, 0.0)[speakers]
-        else:  # no post is labelled: every post weighs 1 (Population.publish)
-            weight = valid.astype(np.float64)
-        count = row_count(valid)
-        return self._heard(agents, stance, weight, count, speakers, None, None)
+        ``_hear`` pads), so no mask is built or applied; each row holds as many as the
+        contact structure gives the agent. With no label and no correction either, the
+        stances are gathered only if the rule reads them (``Exposures.posted``)."""
+        posted = np.append(morning.stance, 0.0)
+        counts = self._speaker_counts
+        count = counts if agents.size == counts.size else counts[agents]  # (all: in order)
+        labelled = bool(self.population.labels)
+        if labelled or self.interventions.corrections:
+            if labelled:
+                weight = np.append(morning.weight, 0.0)[speakers]
+            else:  # no post is labelled: every post weighs 1 (Population.publish)
+                weight = (speakers >= 0).astype(np.float64)
+            return self._heard(agents, posted[speakers], weight, count, speakers, None, None)
+        cap = self.heard_capacity
+        return Exposures(
+            None, None, np.minimum(count, cap), np.zeros(agents.size, dtype=bool),
+            speakers[:, :cap], plain=True, corrections=False, posted=posted,
+        )  # fmt: skip
 
     def _heard(self, agents, stance, weight, count, speaker, deaf, items) -> Exposures:
         """The exposures of the posts heard (each row's first ``count``), today's

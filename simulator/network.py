@@ -53,6 +53,11 @@ class ContactStructure(Protocol):
         (index into ``sharers``, agent) pairs."""
         ...
 
+    def speaker_counts(self) -> np.ndarray:
+        """How many speakers each agent's row of ``speaker_matrix`` holds (the same every
+        day)."""
+        ...
+
     def hearers(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
         """Which listeners (rows of today's ``speakers``, as ``speaker_matrix`` drew it) hear
         at least one of the agents ``loud`` marks."""
@@ -108,6 +113,9 @@ class RandomMixing:
             chosen = np.argpartition(keys, k - 1, axis=1)[:, :k] if k < n - 1 else keys.argsort(1)
             out[start : start + rows.size] = chosen + (chosen >= rows[:, None])
         return out
+
+    def speaker_counts(self) -> np.ndarray:
+        return np.full(self.n, self.k)
 
     def hearers(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
         return hears_any(speakers, loud)
@@ -246,6 +254,10 @@ class GraphContacts:
         start = self._indptr[rows][row]
         out[row[keep], column[keep]] = self._indices[start[keep] + column[keep]]
         return out
+
+    def speaker_counts(self) -> np.ndarray:
+        """All neighbours, or ``per_day`` of them."""
+        return np.minimum(self.degrees(), self.per_day)
 
     def degrees(self) -> np.ndarray:
         """Each agent's number of neighbours."""

@@ -31,7 +31,7 @@ ONCE_A_DAY = UPDATE_ORDERS[:2]
 summary, reflection and memory), so every agent decides once a day."""
 
 
-class Exposures(NamedTuple):
+class Exposures:
     """What each deciding agent heard today, one row each, items in the order heard and
     padded past ``count`` with stance 0, importance 0 and speaker -1 (so a padded slot weighs
     nothing without a mask): the items' stances (+1 for a believing post, -1 for a doubting
@@ -46,21 +46,92 @@ class Exposures(NamedTuple):
     Two facts the engine knows without looking, so that rules need not look either:
     ``plain`` is True when every item heard weighs 1 (no label, no correction of another
     weight; False: some may not), ``corrections`` False when no row holds a correction
-    (True: some may)."""
+    (True: some may).
 
-    stance: np.ndarray
-    importance: np.ndarray
-    count: np.ndarray
-    official: np.ndarray
-    speaker: np.ndarray
-    items: np.ndarray | None = None
-    plain: bool = False
-    corrections: bool = True
+    Where every slot is a peer's post, the engine may give ``posted`` (each agent's post
+    stance, a 0 appended for padding: ``speaker`` indexes it) in place of ``stance``, and no
+    ``importance`` when plain: the matrices are then built only if a rule reads them (at a
+    million agents each is a pass over ten million slots), and ``believing``/``stance_at``
+    read only what they need.
+    """
+
+    __slots__ = (
+        "_importance",
+        "_posted",
+        "_stance",
+        "corrections",
+        "count",
+        "items",
+        "official",
+        "plain",
+        "speaker",
+    )
+
+    def __init__(
+        self,
+        stance: np.ndarray | None,
+        importance: np.ndarray | None,
+        count: np.ndarray,
+        official: np.ndarray,
+        speaker: np.ndarray,
+        items: np.ndarray | None = None,
+        *,
+        plain: bool = False,
+        corrections: bool = True,
+        posted: np.ndarray | None = None,
+    ):
+        if (stance is None and posted is None) or (importance is None and not plain):
+            raise ValueError("exposures need stances (or posted) and importances (or plain)")
+        self._stance, self._importance, self._posted = stance, importance, posted
+        self.count, self.official, self.speaker, self.items = count, official, speaker, items
+        self.plain, self.corrections = plain, corrections
+
+    @property
+    def stance(self) -> np.ndarray:
+        if self._stance is None:
+            self._stance = self._posted[self.speaker]
+        return self._stance
+
+    @property
+    def importance(self) -> np.ndarray:
+        if self._importance is None:  # plain: 1 for every item heard, 0 for padding
+            width = self.speaker.shape[1]
+            self._importance = (np.arange(width)[None, :] < self.count[:, None]).astype(float)
+        return self._importance
+
+    def believing(self) -> np.ndarray:
+        """Which slots hold a believing post (stance > 0; never a padded slot)."""
+        if self._stance is None:  # one byte a slot read, not eight
+            return (self._posted > 0)[self.speaker]
+        return self._stance > 0
+
+    def signs(self) -> np.ndarray:
+        """The sign of each slot's stance as int8 (+1 believing, -1 doubting, 0 neutral or
+        padded)."""
+        if self._stance is None:
+            return np.sign(self._posted).astype(np.int8)[self.speaker]
+        return np.sign(self._stance).astype(np.int8)
+
+    def stance_at(self, slot: np.ndarray) -> np.ndarray:
+        """The stance of the item in ``slot`` (>= 0) of each row; with ``slot`` of shape (rows,
+        draws), one per draw."""
+        picked = slot if slot.ndim == 2 else slot[:, None]
+        if self._stance is None:
+            who = np.take_along_axis(self.speaker, picked, axis=1)
+            return self._posted[who].reshape(slot.shape)
+        return np.take_along_axis(self._stance, picked, axis=1).reshape(slot.shape)
 
     def rows(self, rows: np.ndarray) -> Exposures:
         """The exposures of ``rows`` only (the same facts hold of them)."""
-        arrays = [None if f is None else f[rows] for f in self[:6]]
-        return Exposures(*arrays, plain=self.plain, corrections=self.corrections)
+
+        def pick(f):
+            return None if f is None else f[rows]
+
+        return Exposures(
+            pick(self._stance), pick(self._importance), self.count[rows], self.official[rows],
+            self.speaker[rows], pick(self.items), plain=self.plain,
+            corrections=self.corrections, posted=self._posted,
+        )  # fmt: skip
 
 
 class Decisions(NamedTuple):

@@ -58,9 +58,9 @@ def resistance(nudge: np.ndarray) -> np.ndarray:
 
 def heard_mask(heard: Exposures) -> np.ndarray:
     """Which slots of each row hold an item heard (read-only)."""
-    width = heard.stance.shape[1]
+    width = heard.speaker.shape[1]
     if heard.count.size and heard.count.min() >= width:  # every row full (random mixing)
-        return np.broadcast_to(np.True_, heard.stance.shape)
+        return np.broadcast_to(np.True_, heard.speaker.shape)
     return np.arange(width)[None, :] < heard.count[:, None]
 
 
@@ -87,7 +87,7 @@ def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
     importance by the uniform ``u``; -1 where nothing was heard. With ``u`` of shape (rows,
     draws), one slot per draw, shape (rows, draws)."""
     count = heard.count if u.ndim == 1 else heard.count[:, None]
-    if heard.stance.shape[1] == 0:
+    if heard.speaker.shape[1] == 0:
         return np.full(u.shape, -1, dtype=np.int64)
     if all_plain(heard):
         # the slot is floor(u x count), what the cumulative weights 1, 2, ..., count give
@@ -104,18 +104,18 @@ def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
 
 
 def transmission(heard: Exposures, carries: np.ndarray, p: float, resist: np.ndarray):
-    """Per row, the probability that at least one of the items ``carries`` marks passes the
-    story on, each independently with probability p x importance (at most 1), less the
-    agent's resistance."""
+    """Per row, the probability that at least one of the items ``carries`` marks (never a
+    padded slot) passes the story on, each independently with probability p x importance
+    (at most 1), less the agent's resistance."""
     if not resist.any() and all_plain(heard):
         # every factor is 1 - min(1, p) (the general line's floats with importance 1 and no
         # resistance), so a row's product, multiplied in order as row_prod multiplies (times
         # 1 is exact), is that factor's power: read off a table
         factor = 1.0 - min(1.0, p * 1.0) * (1.0 - 0.0)
-        powers = np.cumprod(np.concatenate([[1.0], np.full(heard.stance.shape[1], factor)]))
-        return 1.0 - powers[row_count(carries & heard_mask(heard))]
+        powers = np.cumprod(np.concatenate([[1.0], np.full(heard.speaker.shape[1], factor)]))
+        return 1.0 - powers[row_count(carries)]
     each = np.minimum(1.0, p * heard.importance) * (1.0 - resist)[:, None]
-    return 1.0 - row_prod(np.where(carries & heard_mask(heard), 1.0 - each, 1.0))
+    return 1.0 - row_prod(np.where(carries, 1.0 - each, 1.0))
 
 
 class ClassicRule(ArrayAgents):

@@ -49,14 +49,14 @@ class Meetings:
     def __init__(
         self, rule, day: int, agents: np.ndarray, heard: Exposures, population: Population
     ):
-        width = heard.stance.shape[1]
+        width = heard.speaker.shape[1]
         # Draw c < width decides whether slot c's post is a meeting, draw width resists a
         # nudge, width + 1 takes up a correction, width + 2 + c orders slot c's meeting. Each
         # is drawn only where it can decide something (the numbers are the same either way).
         met = heard.speaker >= 0  # a peer's post (padded slots have no speaker)
-        met &= rule.draws(agents, day, range(width)) < np.minimum(
-            1.0, rule.params.p * heard.importance
-        )
+        p = rule.params.p
+        chance = min(1.0, p * 1.0) if heard.plain else np.minimum(1.0, p * heard.importance)
+        met &= rule.draws(agents, day, range(width)) < chance
         # a stifler stays one all day, so a meeting the rule calls inert for a stifler (or
         # two) changes nothing: left out (the others keep their order: the day ends the same)
         state = population.state

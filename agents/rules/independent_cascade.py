@@ -68,7 +68,7 @@ class IndependentCascade(Compartmental):
         state = population.state[agents]
         resist = resistance(population.take_nudges(agents))
         speaker = np.maximum(heard.speaker, 0)
-        new = (heard.speaker >= 0) & (self.activated[speaker] == day - 1) & (heard.stance > 0)
+        new = heard.believing() & (self.activated[speaker] == day - 1)  # (a peer's post)
         corrected = self.corrected(agents, day, heard, 1)
         chance = transmission(heard, new, self.params.p, resist)
         activated = self.happens(agents, day, state == SUSCEPTIBLE, 0, chance) & ~corrected

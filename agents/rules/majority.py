@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 
 from agents.population import Population
-from agents.rows import row_sum
+from agents.rows import row_count, row_sum
 from agents.rules.base import Decisions, Exposures
 from agents.rules.classic import Discrete, RuleParams
 from agents.rules.voter import resisted
@@ -38,8 +38,13 @@ class Majority(Discrete):
     ) -> Decisions:
         own = population.belief[agents]
         u = self.draws(agents, day, 2)
-        weight = np.maximum(heard.importance, 0.0)  # padding weighs 0
-        votes = row_sum(weight * np.sign(heard.stance)) + np.where(own > 0, 1.0, -1.0)
+        if heard.plain:  # every vote +1, -1 or 0: the sum is a count (exact in floats)
+            sign = heard.signs()
+            heard_votes = (row_count(sign > 0) - row_count(sign < 0)).astype(np.float64)
+        else:
+            weight = np.maximum(heard.importance, 0.0)  # padding weighs 0
+            heard_votes = row_sum(weight * np.sign(heard.stance))
+        votes = heard_votes + np.where(own > 0, 1.0, -1.0)
         new = np.where(votes > 0, 1, np.where(votes < 0, 0, own)).astype(np.int8)
         new = resisted(own, new, u[:, 0], population.take_nudges(agents))
         return Decisions(self.settle(agents, new, heard, u[:, 1]), np.ones(agents.size))

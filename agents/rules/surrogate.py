@@ -144,7 +144,7 @@ class SurrogateRule(ArrayAgents):
         u = keyed_uniforms(self.seed, agents, day, OPINION_KIND, 1)[:, 0]
         belief = (u < p).astype(np.int8)
         self.was_believer[agents] = believes
-        self.heard_for[agents] = row_count(heard.stance > 0)
+        self.heard_for[agents] = row_count(heard.believing())
         self.official_seen[agents] = heard.official | held
         self.lean[agents] = today
         return Decisions(belief, stated_confidence(p, belief))

@@ -29,10 +29,9 @@ class Params(RuleParams):
 def copied(heard: Exposures, slot: np.ndarray, own: np.ndarray) -> np.ndarray:
     """The opinion of the item in ``slot`` of each row (the agent's own where -1); with
     ``slot`` of shape (rows, draws) and ``own`` of (rows, 1), one opinion per draw."""
-    if not heard.stance.shape[1]:
+    if not heard.speaker.shape[1]:
         return np.broadcast_to(own > 0, slot.shape).astype(np.int8)
-    picked = np.maximum(slot, 0) if slot.ndim == 2 else np.maximum(slot, 0)[:, None]
-    stance = np.take_along_axis(heard.stance, picked, axis=1).reshape(slot.shape)
+    stance = heard.stance_at(np.maximum(slot, 0))
     return np.where(slot >= 0, stance > 0, own > 0).astype(np.int8)
 
 

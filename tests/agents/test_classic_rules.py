@@ -219,7 +219,7 @@ def test_skipping_settled_agents_changes_nothing(monkeypatch, name, contacts):
         model = model_of(document)
         rule = model.rule
         if not skip:
-            monkeypatch.setattr(rule, "settled", lambda population: None)
+            monkeypatch.setattr(rule, "settled", lambda day, population: None)
         decide = rule.decide
         monkeypatch.setattr(
             rule, "decide", lambda d, agents, *a: asked.append(agents.size) or decide(d, agents, *a)
