@@ -148,24 +148,53 @@ class RandomMixing:
 def sample_neighbours(rng: np.random.Generator, degree: np.ndarray, k: int) -> np.ndarray:
     """For each row, k distinct positions in 0..degree-1 (degree > k), a uniform random
     sample in random order, all rows at once (rng.choice a row at a time cost 10-20 µs a
-    row: most of a day on a graph heard one post a day). Rows draw k positions and redraw
-    while one repeats (kept, the k-tuples of distinct positions are equally likely); rows
-    where repeats are likely (k^2 > 2 degree) take the k smallest of degree random keys."""
+    row: most of a day on a graph heard one post a day). Rows of up to ``_SHUFFLED``
+    positions take the first k steps of a Fisher-Yates shuffle of their positions; longer
+    rows, where a repeat is unlikely, draw column by column and draw again while a position
+    repeats one of the row's earlier columns (which leaves it uniform over the positions not
+    yet taken). Both are sampling without replacement, in order."""
     out = np.empty((degree.size, k), dtype=np.int64)
-    dense = k * k > 2 * degree
-    sparse = np.flatnonzero(~dense)
-    if sparse.size:
-        high = degree[sparse][:, None]
-        out[sparse] = _without_repeats(
-            rng.integers(0, high, size=(sparse.size, k)),
-            lambda bad: rng.integers(0, high[bad], size=(bad.size, k)),
-        )
-    crowded = np.flatnonzero(dense)
-    if crowded.size:  # degree < k^2 / 2 here: a small block of keys
-        width = int(degree[crowded].max())
-        keys = rng.random((crowded.size, width))
-        keys[np.arange(width)[None, :] >= degree[crowded][:, None]] = np.inf
-        out[crowded] = np.argsort(keys, axis=1, kind="stable")[:, :k]
+    short = degree <= _SHUFFLED
+    rows = np.flatnonzero(short)
+    if rows.size:
+        out[rows] = _shuffled_start(rng, degree[rows], k)
+    rows = np.flatnonzero(~short)
+    if rows.size:
+        out[rows] = _drawn_apart(rng, degree[rows], k)
+    return out
+
+
+_SHUFFLED = 64  # the longest row shuffled (a row of positions to swap per row: 64 bytes)
+
+
+def _shuffled_start(rng: np.random.Generator, degree: np.ndarray, k: int) -> np.ndarray:
+    """The first k positions of a Fisher-Yates shuffle of each row's 0..degree-1: step c swaps
+    position c with one drawn uniformly from c..degree-1."""
+    m, width = degree.size, int(degree.max())
+    positions = np.tile(np.arange(width, dtype=np.int8), m)  # row r at r * width
+    base = np.arange(m) * width
+    for c in range(k):
+        other = base + c + (rng.random(m) * (degree - c)).astype(np.int64)  # floor(u d) < d
+        here = base + c
+        swapped = positions[other]
+        positions[other] = positions[here]
+        positions[here] = swapped
+    return positions.reshape(m, width)[:, :k].astype(np.int64)
+
+
+def _drawn_apart(rng: np.random.Generator, degree: np.ndarray, k: int) -> np.ndarray:
+    """k distinct positions per row, column by column, a position drawn again while it
+    repeats one of the row's earlier columns."""
+    out = np.empty((degree.size, k), dtype=np.int64)
+    everyone = np.arange(degree.size)
+    for c in range(k):
+        rows = everyone
+        while rows.size:
+            draw = (rng.random(rows.size) * degree[rows]).astype(np.int64)
+            out[rows, c] = draw
+            if not c:
+                break
+            rows = rows[row_any(out[rows, :c] == draw[:, None])]
     return out
 
 

@@ -155,6 +155,18 @@ class ClassicRule(ArrayAgents):
         keys = agents if self._turn is None else agents + (self._turn[agents] << 32)
         return keyed_uniforms(self.seed, keys, day, self.key, count)
 
+    def some_draws(
+        self, agents: np.ndarray, day: int, wanted: dict[int, bool]
+    ) -> dict[int, np.ndarray]:
+        """Per row, the draws ``wanted`` numbers, each only where its flag is True: the
+        others decide nothing today (a chance of 0: no nudge, no correction) and read 1.0,
+        which no chance passes. A draw is the same number whichever others are drawn."""
+        numbers = [d for d, needed in wanted.items() if needed]
+        u = self.draws(agents, day, numbers) if numbers else np.empty((agents.size, 0))
+        never = np.ones(agents.size)
+        drawn = dict(zip(numbers, u.T, strict=True))
+        return {d: drawn.get(d, never) for d in wanted}
+
     def happens(
         self, agents: np.ndarray, day: int, among: np.ndarray, draw: int, chance
     ) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from agents.population import Population
 from agents.rows import row_count, row_sum
 from agents.rules.base import Decisions, Exposures
-from agents.rules.classic import Discrete, RuleParams
+from agents.rules.classic import Discrete, RuleParams, corrections_uptake
 from agents.rules.voter import resisted
 
 
@@ -37,7 +37,10 @@ class Majority(Discrete):
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population
     ) -> Decisions:
         own = population.belief[agents]
-        u = self.draws(agents, day, 2)
+        nudge = population.take_nudges(agents)
+        uptake = corrections_uptake(heard)
+        # draw 0 resists a nudge, 1 takes up a correction
+        u = self.some_draws(agents, day, {0: np.isfinite(nudge).any(), 1: uptake.any()})
         if heard.plain:  # every vote +1, -1 or 0: the sum is a count (exact in floats)
             sign = heard.signs()
             heard_votes = (row_count(sign > 0) - row_count(sign < 0)).astype(np.float64)
@@ -46,5 +49,5 @@ class Majority(Discrete):
             heard_votes = row_sum(weight * np.sign(heard.stance))
         votes = heard_votes + np.where(own > 0, 1.0, -1.0)
         new = np.where(votes > 0, 1, np.where(votes < 0, 0, own)).astype(np.int8)
-        new = resisted(own, new, u[:, 0], population.take_nudges(agents))
-        return Decisions(self.settle(agents, new, heard, u[:, 1]), np.ones(agents.size))
+        new = resisted(own, new, u[0], nudge)
+        return Decisions(self.settle(agents, new, heard, u[1], uptake), np.ones(agents.size))

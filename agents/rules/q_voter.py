@@ -47,23 +47,15 @@ class QVoter(Discrete):
         nudge = population.take_nudges(agents)
         uptake = corrections_uptake(heard)
         # Draws 0 and 1 act independently, 2 resists a nudge, 3 takes up a correction, 5..
-        # pick the panel. A nudge's or a correction's draw decides nothing where there is
-        # none (u < 0 never holds), so it is drawn only on a day with one: the other draws
-        # are the same numbers either way.
-        wanted = [0, 1, 2, 3, *range(5, 5 + p.q)]
-        if not np.isfinite(nudge).any():
-            wanted.remove(2)
-        if not uptake.any():
-            wanted.remove(3)
-        u = self.draws(agents, day, wanted)
-        drawn = dict(zip(wanted, u.T, strict=True))
-        never = np.ones(agents.size)  # a uniform that no zero chance passes
-        slots = pick_items(heard, u[:, -p.q :])  # the panel's draws come last
+        # pick the panel.
+        wanted = {0: True, 1: True, 2: np.isfinite(nudge).any(), 3: uptake.any()}
+        drawn = self.some_draws(agents, day, wanted)
+        slots = pick_items(heard, self.draws(agents, day, range(5, 5 + p.q)))
         panel = copied(heard, slots, own[:, None])
         unanimous = row_all(panel == panel[:, :1]) & (heard.count > 0)
         independent = drawn[0] < p.independence
         flipped = np.where(drawn[1] < 0.5, 1 - own, own)
         new = np.where(independent, flipped, np.where(unanimous, panel[:, 0], own)).astype(np.int8)
-        new = resisted(own, new, drawn.get(2, never), nudge)
-        belief = self.settle(agents, new, heard, drawn.get(3, never), uptake)
+        new = resisted(own, new, drawn[2], nudge)
+        belief = self.settle(agents, new, heard, drawn[3], uptake)
         return Decisions(belief, np.ones(agents.size))

@@ -17,7 +17,13 @@ import numpy as np
 
 from agents.population import Population
 from agents.rules.base import Decisions, Exposures
-from agents.rules.classic import Discrete, RuleParams, pick_items, resistance
+from agents.rules.classic import (
+    Discrete,
+    RuleParams,
+    corrections_uptake,
+    pick_items,
+    resistance,
+)
 
 
 class Params(RuleParams):
@@ -51,7 +57,10 @@ class Voter(Discrete):
         self, day: int, agents: np.ndarray, heard: Exposures, population: Population
     ) -> Decisions:
         own = population.belief[agents]
-        u = self.draws(agents, day, 3)
-        new = copied(heard, pick_items(heard, u[:, 0]), own)
-        new = resisted(own, new, u[:, 1], population.take_nudges(agents))
-        return Decisions(self.settle(agents, new, heard, u[:, 2]), np.ones(agents.size))
+        nudge = population.take_nudges(agents)
+        uptake = corrections_uptake(heard)
+        # draw 0 picks the post copied, 1 resists a nudge, 2 takes up a correction
+        u = self.some_draws(agents, day, {0: True, 1: np.isfinite(nudge).any(), 2: uptake.any()})
+        new = copied(heard, pick_items(heard, u[0]), own)
+        new = resisted(own, new, u[1], nudge)
+        return Decisions(self.settle(agents, new, heard, u[2], uptake), np.ones(agents.size))

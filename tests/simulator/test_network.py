@@ -88,10 +88,13 @@ def test_speakers_of_named_listeners(spec):
     assert len(fives) > 1 if wide else len(fives) == 1  # a sample drawn per row
 
 
-@pytest.mark.parametrize(("degree", "k"), [(5, 2), (4, 3), (40, 1), (12, 6)])
+@pytest.mark.parametrize(
+    ("degree", "k"), [(5, 2), (4, 3), (40, 1), (12, 6), (11, 10), (65, 4), (90, 10)]
+)
 def test_a_sample_of_neighbours_is_uniform(degree, k):
-    """Every ordered k-tuple of distinct positions equally likely, by redrawing rows with
-    repeats (sparse) or by the smallest random keys (dense: k^2 > 2 degree)."""
+    """Every ordered k-tuple of distinct positions equally likely: from a shuffle's first
+    steps (up to 64 positions, k = degree - 1 too) and from draws repeated while they repeat
+    a position (longer rows)."""
     rows = 60_000
     picked = sample_neighbours(np.random.default_rng(3), np.full(rows, degree), k)
     assert all(len(set(r)) == k for r in picked[:500].tolist())
