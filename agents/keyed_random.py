@@ -34,6 +34,19 @@ def keyed_uniforms(
     return out
 
 
+def keyed_uniforms_each(
+    seed: int, agent_ids: np.ndarray, day: int, kind: int, draw: np.ndarray
+) -> np.ndarray:
+    """One uniform per key, draw number ``draw[i]`` of ``agent_ids[i]``: the number
+    ``keyed_uniforms`` gives in that key's row and that draw's column (for callers that
+    want a few scattered draws of many rows)."""
+    x = _mixed(_key(seed, agent_ids, day, kind) + _draw_offset(draw))
+    x >>= np.uint64(11)
+    out = np.empty(x.shape)
+    np.multiply(x, 1.0 / 9007199254740992.0, out=out, casting="unsafe")
+    return out
+
+
 def keyed_split_uniforms(
     seed: int, agent_ids: np.ndarray, day: int, kind: int, parts: int
 ) -> np.ndarray:
@@ -60,9 +73,16 @@ def _words(
     """The keyed 64-bit hashes, shape (len(agent_ids), draws): draws 0..draws-1, or those
     named."""
     which = np.arange(draws) if isinstance(draws, int) else np.asarray(draws, dtype=np.int64)
+    key = _key(seed, agent_ids, day, kind)
+    x = np.empty((key.size, which.size), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        # in place, one scratch array: the draws are memory-bound, and numpy's temporaries
-        # cost as much as the arithmetic (about 1.3x faster at millions of keys)
+        np.add(key[:, None], _draw_offset(which), out=x)
+    return _mixed(x)
+
+
+def _key(seed: int, agent_ids: np.ndarray, day: int, kind: int) -> np.ndarray:
+    """Each agent's key for the day and kind (the draws' part is added to it)."""
+    with np.errstate(over="ignore"):
         constant = (
             np.uint64(seed & 0xFFFFFFFFFFFFFFFF) * _GOLDEN
             ^ np.uint64(day) * _MIX2
@@ -71,9 +91,19 @@ def _words(
         key = np.asarray(agent_ids).astype(np.uint64)
         key *= _MIX1
         key ^= constant
-        x = np.empty((key.size, which.size), dtype=np.uint64)
-        np.add(key[:, None], (which + 1).astype(np.uint64) * _GOLDEN, out=x)
-        scratch = np.empty_like(x)
+    return key
+
+
+def _draw_offset(which: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return (np.asarray(which, dtype=np.int64) + 1).astype(np.uint64) * _GOLDEN
+
+
+def _mixed(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser over ``x``, in place: the draws are memory-bound, and numpy's
+    temporaries cost as much as the arithmetic (about 1.3x faster at millions of keys)."""
+    scratch = np.empty_like(x)
+    with np.errstate(over="ignore"):
         for shift, multiplier in ((30, _MIX1), (27, _MIX2), (31, None)):
             np.right_shift(x, np.uint64(shift), out=scratch)
             x ^= scratch

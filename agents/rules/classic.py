@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from agents.keyed_random import keyed_uniforms
+from agents.keyed_random import keyed_uniforms, keyed_uniforms_each
 from agents.memory import MemoryItem
 from agents.news import NewsItem, opening_post
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
@@ -154,6 +154,12 @@ class ClassicRule(ArrayAgents):
         random-sequential day draws afresh: the key holds the turn."""
         keys = agents if self._turn is None else agents + (self._turn[agents] << 32)
         return keyed_uniforms(self.seed, keys, day, self.key, count)
+
+    def draws_each(self, agents: np.ndarray, day: int, draw: np.ndarray) -> np.ndarray:
+        """One uniform per row: draw number ``draw[i]`` of ``agents[i]`` (the number
+        ``draws`` gives in that column)."""
+        keys = agents if self._turn is None else agents + (self._turn[agents] << 32)
+        return keyed_uniforms_each(self.seed, keys, day, self.key, draw)
 
     def some_draws(
         self, agents: np.ndarray, day: int, wanted: dict[int, bool]

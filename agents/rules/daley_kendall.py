@@ -53,23 +53,19 @@ class Meetings:
         # Draw c < width decides whether slot c's post is a meeting, draw width resists a
         # nudge, width + 1 takes up a correction, width + 2 + c orders slot c's meeting. Each
         # is drawn only where it can decide something (the numbers are the same either way).
-        met = heard.speaker >= 0  # a peer's post (padded slots have no speaker)
-        p = rule.params.p
-        chance = min(1.0, p * 1.0) if heard.plain else np.minimum(1.0, p * heard.importance)
-        met &= rule.draws(agents, day, range(width)) < chance
+        row, column = np.nonzero(heard.speaker >= 0)  # the peers' posts, row by row
+        listener, speaker = agents[row], heard.speaker[row, column]
         # a stifler stays one all day, so a meeting the rule calls inert for a stifler (or
         # two) changes nothing: left out (the others keep their order: the day ends the same)
-        state = population.state
-        stifler = state == RECOVERED
-        met &= ~rule.inert(stifler[agents][:, None], stifler[np.maximum(heard.speaker, 0)])
-        row, column = np.nonzero(met)
-        when = np.empty(row.size)
-        for c in range(width):
-            mine = np.flatnonzero(column == c)
-            when[mine] = rule.draws(agents[row[mine]], day, [width + 2 + c])[:, 0]
-        order = np.argsort(when, kind="stable")
-        self.listener = agents[row[order]]
-        self.speaker = heard.speaker[row[order], column[order]]
+        stifler = population.state == RECOVERED
+        live = np.flatnonzero(~rule.inert(stifler[listener], stifler[speaker]))
+        row, column, listener, speaker = (a[live] for a in (row, column, listener, speaker))
+        p = rule.params.p
+        chance = min(1.0, p) if heard.plain else np.minimum(1.0, p * heard.importance[row, column])
+        met = np.flatnonzero(rule.draws_each(listener, day, column) < chance)
+        column, listener, speaker = column[met], listener[met], speaker[met]
+        order = np.argsort(rule.draws_each(listener, day, width + 2 + column), kind="stable")
+        self.listener, self.speaker = listener[order], speaker[order]
         self.now = population.state.copy()  # the states as the day's meetings change them
         self.resist = np.zeros(population.n, dtype=bool)
         nudge = population.take_nudges(agents)
