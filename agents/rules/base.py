@@ -51,7 +51,7 @@ class Exposures:
     Where every slot is a peer's post, the engine may give ``posted`` (each agent's post
     stance, a 0 appended for padding: ``speaker`` indexes it) in place of ``stance``, and no
     ``importance`` when plain: the matrices are then built only if a rule reads them (at a
-    million agents each is a pass over ten million slots), and ``believing``/``stance_at``
+    million agents each is a pass over ten million slots), and ``believing``/``believing_at``
     read only what they need.
     """
 
@@ -112,14 +112,14 @@ class Exposures:
             return np.sign(self._posted).astype(np.int8)[self.speaker]
         return np.sign(self._stance).astype(np.int8)
 
-    def stance_at(self, slot: np.ndarray) -> np.ndarray:
-        """The stance of the item in ``slot`` (>= 0) of each row; with ``slot`` of shape (rows,
-        draws), one per draw."""
-        picked = slot if slot.ndim == 2 else slot[:, None]
-        if self._stance is None:
-            who = np.take_along_axis(self.speaker, picked, axis=1)
-            return self._posted[who].reshape(slot.shape)
-        return np.take_along_axis(self._stance, picked, axis=1).reshape(slot.shape)
+    def believing_at(self, slot: np.ndarray) -> np.ndarray:
+        """Whether the item in ``slot`` (>= 0) of each row is a believing post; with ``slot``
+        of shape (rows, draws), one per draw."""
+        rows, width = self.speaker.shape
+        flat = (np.arange(rows) * width).reshape((rows,) + (1,) * (slot.ndim - 1)) + slot
+        if self._stance is None:  # one byte an agent looked up, not eight
+            return (self._posted > 0)[self.speaker.ravel()[flat]]
+        return self._stance.ravel()[flat] > 0
 
     def rows(self, rows: np.ndarray) -> Exposures:
         """The exposures of ``rows`` only (the same facts hold of them)."""

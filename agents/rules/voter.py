@@ -37,13 +37,17 @@ def copied(heard: Exposures, slot: np.ndarray, own: np.ndarray) -> np.ndarray:
     ``slot`` of shape (rows, draws) and ``own`` of (rows, 1), one opinion per draw."""
     if not heard.speaker.shape[1]:
         return np.broadcast_to(own > 0, slot.shape).astype(np.int8)
-    stance = heard.stance_at(np.maximum(slot, 0))
-    return np.where(slot >= 0, stance > 0, own > 0).astype(np.int8)
+    if slot.min() >= 0:  # every row heard something (random mixing)
+        return heard.believing_at(slot).view(np.int8)
+    believing = heard.believing_at(np.maximum(slot, 0))
+    return np.where(slot >= 0, believing, own > 0).astype(np.int8)
 
 
 def resisted(own: np.ndarray, new: np.ndarray, u: np.ndarray, nudge: np.ndarray) -> np.ndarray:
     """``new``, except that a doubter nudged resists turning believer (with probability the
     nudge's strength)."""
+    if not np.isfinite(nudge).any():  # nobody nudged: nobody resists
+        return new
     return np.where((own == 0) & (new > 0) & (u < resistance(nudge)), 0, new).astype(np.int8)
 
 
