@@ -51,8 +51,8 @@ class Exposures:
     Where every slot is a peer's post, the engine may give ``posted`` (each agent's post
     stance, a 0 appended for padding: ``speaker`` indexes it) in place of ``stance``, and no
     ``importance`` when plain: the matrices are then built only if a rule reads them (at a
-    million agents each is a pass over ten million slots), and ``believing``/``believing_at``
-    read only what they need.
+    million agents each is a pass over ten million slots), and ``believing``,
+    ``believing_at``, ``stance_at`` and ``mapped`` read only what they need.
     """
 
     __slots__ = (
@@ -120,6 +120,24 @@ class Exposures:
         if self._stance is None:  # one byte an agent looked up, not eight
             return (self._posted > 0)[self.speaker.ravel()[flat]]
         return self._stance.ravel()[flat] > 0
+
+    def stance_at(self, slot: np.ndarray) -> np.ndarray:
+        """The stance of the item in ``slot`` (>= 0) of each row."""
+        rows, width = self.speaker.shape
+        flat = np.arange(rows) * width + slot
+        if self._stance is None:
+            return self._posted[self.speaker.ravel()[flat]]
+        return self._stance.ravel()[flat]
+
+    def mapped(self, f, pad: float) -> np.ndarray:
+        """``f`` (elementwise) of each item's stance, ``pad`` in the padded slots: computed
+        once a speaker where the stances are given so (``posted``), once a slot otherwise."""
+        if self._posted is None:
+            heard = np.arange(self.speaker.shape[1])[None, :] < self.count[:, None]
+            return np.where(heard, f(self.stance), pad)
+        table = f(self._posted)
+        table[-1] = pad
+        return table[self.speaker]
 
     def rows(self, rows: np.ndarray) -> Exposures:
         """The exposures of ``rows`` only (the same facts hold of them)."""

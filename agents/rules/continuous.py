@@ -74,10 +74,15 @@ def opinion_clusters(
     return int((sizes >= min_share * x.size).sum())
 
 
+def opinion_of(stance: np.ndarray) -> np.ndarray:
+    """The opinion a post states, (stance + 1) / 2 (a padded slot's stance 0 reads 0.5)."""
+    return (np.clip(stance, -1, 1) + 1.0) / 2.0
+
+
 def heard_opinions(heard: Exposures) -> tuple[np.ndarray, np.ndarray]:
     """The opinions heard, (stance + 1) / 2, and their weights (0 past each row's count)."""
     weight = np.maximum(heard.importance, 0.0)  # padding weighs 0
-    return (np.clip(heard.stance, -1, 1) + 1.0) / 2.0, weight
+    return heard.mapped(opinion_of, 0.5), weight
 
 
 class Continuous(ClassicRule):

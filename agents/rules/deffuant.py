@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import Field
 
 from agents.rules.classic import pick_items
-from agents.rules.continuous import Continuous, ContinuousParams, heard_opinions
+from agents.rules.continuous import Continuous, ContinuousParams, opinion_of
 
 
 class Params(ContinuousParams):
@@ -36,7 +36,7 @@ class Deffuant(Continuous):
     def update(self, day, agents, x, heard):
         p = self.params
         slot = pick_items(heard, self.draws(agents, day, 1)[:, 0])
-        y, _ = heard_opinions(heard)
-        other = y[np.arange(slot.size), np.maximum(slot, 0)] if y.shape[1] else x
+        width = heard.speaker.shape[1]
+        other = opinion_of(heard.stance_at(np.maximum(slot, 0))) if width else x
         close = (slot >= 0) & (np.abs(other - x) < p.epsilon)
         return np.where(close, x + p.mu * (other - x), x)

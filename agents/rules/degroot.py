@@ -17,7 +17,7 @@ from pydantic import Field
 
 from agents.rows import row_sum
 from agents.rules.base import Exposures
-from agents.rules.continuous import Continuous, ContinuousParams, heard_opinions
+from agents.rules.continuous import Continuous, ContinuousParams, heard_opinions, opinion_of
 
 
 class Params(ContinuousParams):
@@ -31,11 +31,14 @@ class Params(ContinuousParams):
 
 def averaged(x: np.ndarray, heard: Exposures, self_weight: float | None) -> np.ndarray:
     """DeGroot's update of opinions ``x`` by the posts heard."""
-    y, w = heard_opinions(heard)
-    total = row_sum(w)
+    if heard.plain:  # weights 1 and 0: the weighted sums are a sum and a count
+        weighed, total = row_sum(heard.mapped(opinion_of, 0.0)), heard.count.astype(np.float64)
+    else:
+        y, w = heard_opinions(heard)
+        weighed, total = row_sum(w * y), row_sum(w)
     if self_weight is None:
-        return (x + row_sum(w * y)) / (1.0 + total)
-    mean = np.divide(row_sum(w * y), total, out=x.copy(), where=total > 0)
+        return (x + weighed) / (1.0 + total)
+    mean = np.divide(weighed, total, out=x.copy(), where=total > 0)
     return self_weight * x + (1.0 - self_weight) * mean
 
 
