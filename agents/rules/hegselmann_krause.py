@@ -15,8 +15,8 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from agents.rows import row_sum
-from agents.rules.continuous import Continuous, ContinuousParams, heard_opinions
+from agents.rows import row_count, row_sum
+from agents.rules.continuous import Continuous, ContinuousParams, heard_opinions, opinion_of
 
 
 class Params(ContinuousParams):
@@ -36,9 +36,17 @@ class HegselmannKrause(Continuous):
     key = 0x5D
 
     def update(self, day, agents, x, heard):
-        y, w = heard_opinions(heard)
-        w = np.where(np.abs(y - x[:, None]) <= self.params.epsilon, w, 0.0)
+        eps = self.params.epsilon
+        if heard.plain:  # weights 1 and 0: the weighted sums are a sum and a count
+            y = heard.mapped(opinion_of, np.inf)  # a padded slot is never within reach
+            gap = y - x[:, None]
+            near = np.abs(gap, out=gap) <= eps
+            reached, weighed = row_count(near).astype(np.float64), row_sum(np.where(near, y, 0.0))
+        else:
+            y, w = heard_opinions(heard)
+            w = np.where(np.abs(y - x[:, None]) <= eps, w, 0.0)
+            reached, weighed = row_sum(w), row_sum(w * y)
         own = self.params.self_weight  # (1.0 * x is x: with 1, the classic mean's floats)
-        total = own + row_sum(w)
-        mean = (own * x + row_sum(w * y)) / np.where(total > 0, total, 1.0)
+        total = own + reached
+        mean = (own * x + weighed) / np.where(total > 0, total, 1.0)
         return np.where(total > 0, mean, x)
