@@ -67,7 +67,7 @@ class Meetings:
         chance = min(1.0, p) if heard.plain else np.minimum(1.0, p * heard.importance[row, column])
         met = np.flatnonzero(rule.draws_each(listener, day, column) < chance)
         column, listener, speaker = column[met], listener[met], speaker[met]
-        order = np.argsort(rule.draws_each(listener, day, width + 2 + column), kind="stable")
+        order = in_order_of(rule.draws_each(listener, day, width + 2 + column))
         self.listener, self.speaker = listener[order], speaker[order]
         self.now = population.state.copy()  # the states as the day's meetings change them
         self.resist = np.zeros(population.n, dtype=bool)
@@ -97,6 +97,16 @@ class Meetings:
         now[self.corrected] = RECOVERED
         population.state[agents[now == RECOVERED]] = RECOVERED
         return Decisions((now == INFECTED).astype(np.int8), np.ones(agents.size))
+
+
+def in_order_of(when: np.ndarray) -> np.ndarray:
+    """The positions of ``when`` (uniforms in [0, 1)) in increasing order of its leading bits,
+    ties by position: one sort of integer keys, the leading bits of each uniform above its
+    position's, several times faster than an argsort of the floats (two uniforms of 53 bits
+    agree in the 40 or so leading bits kept about once in a trillion pairs)."""
+    bits = max(1, (when.size - 1).bit_length())  # enough for every position
+    leading = (when * float(2 ** (63 - bits))).astype(np.int64)  # below 2^(63 - bits)
+    return np.sort((leading << bits) | np.arange(when.size)) & ((1 << bits) - 1)
 
 
 def meeting_rounds(first: np.ndarray, second: np.ndarray) -> list[np.ndarray]:
