@@ -50,23 +50,26 @@ class Meetings:
         self, rule, day: int, agents: np.ndarray, heard: Exposures, population: Population
     ):
         width = heard.speaker.shape[1]
-        # Draw c < width decides whether slot c's post is a meeting, draw width resists a
-        # nudge, width + 1 takes up a correction, width + 2 + c orders slot c's meeting. Each
-        # is drawn only where it can decide something (the numbers are the same either way).
-        # the peers' posts (padded slots have no speaker), row by row; a stifler stays one
-        # all day, so a meeting the rule calls inert for a stifler (or two) changes nothing:
-        # left out (the others keep their order: the day ends the same)
-        live = heard.speaker >= 0
+        # Draws: width resists a nudge, width + 1 takes up a correction, width + 2 + c orders
+        # the meeting in slot c; which posts are meetings, c < width for slot c's post, or
+        # 2 width + 2 + j for a row's j-th gap between meetings (``meeting_slots``). Each is
+        # drawn only where it can decide something (the numbers are the same either way).
+        p = rule.params.p
+        if heard.plain and not heard.corrections:  # every slot heard a peer's, weighing 1
+            row, column = meeting_slots(rule, agents, day, heard.count, p, 2 * width + 2)
+            listener, speaker = agents[row], heard.speaker[row, column]
+        else:
+            row, column = np.nonzero(heard.speaker >= 0)  # the peers' posts, row by row
+            listener, speaker = agents[row], heard.speaker[row, column]
+            chance = np.minimum(1.0, p * heard.importance[row, column])
+            met = np.flatnonzero(rule.draws_each(listener, day, column) < chance)
+            column, listener, speaker = column[met], listener[met], speaker[met]
+        # a stifler stays one all day, so a meeting the rule calls inert for a stifler (or
+        # two) changes nothing: left out (the others keep their order: the day ends the same)
         stifler = population.state == RECOVERED
         if stifler.any():
-            speaker_stifles = np.append(stifler, False)[heard.speaker]  # (padding: -1)
-            live &= ~rule.inert(stifler[agents][:, None], speaker_stifles)
-        row, column = np.nonzero(live)
-        listener, speaker = agents[row], heard.speaker[row, column]
-        p = rule.params.p
-        chance = min(1.0, p) if heard.plain else np.minimum(1.0, p * heard.importance[row, column])
-        met = np.flatnonzero(rule.draws_each(listener, day, column) < chance)
-        column, listener, speaker = column[met], listener[met], speaker[met]
+            live = np.flatnonzero(~rule.inert(stifler[listener], stifler[speaker]))
+            column, listener, speaker = column[live], listener[live], speaker[live]
         order = in_order_of(rule.draws_each(listener, day, width + 2 + column))
         self.listener, self.speaker = listener[order], speaker[order]
         self.now = population.state.copy()  # the states as the day's meetings change them
@@ -97,6 +100,39 @@ class Meetings:
         now[self.corrected] = RECOVERED
         population.state[agents[now == RECOVERED]] = RECOVERED
         return Decisions((now == INFECTED).astype(np.int8), np.ones(agents.size))
+
+
+def meeting_slots(
+    rule, agents: np.ndarray, day: int, count: np.ndarray, p: float, first_draw: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, slot) of each post heard that is a meeting, row by row, each of a row's first
+    ``count`` slots independently with probability ``p``. Rather than a draw for every post,
+    a row draws the gap to its next meeting, its j-th by draw ``first_draw + j``: geometric,
+    P(gap >= g) = (1 - p)^g, read off a table of the powers by comparisons alone (so every
+    machine finds the same gaps; a logarithm's last bit may differ). A row heard in full
+    by k posts costs 1 + p k draws instead of k."""
+    width = int(count.max()) if count.size else 0
+    # (1 - p)^g for g = width .. 1, ascending; the gap is how many of them exceed the draw
+    powers = np.cumprod(np.full(width, 1.0 - p))[::-1]
+    rows, slots = [], []
+    following = np.zeros(agents.size, dtype=np.int64)  # each row's first slot not yet drawn
+    active = np.flatnonzero(count > 0)
+    for j in range(width + 1):  # a row meets at most width times, then misses once
+        if not active.size:
+            break
+        u = rule.draws(agents[active], day, [first_draw + j])[:, 0]
+        slot = following[active] + (width - np.searchsorted(powers, u, side="right"))
+        hit = slot < count[active]
+        active, slot = active[hit], slot[hit]
+        rows.append(active)
+        slots.append(slot)
+        following[active] = slot + 1
+        active = active[following[active] < count[active]]
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    # row by row, each row's slots in order (a key per post: row x width + slot)
+    flat = np.sort(np.concatenate(rows) * width + np.concatenate(slots))
+    return np.divmod(flat, width)
 
 
 def in_order_of(when: np.ndarray) -> np.ndarray:

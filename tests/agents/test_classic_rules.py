@@ -13,7 +13,7 @@ import pytest
 from agents.rules.base import Exposures
 from agents.rules.classic import pick_items, transmission
 from agents.rules.continuous import opinion_clusters
-from agents.rules.daley_kendall import meeting_rounds
+from agents.rules.daley_kendall import in_order_of, meeting_rounds, meeting_slots
 from agents.rules.registry import CLASSIC
 from simulator.array_model import ArrayModel
 from simulator.config import Scenario, load_scenario
@@ -177,6 +177,42 @@ def test_meeting_rounds_give_the_one_at_a_time_result():
             rounds[a[telling & knows]] = 2
             rounds[b[telling & ~knows]] = 1
         assert (rounds == one_by_one).all()
+
+
+def test_meetings_from_gaps_are_independent_posts_met_with_probability_p():
+    """The gaps between a row's meetings make each post heard a meeting with probability p,
+    independently: every slot alike, a row's number of meetings binomial (mean and variance),
+    and a pair of slots met together as often as independence says."""
+    from agents.rules.daley_kendall import DaleyKendall
+
+    rows, width, p = 60_000, 10, 0.3
+    rule = DaleyKendall.__new__(DaleyKendall)
+    rule.seed, rule._turn = 7, None
+    count = np.random.default_rng(1).integers(0, width + 1, rows)
+    row, slot = meeting_slots(rule, np.arange(rows), 3, count, p, 100)
+    assert (slot < count[row]).all() and (slot >= 0).all()
+    flat = row * width + slot
+    assert np.array_equal(flat, np.unique(flat))  # row by row, each slot once
+    met = np.zeros((rows, width), dtype=bool)
+    met[row, slot] = True
+    full = count == width
+    share = met[full].mean(axis=0)
+    assert np.all(np.abs(share - p) < 4 * np.sqrt(p * (1 - p) / full.sum())), share
+    per_row = met[full].sum(axis=1)
+    assert per_row.mean() == pytest.approx(width * p, rel=0.02)
+    assert per_row.var() == pytest.approx(width * p * (1 - p), rel=0.05)
+    both = (met[full][:, 2] & met[full][:, 7]).mean()
+    assert both == pytest.approx(p * p, abs=4 * np.sqrt(p * p / full.sum()))
+    always, _ = meeting_slots(rule, np.arange(5), 3, np.full(5, 4), 1.0, 100)
+    assert always.size == 20  # p = 1: every post is a meeting
+
+
+def test_meetings_in_order_of_their_draws():
+    """Positions in increasing order of their uniforms, ties by position."""
+    when = np.random.default_rng(2).random(10_000)
+    assert np.array_equal(in_order_of(when), np.argsort(when, kind="stable"))
+    assert in_order_of(np.array([0.3, 0.1, 0.3])).tolist() == [1, 0, 2]
+    assert in_order_of(np.zeros(0)).size == 0
 
 
 def small(name: str, **changes) -> dict:
