@@ -105,15 +105,16 @@ class Meetings:
 def meeting_slots(
     rule, agents: np.ndarray, day: int, count: np.ndarray, p: float, first_draw: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(row, slot) of each post heard that is a meeting, row by row, each of a row's first
-    ``count`` slots independently with probability ``p``. Rather than a draw for every post,
-    a row draws the gap to its next meeting, its j-th by draw ``first_draw + j``: geometric,
+    """(row, slot) of each post heard that is a meeting, each of a row's first ``count``
+    slots independently with probability ``p``. Rather than a draw for every post, a row
+    draws the gap to its next meeting, its j-th by draw ``first_draw + j``: geometric,
     P(gap >= g) = (1 - p)^g, read off a table of the powers by comparisons alone (so every
-    machine finds the same gaps; a logarithm's last bit may differ). A row heard in full
-    by k posts costs 1 + p k draws instead of k."""
+    machine finds the same gaps; a logarithm's last bit may differ). A row heard in full by
+    k posts costs 1 + p k draws instead of k. The meetings come in the order found: each
+    row's first, then each row's second, ..."""
     width = int(count.max()) if count.size else 0
-    # (1 - p)^g for g = width .. 1, ascending; the gap is how many of them exceed the draw
-    powers = np.cumprod(np.full(width, 1.0 - p))[::-1]
+    power = np.cumprod(np.concatenate([[1.0], np.full(width, 1.0 - p)]))  # (1 - p)^g
+    ascending = power[1:][::-1]  # (1 - p)^width .. (1 - p)^1: the gap is how many exceed u
     rows, slots = [], []
     following = np.zeros(agents.size, dtype=np.int64)  # each row's first slot not yet drawn
     active = np.flatnonzero(count > 0)
@@ -121,18 +122,18 @@ def meeting_slots(
         if not active.size:
             break
         u = rule.draws(agents[active], day, [first_draw + j])[:, 0]
-        slot = following[active] + (width - np.searchsorted(powers, u, side="right"))
-        hit = slot < count[active]
-        active, slot = active[hit], slot[hit]
+        start = following[active]
+        # a meeting before the row's end: the gap is below the slots left, u >= (1 - p)^left
+        hit = u >= power[count[active] - start]
+        active, u, start = active[hit], u[hit], start[hit]
+        slot = start + (width - np.searchsorted(ascending, u, side="right"))
         rows.append(active)
         slots.append(slot)
         following[active] = slot + 1
         active = active[following[active] < count[active]]
     if not rows:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    # row by row, each row's slots in order (a key per post: row x width + slot)
-    flat = np.sort(np.concatenate(rows) * width + np.concatenate(slots))
-    return np.divmod(flat, width)
+    return np.concatenate(rows), np.concatenate(slots)
 
 
 def in_order_of(when: np.ndarray) -> np.ndarray:
@@ -143,6 +144,9 @@ def in_order_of(when: np.ndarray) -> np.ndarray:
     bits = max(1, (when.size - 1).bit_length())  # enough for every position
     leading = (when * float(2 ** (63 - bits))).astype(np.int64)  # below 2^(63 - bits)
     return np.sort((leading << bits) | np.arange(when.size)) & ((1 << bits) - 1)
+
+
+_FEW_MEETINGS = 2000  # below this many, a pass costs more than a Python step per meeting
 
 
 def meeting_rounds(first: np.ndarray, second: np.ndarray) -> list[np.ndarray]:
@@ -167,12 +171,24 @@ def meeting_rounds(first: np.ndarray, second: np.ndarray) -> list[np.ndarray]:
     before = previous.reshape(m, 2)  # per meeting, the one before it through each agent
     level = np.zeros(m, dtype=np.int64)
     active = np.flatnonzero(row_any(before >= 0))
-    while active.size:
+    while active.size > _FEW_MEETINGS:
         links = before[active]
         relaxed = row_max(np.where(links >= 0, level[np.maximum(links, 0)] + 1, 0))
         moved = relaxed > level[active]
         active = active[moved]
         level[active] = relaxed[moved]
+    # The meetings still moving (after pass t: those whose round is above t, at t now) are
+    # few but may chain long (a hub's meetings, one after another): a pass each would cost
+    # more than taking them one at a time in meeting order, where each one's predecessors
+    # are settled when it comes.
+    late: dict[int, int] = {}
+
+    def after(j: int) -> int:  # meeting j's round (-1: no meeting)
+        return -1 if j < 0 else late[j] if j in late else int(level[j])
+
+    for i, (a, b) in zip(active.tolist(), before[active].tolist(), strict=True):
+        late[i] = max(after(a), after(b)) + 1
+    level[list(late)] = list(late.values())
     # by round, each in meeting order (a stable sort of small integers: numpy sorts 16-bit
     # keys by radix)
     small = level.astype(np.int16) if level.max() < 2**15 else level
