@@ -14,6 +14,8 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _KIND = np.uint64(0xD6E8FEB86659FD93)
+_MASK = 0xFFFFFFFFFFFFFFFF
+_INT_GOLDEN, _INT_MIX2, _INT_KIND = int(_GOLDEN), int(_MIX2), int(_KIND)
 
 
 def keyed_uniforms(
@@ -75,38 +77,33 @@ def _words(
     which = np.arange(draws) if isinstance(draws, int) else np.asarray(draws, dtype=np.int64)
     key = _key(seed, agent_ids, day, kind)
     x = np.empty((key.size, which.size), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        np.add(key[:, None], _draw_offset(which), out=x)
+    np.add(key[:, None], _draw_offset(which), out=x)
     return _mixed(x)
 
 
 def _key(seed: int, agent_ids: np.ndarray, day: int, kind: int) -> np.ndarray:
-    """Each agent's key for the day and kind (the draws' part is added to it)."""
-    with np.errstate(over="ignore"):
-        constant = (
-            np.uint64(seed & 0xFFFFFFFFFFFFFFFF) * _GOLDEN
-            ^ np.uint64(day) * _MIX2
-            ^ np.uint64(kind) * _KIND
-        )
-        key = np.asarray(agent_ids).astype(np.uint64)
-        key *= _MIX1
-        key ^= constant
+    """Each agent's key for the day and kind (the draws' part is added to it). The constant
+    part is reckoned in Python integers modulo 2^64, as numpy's uint64 scalars wrap (they
+    would warn of it), and the arrays' products wrap silently."""
+    constant = ((seed & _MASK) * _INT_GOLDEN ^ day * _INT_MIX2 ^ kind * _INT_KIND) & _MASK
+    key = np.asarray(agent_ids).astype(np.uint64)
+    key *= _MIX1
+    key ^= np.uint64(constant)
     return key
 
 
 def _draw_offset(which: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return (np.asarray(which, dtype=np.int64) + 1).astype(np.uint64) * _GOLDEN
+    """What draw number ``which`` adds to a key."""
+    return (np.asarray(which, dtype=np.int64) + 1).astype(np.uint64) * _GOLDEN
 
 
 def _mixed(x: np.ndarray) -> np.ndarray:
     """SplitMix64's finaliser over ``x``, in place: the draws are memory-bound, and numpy's
     temporaries cost as much as the arithmetic (about 1.3x faster at millions of keys)."""
     scratch = np.empty_like(x)
-    with np.errstate(over="ignore"):
-        for shift, multiplier in ((30, _MIX1), (27, _MIX2), (31, None)):
-            np.right_shift(x, np.uint64(shift), out=scratch)
-            x ^= scratch
-            if multiplier is not None:
-                x *= multiplier
+    for shift, multiplier in ((30, _MIX1), (27, _MIX2), (31, None)):
+        np.right_shift(x, np.uint64(shift), out=scratch)
+        x ^= scratch
+        if multiplier is not None:
+            x *= multiplier
     return x

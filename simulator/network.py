@@ -164,7 +164,7 @@ def sample_neighbours(rng: np.random.Generator, degree: np.ndarray, k: int) -> n
     return out
 
 
-_SHUFFLED = 64  # the longest row shuffled (a row of positions to swap per row: 64 bytes)
+_SHUFFLED = 64  # the most neighbours shuffled (positions as int8, a row of them a node)
 
 
 def _shuffled_start(rng: np.random.Generator, degree: np.ndarray, k: int) -> np.ndarray:

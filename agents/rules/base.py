@@ -115,19 +115,22 @@ class Exposures:
     def believing_at(self, slot: np.ndarray) -> np.ndarray:
         """Whether the item in ``slot`` (>= 0) of each row is a believing post; with ``slot``
         of shape (rows, draws), one per draw."""
-        rows, width = self.speaker.shape
-        flat = (np.arange(rows) * width).reshape((rows,) + (1,) * (slot.ndim - 1)) + slot
+        at = self._at(slot)
         if self._stance is None:  # one byte an agent looked up, not eight
-            return (self._posted > 0)[self.speaker.ravel()[flat]]
-        return self._stance.ravel()[flat] > 0
+            return (self._posted > 0)[self.speaker.ravel()[at]]
+        return self._stance.ravel()[at] > 0
 
     def stance_at(self, slot: np.ndarray) -> np.ndarray:
-        """The stance of the item in ``slot`` (>= 0) of each row."""
-        rows, width = self.speaker.shape
-        flat = np.arange(rows) * width + slot
+        """The stance of the item in ``slot`` (>= 0) of each row, shaped as ``slot``."""
+        at = self._at(slot)
         if self._stance is None:
-            return self._posted[self.speaker.ravel()[flat]]
-        return self._stance.ravel()[flat]
+            return self._posted[self.speaker.ravel()[at]]
+        return self._stance.ravel()[at]
+
+    def _at(self, slot: np.ndarray) -> np.ndarray:
+        """The flat positions of each row's ``slot`` (one, or one per column of ``slot``)."""
+        rows, width = self.speaker.shape
+        return (np.arange(rows) * width).reshape((rows,) + (1,) * (slot.ndim - 1)) + slot
 
     def mapped(self, f, pad: float) -> np.ndarray:
         """``f`` (elementwise) of each item's stance, ``pad`` in the padded slots: computed

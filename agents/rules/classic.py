@@ -93,7 +93,8 @@ def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
         # the slot is floor(u x count), what the cumulative weights 1, 2, ..., count give
         # exactly (u x count < count for u < 1)
         slot = (u * count).astype(np.int64)
-        return slot if heard.count.min() > 0 else np.where(count > 0, slot, -1)
+        everyone_heard = not heard.count.size or heard.count.min() > 0
+        return slot if everyone_heard else np.where(count > 0, slot, -1)
     weight = np.maximum(heard.importance, 0.0)  # padding weighs 0 already
     total = np.cumsum(weight, axis=1)
     last = total[:, -1] if u.ndim == 1 else total[:, -1:]

@@ -37,7 +37,7 @@ def copied(heard: Exposures, slot: np.ndarray, own: np.ndarray) -> np.ndarray:
     ``slot`` of shape (rows, draws) and ``own`` of (rows, 1), one opinion per draw."""
     if not heard.speaker.shape[1]:
         return np.broadcast_to(own > 0, slot.shape).astype(np.int8)
-    if slot.min() >= 0:  # every row heard something (random mixing)
+    if not slot.size or slot.min() >= 0:  # every row heard something (random mixing)
         return heard.believing_at(slot).view(np.int8)
     believing = heard.believing_at(np.maximum(slot, 0))
     return np.where(slot >= 0, believing, own > 0).astype(np.int8)
