@@ -7,7 +7,8 @@ two Barabasi-Albert graphs (one heard in full, one sampled) and an Erdos-Renyi g
 and without every built-in intervention (sequential days too for the surrogate, SIR and the
 voter model; 1,500 agents, 8 days, a sampled agent table), then the baseline, hybrid and
 suspend-spreaders scenarios. Each line: the run's name and the first 16 hex digits of the
-sha256 of its daily.csv, agents.csv, engagement.csv and interventions.csv. About 3 minutes.
+sha256 of its daily.csv, agents.csv, engagement.csv and interventions.csv. About half a
+minute here.
 
     python bench/output_hashes.py [--tree OTHER_CHECKOUT] > hashes.txt
 """
