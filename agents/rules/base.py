@@ -95,9 +95,15 @@ class Exposures:
     @property
     def importance(self) -> np.ndarray:
         if self._importance is None:  # plain: 1 for every item heard, 0 for padding
-            width = self.speaker.shape[1]
-            self._importance = (np.arange(width)[None, :] < self.count[:, None]).astype(float)
+            self._importance = self.heard().astype(float)
         return self._importance
+
+    def heard(self) -> np.ndarray:
+        """Which slots of each row hold an item heard (read-only)."""
+        width = self.speaker.shape[1]
+        if self.count.size and self.count.min() >= width:  # every row full (random mixing)
+            return np.broadcast_to(np.True_, self.speaker.shape)
+        return np.arange(width)[None, :] < self.count[:, None]
 
     def believing(self) -> np.ndarray:
         """Which slots hold a believing post (stance > 0; never a padded slot)."""
@@ -136,8 +142,7 @@ class Exposures:
         """``f`` (elementwise) of each item's stance, ``pad`` in the padded slots: computed
         once a speaker where the stances are given so (``posted``), once a slot otherwise."""
         if self._posted is None:
-            heard = np.arange(self.speaker.shape[1])[None, :] < self.count[:, None]
-            return np.where(heard, f(self.stance), pad)
+            return np.where(self.heard(), f(self.stance), pad)
         table = f(self._posted)
         table[-1] = pad
         return table[self.speaker]

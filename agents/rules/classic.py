@@ -56,20 +56,12 @@ def resistance(nudge: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(nudge), 0.0, np.minimum(nudge, 1.0))
 
 
-def heard_mask(heard: Exposures) -> np.ndarray:
-    """Which slots of each row hold an item heard (read-only)."""
-    width = heard.speaker.shape[1]
-    if heard.count.size and heard.count.min() >= width:  # every row full (random mixing)
-        return np.broadcast_to(np.True_, heard.speaker.shape)
-    return np.arange(width)[None, :] < heard.count[:, None]
-
-
 def corrections_uptake(heard: Exposures) -> np.ndarray:
     """Per row, the probability that at least one correction heard today is taken up (a
     correction: an item no peer wrote, against the story)."""
     if not heard.corrections:
         return np.zeros(heard.count.size)
-    correction = heard_mask(heard) & (heard.speaker < 0)
+    correction = heard.heard() & (heard.speaker < 0)
     if not correction.any():  # most days: no correction at all, and no float pass needed
         return np.zeros(heard.count.size)
     correction &= heard.stance < 0
@@ -279,13 +271,12 @@ class Discrete(ClassicRule):
         self,
         agents: np.ndarray,
         belief: np.ndarray,
-        heard: Exposures,
         u: np.ndarray,
-        uptake: np.ndarray | None = None,
+        uptake: np.ndarray,
     ) -> np.ndarray:
         """``belief`` after the day's notices and corrections (``u``: one uniform per row;
-        ``uptake``: ``corrections_uptake(heard)`` where the rule has it already)."""
-        corrected = u < (corrections_uptake(heard) if uptake is None else uptake)
+        ``uptake``: ``corrections_uptake(heard)``)."""
+        corrected = u < uptake
         out = np.where(self.debunked[agents] | corrected, 0, belief).astype(np.int8)
         self.debunked[agents] = False
         return out

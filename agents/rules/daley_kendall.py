@@ -24,7 +24,6 @@ from agents.rules.base import Decisions, Exposures
 from agents.rules.classic import (
     Compartmental,
     RuleParams,
-    corrections_uptake,
     resistance,
 )
 
@@ -77,11 +76,7 @@ class Meetings:
         nudge = population.take_nudges(agents)
         if np.isfinite(nudge).any():
             self.resist[agents] = rule.draws(agents, day, [width])[:, 0] < resistance(nudge)
-        uptake = corrections_uptake(heard)
-        if uptake.any():
-            self.corrected = rule.draws(agents, day, [width + 1])[:, 0] < uptake
-        else:
-            self.corrected = np.zeros(agents.size, dtype=bool)
+        self.corrected = rule.corrected(agents, day, heard, width + 1)
 
     def rounds(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """The (listener, speaker) pairs of each round, in turn."""

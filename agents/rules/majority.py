@@ -50,4 +50,4 @@ class Majority(Discrete):
         votes = heard_votes + np.where(own > 0, 1.0, -1.0)
         new = np.where(votes > 0, 1, np.where(votes < 0, 0, own)).astype(np.int8)
         new = resisted(own, new, u[0], nudge)
-        return Decisions(self.settle(agents, new, heard, u[1], uptake), np.ones(agents.size))
+        return Decisions(self.settle(agents, new, u[1], uptake), np.ones(agents.size))

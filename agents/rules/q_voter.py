@@ -57,5 +57,5 @@ class QVoter(Discrete):
         flipped = np.where(drawn[1] < 0.5, 1 - own, own)
         new = np.where(independent, flipped, np.where(unanimous, panel[:, 0], own)).astype(np.int8)
         new = resisted(own, new, drawn[2], nudge)
-        belief = self.settle(agents, new, heard, drawn[3], uptake)
+        belief = self.settle(agents, new, drawn[3], uptake)
         return Decisions(belief, np.ones(agents.size))

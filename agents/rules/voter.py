@@ -67,4 +67,4 @@ class Voter(Discrete):
         u = self.some_draws(agents, day, {0: True, 1: np.isfinite(nudge).any(), 2: uptake.any()})
         new = copied(heard, pick_items(heard, u[0]), own)
         new = resisted(own, new, u[1], nudge)
-        return Decisions(self.settle(agents, new, heard, u[2], uptake), np.ones(agents.size))
+        return Decisions(self.settle(agents, new, u[2], uptake), np.ones(agents.size))
