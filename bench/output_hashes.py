@@ -7,8 +7,9 @@ two Barabasi-Albert graphs (one heard in full, one sampled) and an Erdos-Renyi g
 and without every built-in intervention (sequential days too for the surrogate, SIR and the
 voter model; 1,500 agents, 8 days, a sampled agent table), then the baseline, hybrid and
 suspend-spreaders scenarios. Each line: the run's name and the first 16 hex digits of the
-sha256 of its daily.csv, agents.csv, engagement.csv and interventions.csv. About half a
-minute here.
+sha256 of every table it writes (daily.csv, agents.csv, engagement.csv, interventions.csv
+and any other .csv or .gz). About half a minute here. The interventions are the tests'
+(``tests.simulator.test_array_model.EVERY_INTERVENTION``), so it needs the test extras.
 
     python bench/output_hashes.py [--tree OTHER_CHECKOUT] > hashes.txt
 """
@@ -21,14 +22,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-EVERY_INTERVENTION = [
-    {"type": "official_debunk", "start_day": 2, "every": 3, "reach": 0.5},
-    {"type": "fact_check_label", "start_day": 3},
-    {"type": "accuracy_nudge", "start_day": 4},
-    {"type": "counter_messaging", "start_day": 2},
-    {"type": "suspend_spreaders", "start_day": 5},
-    {"type": "prebunk"},
-]
 CONTACTS = [
     {"type": "random_contacts", "k": 3},
     {"type": "barabasi_albert", "m": 3},
@@ -46,6 +39,8 @@ SCENARIOS = (
 def runs(tree: Path, rules: list[str]) -> list[tuple[str, dict]]:
     """(name, scenario document) of every run."""
     import yaml
+
+    from tests.simulator.test_array_model import EVERY_INTERVENTION
 
     out = []
     for rule in rules:
