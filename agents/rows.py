@@ -3,7 +3,8 @@
 numpy reduces a short last axis one row at a time, about 15 ns a row whatever the width;
 a loop over a few columns works across all rows at once, 6-8x faster at 3-4 columns (1M rows).
 Past ``NARROW`` columns, strided column passes lose to numpy's own reduction, which is used.
-The results are numpy's exactly: counts, any, all and max are exact; numpy multiplies a
+Counts of three columns and more are a product with a vector of ones in bytes. The results
+are numpy's exactly: counts, any, all and max are exact; numpy multiplies a
 row's floats in order from the first, as the loop does, and adds them in order too while a
 row has fewer than ``SUMMED_IN_ORDER`` (from there on it sums pairwise, in 8 partial sums,
 and ``row_sum`` leaves the row to numpy). tests/agents/test_rows.py holds numpy to that.
@@ -15,6 +16,7 @@ import numpy as np
 
 NARROW = 16
 SUMMED_IN_ORDER = 8
+MATMUL_COUNT_WIDEST = 255
 
 
 def _by_columns(ufunc: np.ufunc, x: np.ndarray, widest: int = NARROW) -> np.ndarray:
@@ -29,13 +31,15 @@ def _by_columns(ufunc: np.ufunc, x: np.ndarray, widest: int = NARROW) -> np.ndar
 
 
 def row_count(mask: np.ndarray) -> np.ndarray:
-    """How many entries of each row are true (int64)."""
-    if mask.shape[1] > NARROW:
+    """How many entries of each (bool) row are true (int64)."""
+    width = mask.shape[1]
+    if width > MATMUL_COUNT_WIDEST:
         return mask.sum(axis=1)
-    out = np.zeros(mask.shape[0], dtype=np.int64)
-    for j in range(mask.shape[1]):
-        out += mask[:, j]
-    return out
+    if width < 3:
+        return _by_columns(np.add, mask.astype(np.int64))
+    # the product with a vector of ones in bytes is exact (a row's count fits a byte) and,
+    # from three columns, 1.2-3x faster than column passes (1M rows x 3-16)
+    return np.matmul(mask.view(np.uint8), np.ones(width, np.uint8)).astype(np.int64)
 
 
 def row_any(mask: np.ndarray) -> np.ndarray:

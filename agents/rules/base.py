@@ -138,14 +138,23 @@ class Exposures:
         rows, width = self.speaker.shape
         return (np.arange(rows) * width).reshape((rows,) + (1,) * (slot.ndim - 1)) + slot
 
-    def mapped(self, f, pad: float) -> np.ndarray:
+    def mapped(self, f, pad: float, out: np.ndarray | None = None) -> np.ndarray:
         """``f`` (elementwise) of each item's stance, ``pad`` in the padded slots: computed
-        once a speaker where the stances are given so (``posted``), once a slot otherwise."""
+        once a speaker where the stances are given so (``posted``), once a slot otherwise;
+        written into ``out`` (float, the shape of ``speaker``) when given."""
         if self._posted is None:
-            return np.where(self.heard(), f(self.stance), pad)
+            values = np.where(self.heard(), f(self.stance), pad)
+            if out is None:
+                return values
+            out[...] = values
+            return out
         table = f(self._posted)
         table[-1] = pad
-        return table[self.speaker]
+        if out is None:
+            return table[self.speaker]
+        # 'wrap' reads speaker -1 as the pad in the last entry; take's default ('raise')
+        # would gather into a buffer of its own and copy it into ``out``
+        return np.take(table, self.speaker, out=out, mode="wrap")
 
     def rows(self, rows: np.ndarray) -> Exposures:
         """The exposures of ``rows`` only (the same facts hold of them)."""

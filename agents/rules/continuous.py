@@ -27,6 +27,7 @@ from agents.news import NewsItem
 from agents.population import Population
 from agents.rules.base import Decisions, Exposures
 from agents.rules.classic import ClassicRule, RuleParams, corrections_uptake, resistance
+from agents.scratch import Scratch
 
 CLUSTER_GAP = 0.02
 """Opinions closer than this to their neighbour in sorted order are one cluster."""
@@ -100,6 +101,7 @@ class Continuous(ClassicRule):
         members: np.ndarray | None = None,
     ):
         super().__init__(params, seed, population, news, members)
+        self.scratch = Scratch()  # the day's work arrays over the slots heard
         if params.initial == "uniform":
             everyone = np.arange(population.n)
             kind = (self.key << 8) | INITIAL_DRAW

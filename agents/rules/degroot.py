@@ -18,6 +18,7 @@ from pydantic import Field
 from agents.rows import row_sum
 from agents.rules.base import Exposures
 from agents.rules.continuous import Continuous, ContinuousParams, heard_opinions, opinion_of
+from agents.scratch import Scratch
 
 
 class Params(ContinuousParams):
@@ -29,10 +30,13 @@ class Params(ContinuousParams):
     )
 
 
-def averaged(x: np.ndarray, heard: Exposures, self_weight: float | None) -> np.ndarray:
+def averaged(
+    x: np.ndarray, heard: Exposures, self_weight: float | None, scratch: Scratch
+) -> np.ndarray:
     """DeGroot's update of opinions ``x`` by the posts heard."""
     if heard.plain:  # weights 1 and 0: the weighted sums are a sum and a count
-        weighed, total = row_sum(heard.mapped(opinion_of, 0.0)), heard.count.astype(np.float64)
+        y = heard.mapped(opinion_of, 0.0, out=scratch.array("heard", heard.speaker.shape))
+        weighed, total = row_sum(y), heard.count.astype(np.float64)
     else:
         y, w = heard_opinions(heard)
         weighed, total = row_sum(w * y), row_sum(w)
@@ -49,4 +53,4 @@ class DeGroot(Continuous):
     key = 0x5A
 
     def update(self, day, agents, x, heard):
-        return averaged(x, heard, self.params.self_weight)
+        return averaged(x, heard, self.params.self_weight, self.scratch)

@@ -34,4 +34,5 @@ class FriedkinJohnsen(Continuous):
 
     def update(self, day, agents, x, heard):
         s = self.params.stubbornness
-        return (1.0 - s) * averaged(x, heard, self.params.self_weight) + s * self.initial[agents]
+        mean = averaged(x, heard, self.params.self_weight, self.scratch)
+        return (1.0 - s) * mean + s * self.initial[agents]

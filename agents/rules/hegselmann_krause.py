@@ -18,6 +18,10 @@ from pydantic import Field
 from agents.rows import row_count, row_sum
 from agents.rules.continuous import Continuous, ContinuousParams, heard_opinions, opinion_of
 
+UNREACHABLE = 1e300
+"""The opinion read in a padded slot: no opinion in 0..1 is within reach of it (epsilon is at
+most 1), and unlike inf it times 0 is 0."""
+
 
 class Params(ContinuousParams):
     """Hegselmann-Krause parameters."""
@@ -38,10 +42,13 @@ class HegselmannKrause(Continuous):
     def update(self, day, agents, x, heard):
         eps = self.params.epsilon
         if heard.plain:  # weights 1 and 0: the weighted sums are a sum and a count
-            y = heard.mapped(opinion_of, np.inf)  # a padded slot is never within reach
-            gap = y - x[:, None]
-            near = np.abs(gap, out=gap) <= eps
-            reached, weighed = row_count(near).astype(np.float64), row_sum(np.where(near, y, 0.0))
+            shape, work = heard.speaker.shape, self.scratch
+            y = heard.mapped(opinion_of, UNREACHABLE, out=work.array("heard", shape))
+            gap = np.subtract(y, x[:, None], out=work.array("gap", shape))
+            near = np.less_equal(np.abs(gap, out=gap), eps, out=work.array("near", shape, bool))
+            reached = row_count(near).astype(np.float64)
+            # y times 1 or 0 is np.where(near, y, 0.0)'s floats, at a sixth of a masked copy
+            weighed = row_sum(np.multiply(y, near.view(np.uint8), out=y))
         else:
             y, w = heard_opinions(heard)
             w = np.where(np.abs(y - x[:, None]) <= eps, w, 0.0)
