@@ -168,7 +168,7 @@ class ArrayModel(DayModel):
         host.day_start()
         n = pop.n
         update = self.config.agents.update
-        position, plan, settled = None, None, _NO_AGENTS
+        position, plan, settled, loud = None, None, _NO_AGENTS, None
         if update == "random_sequential":  # n turns, each hearing speakers of its own
             actors = self.rng.integers(n, size=n)
             speakers = self.contacts.speaker_matrix(self.rng, actors)
@@ -187,7 +187,7 @@ class ArrayModel(DayModel):
             # watched exposures: one turn at a time, in turn order
             waves = [np.array([t]) for t in range(n)] if host.listening else plan.levels
         else:
-            asked, settled = self._asked(speakers)
+            asked, settled, loud = self._asked(speakers)
             waves = [asked]
         if len(waves) == 1:  # one pass reads every post before any is published
             morning = _Posts(pop.post_stance, pop.post_weight, pop.post_day)
@@ -215,8 +215,11 @@ class ArrayModel(DayModel):
                 agents, reading = plan.actors[wave], (plan.reads[wave], turn_posts)
                 pop.turn[agents] = plan.occurrence[wave]
             # a synchronous day's one wave is in agent order: all of them, the rows as drawn
-            rows = speakers if update == "synchronous" and wave.size == n else speakers[wave]
-            heard, views = self._hear(agents, rows, reading, morning, silenced, deaf, morning_items)
+            rows = None if update == "synchronous" and wave.size == n else wave
+            heard, views = self._hear(
+                agents, speakers, rows, reading, morning, silenced, deaf, morning_items,
+                None if loud is None else loud[agents],
+            )  # fmt: skip
             decided = self.rule.decide(day, agents, heard, pop)
             pop.belief[agents] = decided.belief
             pop.confidence[agents] = decided.confidence
@@ -235,23 +238,25 @@ class ArrayModel(DayModel):
         host.day_end()
         self._record_day()
 
-    def _asked(self, speakers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(asked, settled): the agents a synchronous day asks the rule about, and those it
+    def _asked(self, speakers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """(asked, settled, loud): the agents a synchronous day asks the rule about, those it
         need not (``DecisionRule.settled``: who hear no believing post that could move them,
-        no correction, and have no nudge waiting). Everyone is asked where the rule cannot
+        no correction, and have no nudge waiting), and how many loud posts each agent hears
+        (``Exposures.loud``). Everyone is asked, and None counted, where the rule cannot
         tell, where plug-ins watch every exposure, or where engagement counts every view."""
         host, pop = self.interventions, self.population
         settled = None
         if not (host.listening or self.citizens or self.engagement is not None):
             settled = self.rule.settled(self.day, pop)
         if settled is None:
-            return np.arange(pop.n), _NO_AGENTS
+            return np.arange(pop.n), _NO_AGENTS, None
         moved = ~settled.agents | np.isfinite(pop.nudge)
         loud = pop.post_stance > 0 if settled.loud is None else settled.loud
-        moved |= settled.movable & self.contacts.hearers(speakers, loud)
+        heard = self.contacts.loud_heard(speakers, loud)
+        moved |= settled.movable & (heard > 0)
         if host.corrections:
             moved[list(host.corrections)] = True
-        return np.flatnonzero(moved), np.flatnonzero(~moved)
+        return np.flatnonzero(moved), np.flatnonzero(~moved), heard
 
     def _stay(self, agents: np.ndarray, day: int) -> None:
         """``agents``, settled, decide as the rule would have them: believe if infected, with
@@ -266,15 +271,19 @@ class ArrayModel(DayModel):
         self,
         agents: np.ndarray,
         speakers: np.ndarray,
+        rows: np.ndarray | None,
         reading: np.ndarray | tuple[np.ndarray, _Posts] | None,
         morning: _Posts,
         silenced: np.ndarray | None,
         deaf: np.ndarray | None,
         morning_items: list[MemoryItem] | None,
+        loud: np.ndarray | None = None,
     ) -> tuple[Exposures, tuple[np.ndarray, ...]]:
-        """What ``agents`` hear today from their ``speakers`` (rows, -1 padded), and the
-        views of their posts (listener, speaker, post day, stance; None without engagement
-        to count them). ``reading`` says which post of each speaker is read: None, the
+        """What ``agents`` hear today from their speakers (the day's ``speakers``, -1
+        padded: the rows ``rows``, or all in order with None), and the views of their posts
+        (listener, speaker, post day, stance; None without engagement to count them), with
+        ``loud`` the count ``_asked`` made for them (``Exposures.loud``; None: none made).
+        ``reading`` says which post of each speaker is read: None, the
         morning's (synchronous); every agent's place in the acting order (sequential: today's
         post of a speaker who acted earlier); or the turn each row reads (-1: the morning's)
         and the turns' posts (random sequential)."""
@@ -284,7 +293,9 @@ class ArrayModel(DayModel):
         # nobody, and has no plug-in watching or citizen reading the posts as records
         stances_only = not (viewed or silenced is not None or host.listening or self.citizens)
         if reading is None and stances_only:
-            return self._hear_morning(agents, speakers, morning), None
+            return self._hear_morning(agents, speakers, rows, morning, loud), None
+        if rows is not None:
+            speakers = speakers[rows]
         valid = speakers >= 0
         who = speakers if valid.all() else np.where(valid, speakers, 0)
         if reading is None:  # synchronous: everyone is heard with the morning's post
@@ -334,27 +345,40 @@ class ArrayModel(DayModel):
             # speaker_matrix pads them: the heard items are in place already)
         return self._heard(agents, stance, weight, count, speaker, deaf, items), views
 
-    def _hear_morning(self, agents: np.ndarray, speakers: np.ndarray, morning: _Posts):
+    def _hear_morning(
+        self,
+        agents: np.ndarray,
+        speakers: np.ndarray,
+        rows: np.ndarray | None,
+        morning: _Posts,
+        loud: np.ndarray | None,
+    ) -> Exposures:
         """``_hear`` on a synchronous day with nobody muted, no views counted and no
         records read, the common case: a slot reads its speaker's morning post, a padded
         slot (-1) a neutral post appended after the last agent's (stance 0, importance 0, as
         ``_hear`` pads), so no mask is built or applied; each row holds as many as the
         contact structure gives the agent. With no label and no correction either, the
-        stances are gathered only if the rule reads them (``Exposures.posted``)."""
+        stances are gathered only if the rule reads them (``Exposures.posted``), and the
+        agents' rows of the speaker matrix too."""
         posted = np.append(morning.stance, 0.0)
         counts = self._speaker_counts
-        count = counts if agents.size == counts.size else counts[agents]  # (all: in order)
+        count = counts if rows is None else counts[agents]
         labelled = bool(self.population.labels)
         if labelled or self.interventions.corrections:
+            if rows is not None:
+                speakers = speakers[rows]
             if labelled:
                 weight = np.append(morning.weight, 0.0)[speakers]
             else:  # no post is labelled: every post weighs 1 (Population.publish)
                 weight = (speakers >= 0).astype(np.float64)
             return self._heard(agents, posted[speakers], weight, count, speakers, None, None)
         cap = self.heard_capacity
+        if speakers.shape[1] > cap:  # rows cut at the capacity: ``loud`` counted past it
+            speakers, loud = speakers[:, :cap], None
         return Exposures(
             None, None, np.minimum(count, cap), np.zeros(agents.size, dtype=bool),
-            speakers[:, :cap], plain=True, corrections=False, posted=posted,
+            speakers, plain=True, corrections=False, posted=posted, speaker_rows=rows,
+            loud=loud,
         )  # fmt: skip
 
     def _heard(self, agents, stance, weight, count, speaker, deaf, items) -> Exposures:

@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 
 from agents.keyed_random import keyed_uniforms
-from agents.rows import row_any
+from agents.rows import row_any, row_count
 from simulator.config import (
     BarabasiAlbert,
     CompleteGraph,
@@ -58,16 +58,16 @@ class ContactStructure(Protocol):
         day)."""
         ...
 
-    def hearers(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
-        """Which listeners (rows of today's ``speakers``, as ``speaker_matrix`` drew it) hear
-        at least one of the agents ``loud`` marks."""
+    def loud_heard(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
+        """How many of the agents ``loud`` marks each listener (row of today's ``speakers``,
+        as ``speaker_matrix`` drew it) hears (int64)."""
         ...
 
 
-def hears_any(speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
-    """``ContactStructure.hearers`` read off the matrix itself: a padded slot (-1) reads a
-    quiet agent appended after the last, so no mask is built."""
-    return row_any(np.append(loud, False)[speakers])
+def loud_in_rows(speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
+    """``ContactStructure.loud_heard`` read off the matrix itself: a padded slot (-1) reads
+    a quiet agent appended after the last, so no mask is built."""
+    return row_count(np.append(loud, False)[speakers])
 
 
 class RandomMixing:
@@ -117,8 +117,8 @@ class RandomMixing:
     def speaker_counts(self) -> np.ndarray:
         return np.full(self.n, self.k)
 
-    def hearers(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
-        return hears_any(speakers, loud)
+    def loud_heard(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
+        return loud_in_rows(speakers, loud)
 
     def share_audiences(
         self, sharers: np.ndarray, seed: int, day: int
@@ -292,17 +292,16 @@ class GraphContacts:
         """Each agent's number of neighbours."""
         return np.diff(self._indptr)
 
-    def hearers(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
-        """The loud agents' neighbours, found from them (a node that hears all its neighbours
-        hears a loud one if it is one's neighbour), and the wide nodes' rows read for the
-        others: a day of few loud agents costs what they and the wide nodes do, not a pass
-        over every listener's row."""
+    def loud_heard(self, speakers: np.ndarray, loud: np.ndarray) -> np.ndarray:
+        """Counted from the loud agents' neighbours (a node that hears all its neighbours
+        hears each loud one among them once), and the wide nodes' rows read for the others:
+        a day of few loud agents costs what they and the wide nodes do, not a pass over
+        every listener's row."""
         if self.graph.is_directed():  # a successor's post is not heard back
-            return hears_any(speakers, loud)
-        out = np.zeros(speakers.shape[0], dtype=bool)
-        out[self._neighbours(np.flatnonzero(loud))[1]] = True
+            return loud_in_rows(speakers, loud)
+        out = np.bincount(self._neighbours(np.flatnonzero(loud))[1], minlength=speakers.shape[0])
         if self._wide.size:  # a wide node hears the sample in its row
-            out[self._wide] = hears_any(speakers[self._wide], loud)
+            out[self._wide] = loud_in_rows(speakers[self._wide], loud)
         return out
 
     def share_audiences(

@@ -20,6 +20,7 @@ import numpy as np
 
 from agents.memory import MemoryItem
 from agents.population import Population
+from agents.rows import row_count
 
 UPDATE_ORDERS = ("synchronous", "sequential", "random_sequential")
 """The orders of a day's decisions (``agents.update``; docs/SCENARIOS.md): all at once on the
@@ -52,19 +53,26 @@ class Exposures:
     stance, a 0 appended for padding: ``speaker`` indexes it) in place of ``stance``, and no
     ``importance`` when plain: the matrices are then built only if a rule reads them (at a
     million agents each is a pass over ten million slots), and ``believing``,
-    ``believing_at``, ``stance_at`` and ``mapped`` read only what they need.
+    ``believing_at``, ``stance_at`` and ``mapped`` read only what they need. It may give
+    the day's whole speaker matrix with ``speaker_rows``, the rows of the deciding agents,
+    gathered only if read. And where it counted them on its way (a synchronous day of a rule
+    that says who is settled), it gives ``loud``: per row, how many posts heard are of the
+    agents the rule calls loud (``Settled.loud``; believing posts where that is None), which
+    ``loud_heard`` reads in place of counting.
     """
 
     __slots__ = (
         "_importance",
         "_posted",
+        "_speaker",
+        "_speaker_rows",
         "_stance",
         "corrections",
         "count",
         "items",
+        "loud",
         "official",
         "plain",
-        "speaker",
     )
 
     def __init__(
@@ -79,12 +87,27 @@ class Exposures:
         plain: bool = False,
         corrections: bool = True,
         posted: np.ndarray | None = None,
+        speaker_rows: np.ndarray | None = None,
+        loud: np.ndarray | None = None,
     ):
         if (stance is None and posted is None) or (importance is None and not plain):
             raise ValueError("exposures need stances (or posted) and importances (or plain)")
         self._stance, self._importance, self._posted = stance, importance, posted
-        self.count, self.official, self.speaker, self.items = count, official, speaker, items
-        self.plain, self.corrections = plain, corrections
+        self._speaker, self._speaker_rows = speaker, speaker_rows
+        self.count, self.official, self.items = count, official, items
+        self.plain, self.corrections, self.loud = plain, corrections, loud
+
+    @property
+    def speaker(self) -> np.ndarray:
+        if self._speaker_rows is not None:
+            self._speaker, self._speaker_rows = self._speaker[self._speaker_rows], None
+        return self._speaker
+
+    def loud_heard(self, carries) -> np.ndarray:
+        """Per row, how many of the items ``carries()`` marks were heard, where those are
+        the posts of the agents the rule calls loud (``Settled.loud``): the engine's count
+        where it gave one, ``carries`` built and counted otherwise."""
+        return self.loud if self.loud is not None else row_count(carries())
 
     @property
     def stance(self) -> np.ndarray:
@@ -157,15 +180,21 @@ class Exposures:
         return np.take(table, self.speaker, out=out, mode="wrap")
 
     def rows(self, rows: np.ndarray) -> Exposures:
-        """The exposures of ``rows`` only (the same facts hold of them)."""
+        """The exposures of ``rows`` only (the same facts hold of them, but for ``loud``:
+        the count belongs to the rule that said who is loud, and a group's rule of a hybrid
+        population may call others loud)."""
 
         def pick(f):
             return None if f is None else f[rows]
 
+        if self._speaker_rows is None:
+            speaker, speaker_rows = self._speaker[rows], None
+        else:  # still to gather: only these rows' will be
+            speaker, speaker_rows = self._speaker, self._speaker_rows[rows]
         return Exposures(
             pick(self._stance), pick(self._importance), self.count[rows], self.official[rows],
-            self.speaker[rows], pick(self.items), plain=self.plain,
-            corrections=self.corrections, posted=self._posted,
+            speaker, pick(self.items), plain=self.plain, corrections=self.corrections,
+            posted=self._posted, speaker_rows=speaker_rows,
         )  # fmt: skip
 
 

@@ -97,19 +97,22 @@ def pick_items(heard: Exposures, u: np.ndarray) -> np.ndarray:
     return np.where(last > 0, chosen, -1)
 
 
-def transmission(heard: Exposures, carries: np.ndarray, p: float, resist: np.ndarray):
-    """Per row, the probability that at least one of the items ``carries`` marks (never a
-    padded slot) passes the story on, each independently with probability p x importance
-    (at most 1), less the agent's resistance."""
+def transmission(heard: Exposures, carries, p: float, resist: np.ndarray):
+    """Per row, the probability that at least one of the items ``carries()`` marks (never a
+    padded slot: the posts of the agents the rule calls loud, ``Exposures.loud_heard``)
+    passes the story on, each independently with probability p x importance (at most 1),
+    less the agent's resistance. ``carries`` is a function: where only a count is needed,
+    the engine may have counted already."""
     if not resist.any() and all_plain(heard):
         # every factor is 1 - min(1, p) (the general line's floats with importance 1 and no
         # resistance), so a row's product, multiplied in order as row_prod multiplies (times
         # 1 is exact), is that factor's power: read off a table
         factor = 1.0 - min(1.0, p * 1.0) * (1.0 - 0.0)
-        powers = np.cumprod(np.concatenate([[1.0], np.full(heard.speaker.shape[1], factor)]))
-        return 1.0 - powers[row_count(carries)]
+        carried = heard.loud_heard(carries)
+        powers = np.cumprod(np.concatenate([[1.0], np.full(int(carried.max(initial=0)), factor)]))
+        return 1.0 - powers[carried]
     each = np.minimum(1.0, p * heard.importance) * (1.0 - resist)[:, None]
-    return 1.0 - row_prod(np.where(carries, 1.0 - each, 1.0))
+    return 1.0 - row_prod(np.where(carries(), 1.0 - each, 1.0))
 
 
 class ClassicRule(ArrayAgents):

@@ -67,8 +67,10 @@ class IndependentCascade(Compartmental):
     ) -> Decisions:
         state = population.state[agents]
         resist = resistance(population.take_nudges(agents))
-        speaker = np.maximum(heard.speaker, 0)
-        new = heard.believing() & (self.activated[speaker] == day - 1)  # (a peer's post)
+
+        def new():  # believing posts of agents activated yesterday (Settled.loud)
+            return heard.believing() & (self.activated[np.maximum(heard.speaker, 0)] == day - 1)
+
         corrected = self.corrected(agents, day, heard, 1)
         chance = transmission(heard, new, self.params.p, resist)
         activated = self.happens(agents, day, state == SUSCEPTIBLE, 0, chance) & ~corrected

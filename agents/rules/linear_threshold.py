@@ -71,7 +71,7 @@ class LinearThreshold(Compartmental):
         if heard.plain and not heard.corrections:
             # every item a peer's post weighing 1: the weighted sum is a count (exact in floats)
             peers = heard.count
-            active = row_count(heard.believing()).astype(np.float64)
+            active = heard.loud_heard(heard.believing).astype(np.float64)
         else:
             heard_peer = heard.speaker >= 0  # (padded slots have none)
             weight = np.where(heard_peer, np.maximum(heard.importance, 0.0), 0.0)

@@ -65,7 +65,7 @@ class SIR(Compartmental):
         if not self.immune_after:
             open_to |= state == RECOVERED
         # each draw only for the agents it decides about: draw 0 infects, draw 1 recovers
-        chance = transmission(heard, heard.believing(), p.beta, resist)
+        chance = transmission(heard, heard.believing, p.beta, resist)
         infected = self.happens(agents, day, open_to, 0, chance)
         recovers = self.happens(agents, day, state == INFECTED, 1, p.gamma)
         stays = (state == INFECTED) & ~recovers
