@@ -299,7 +299,9 @@ class GraphContacts:
         every listener's row."""
         if self.graph.is_directed():  # a successor's post is not heard back
             return loud_in_rows(speakers, loud)
-        out = np.bincount(self._neighbours(np.flatnonzero(loud))[1], minlength=speakers.shape[0])
+        agents = np.flatnonzero(loud)
+        degree = self._indptr[agents + 1] - self._indptr[agents]
+        out = np.bincount(self._neighbour_list(agents, degree), minlength=speakers.shape[0])
         if self._wide.size:  # a wide node hears the sample in its row
             out[self._wide] = loud_in_rows(speakers[self._wide], loud)
         return out
@@ -313,10 +315,14 @@ class GraphContacts:
     def _neighbours(self, agents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The neighbours of ``agents``, as (index into ``agents``, neighbour) pairs."""
         degree = self._indptr[agents + 1] - self._indptr[agents]
-        which = np.repeat(np.arange(agents.size), degree)
-        start = np.repeat(self._indptr[agents], degree)
-        step = np.arange(degree.sum()) - np.repeat(np.cumsum(degree) - degree, degree)
-        return which, self._indices[start + step]
+        return np.repeat(np.arange(agents.size), degree), self._neighbour_list(agents, degree)
+
+    def _neighbour_list(self, agents: np.ndarray, degree: np.ndarray) -> np.ndarray:
+        """The neighbours of ``agents`` (of ``degree``), agent by agent: the k-th entry of
+        an agent's run is at its place in the run plus the shift from where the run starts
+        to where its neighbours are stored (one repeat, not one per term)."""
+        shift = self._indptr[agents] - (np.cumsum(degree) - degree)
+        return self._indices[np.repeat(shift, degree) + np.arange(int(degree.sum()))]
 
 
 def read_edge_list(path: Path, n: int) -> nx.Graph:
