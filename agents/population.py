@@ -213,15 +213,22 @@ class Population:
         self.turn = np.zeros(n, dtype=np.int64) if turns else None
 
     def publish(
-        self, agents: np.ndarray, belief: np.ndarray, day: int, stance: np.ndarray | None = None
+        self,
+        agents: np.ndarray | None,
+        belief: np.ndarray,
+        day: int,
+        stance: np.ndarray | None = None,
     ) -> None:
-        """``agents`` post today, stating ``belief`` (with ``stance``: +1 believing, -1 not,
-        by default)."""
-        self.post_stance[agents] = np.where(belief > 0, 1.0, -1.0) if stance is None else stance
+        """``agents`` (None: every agent, by whole-array writes) post today, stating
+        ``belief`` (with ``stance``: +1 believing, -1 not, by default)."""
+        where = slice(None) if agents is None else agents
+        self.post_stance[where] = np.where(belief > 0, 1.0, -1.0) if stance is None else stance
         if self.labels:  # (with no label on any post, every post weighs 1 already)
-            self.post_weight[agents] = 1.0
-        self.post_day[agents] = day
-        self.post_version[agents] += 1
+            self.post_weight[where] = 1.0
+        self.post_day[where] = day
+        self.post_version[where] += 1
+        if agents is None:
+            self.labels.clear()
         for a in agents[np.isin(agents, list(self.labels))] if self.labels else ():
             del self.labels[int(a)]
 

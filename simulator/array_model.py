@@ -168,7 +168,7 @@ class ArrayModel(DayModel):
         host.day_start()
         n = pop.n
         update = self.config.agents.update
-        position, plan, settled, loud = None, None, _NO_AGENTS, None
+        position, plan, settled, loud = None, None, None, None
         if update == "random_sequential":  # n turns, each hearing speakers of its own
             actors = self.rng.integers(n, size=n)
             speakers = self.contacts.speaker_matrix(self.rng, actors)
@@ -223,49 +223,60 @@ class ArrayModel(DayModel):
             decided = self.rule.decide(day, agents, heard, pop)
             pop.belief[agents] = decided.belief
             pop.confidence[agents] = decided.confidence
-            pop.publish(agents, decided.belief, day, decided.stance)
+            if settled is None:
+                pop.publish(agents, decided.belief, day, decided.stance)
+            else:  # the settled agents post with them: everyone at once
+                self._stay(settled, agents, decided.stance, day)
             if plan is not None:
                 turn_posts.stance[wave] = pop.post_stance[agents]
                 turn_posts.weight[wave] = pop.post_weight[agents]
             seen.append(views)
         if plan is not None:
             pop.turn[:] = 0
-        if settled.size:
-            self._stay(settled, day)
         if self.engagement is not None:
             self._engage(day, seen)
         pop.end_day()
         host.day_end()
         self._record_day()
 
-    def _asked(self, speakers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """(asked, settled, loud): the agents a synchronous day asks the rule about, those it
-        need not (``DecisionRule.settled``: who hear no believing post that could move them,
-        no correction, and have no nudge waiting), and how many loud posts each agent hears
-        (``Exposures.loud``). Everyone is asked, and None counted, where the rule cannot
-        tell, where plug-ins watch every exposure, or where engagement counts every view."""
+    def _asked(
+        self, speakers: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """(asked, settled, loud): the agents a synchronous day asks the rule about, a mask
+        of those it need not (``DecisionRule.settled``: who hear no believing post that could
+        move them, no correction, and have no nudge waiting), and how many loud posts each
+        agent hears (``Exposures.loud``). Everyone is asked, and None returned for the
+        other two, where the rule cannot tell, where plug-ins watch every exposure, or where
+        engagement counts every view."""
         host, pop = self.interventions, self.population
         settled = None
         if not (host.listening or self.citizens or self.engagement is not None):
             settled = self.rule.settled(self.day, pop)
         if settled is None:
-            return np.arange(pop.n), _NO_AGENTS, None
+            return np.arange(pop.n), None, None
         moved = ~settled.agents | np.isfinite(pop.nudge)
         loud = pop.post_stance > 0 if settled.loud is None else settled.loud
         heard = self.contacts.loud_heard(speakers, loud)
         moved |= settled.movable & (heard > 0)
         if host.corrections:
             moved[list(host.corrections)] = True
-        return np.flatnonzero(moved), np.flatnonzero(~moved), heard
+        return np.flatnonzero(moved), ~moved, heard
 
-    def _stay(self, agents: np.ndarray, day: int) -> None:
-        """``agents``, settled, decide as the rule would have them: believe if infected, with
-        confidence 1, and post."""
+    def _stay(
+        self, settled: np.ndarray, asked: np.ndarray, stance: np.ndarray | None, day: int
+    ) -> None:
+        """The ``settled`` agents (a mask) decide as the rule would have them: believe if
+        infected, with confidence 1; then every agent posts, the ``asked`` ones (decided
+        already) with their ``stance``. Together: whole-array writes cost less than two sets
+        of indexed ones (at 10k agents about a fifth of an early SIR day)."""
         pop = self.population
-        belief = (pop.state[agents] == INFECTED).astype(np.int8)
-        pop.belief[agents] = belief
-        pop.confidence[agents] = 1.0
-        pop.publish(agents, belief, day)
+        np.copyto(pop.belief, pop.state == INFECTED, where=settled)
+        np.copyto(pop.confidence, 1.0, where=settled)
+        posted = None
+        if stance is not None:
+            posted = np.where(pop.belief > 0, 1.0, -1.0)
+            posted[asked] = stance
+        pop.publish(None, pop.belief, day, posted)
 
     def _hear(
         self,
@@ -489,14 +500,15 @@ class ArrayModel(DayModel):
         n = pop.n
         state = pop.state
         infected = state == INFECTED
-        i = int(infected.sum())
+        # (count_nonzero: a third of what a bool sum costs at 10k agents, the same counts)
+        i = int(np.count_nonzero(infected))
         attitude = pop.attitude_sum()
         return {
-            "susceptible": int((state == SUSCEPTIBLE).sum()),
+            "susceptible": int(np.count_nonzero(state == SUSCEPTIBLE)),
             "infected": i,
-            "recovered": int((state == RECOVERED).sum()),
+            "recovered": int(np.count_nonzero(state == RECOVERED)),
             "believer_share": i / n,
-            "new_believers": int((infected & (pop.believed_yesterday == 0)).sum()),
+            "new_believers": int(np.count_nonzero(infected & (pop.believed_yesterday == 0))),
             "mean_attitude": attitude / n,
             "failed_requests": sum(c.failed_today for c in self.citizens.values()),
             **self.rule.tally(pop),
