@@ -2,10 +2,10 @@
 
 Why: a day of a million agents makes several temporaries of ten million slots (80 MB each).
 glibc hands allocations that large out as fresh memory maps and returns them when freed, so
-every day pays a page fault for each 4 kB of each temporary before any arithmetic (on
-Hegselmann-Krause's day on a Barabasi-Albert graph, about a third of its update). Arrays kept
-here are mapped once and then only overwritten; results are the same floats, since the same
-operations write into them."""
+every day pays a page fault for each 4 kB of each temporary before any arithmetic (a
+Hegselmann-Krause update of 1M x 10 slots: 100 ms with its three arrays made afresh, 79 ms
+with them kept). Arrays kept here are mapped once and then only overwritten; results are the
+same floats, since the same operations write into them."""
 
 from __future__ import annotations
 
