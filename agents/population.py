@@ -227,10 +227,11 @@ class Population:
             self.post_weight[where] = 1.0
         self.post_day[where] = day
         self.post_version[where] += 1
-        if agents is None:
+        if agents is None:  # a new post carries no label
             self.labels.clear()
-        for a in agents[np.isin(agents, list(self.labels))] if self.labels else ():
-            del self.labels[int(a)]
+        elif self.labels:
+            for a in agents[np.isin(agents, list(self.labels))]:
+                del self.labels[int(a)]
 
     def open_with(self, agents: np.ndarray, belief: np.ndarray, stance: np.ndarray) -> None:
         """Day 0's beliefs and posts of ``agents``, when a rule gives them opinions of its

@@ -226,7 +226,7 @@ class ArrayModel(DayModel):
             if settled is None:
                 pop.publish(agents, decided.belief, day, decided.stance)
             else:  # the settled agents post with them: everyone at once
-                self._stay(settled, agents, decided.stance, day)
+                self._settled_post_too(settled, agents, decided.stance, day)
             if plan is not None:
                 turn_posts.stance[wave] = pop.post_stance[agents]
                 turn_posts.weight[wave] = pop.post_weight[agents]
@@ -262,7 +262,7 @@ class ArrayModel(DayModel):
             moved[list(host.corrections)] = True
         return np.flatnonzero(moved), ~moved, heard
 
-    def _stay(
+    def _settled_post_too(
         self, settled: np.ndarray, asked: np.ndarray, stance: np.ndarray | None, day: int
     ) -> None:
         """The ``settled`` agents (a mask) decide as the rule would have them: believe if
