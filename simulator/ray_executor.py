@@ -35,7 +35,6 @@ class RayExecutor:
     def __init__(self, workers: int, address: str | None):
         self.workers = workers
         self.address = address or os.environ.get("RAY_ADDRESS") or None
-        self._pending: list = []
 
     def __enter__(self) -> RayExecutor:
         try:
@@ -71,9 +70,9 @@ class RayExecutor:
         from ray.exceptions import RayTaskError
 
         refs = {self._task.remote(job.scenario, job.folder.name): i for i, job in enumerate(jobs)}
-        self._pending = list(refs)
-        while self._pending:
-            done, self._pending = ray.wait(self._pending, num_returns=1)
+        pending = list(refs)
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
             for ref in done:
                 try:
                     files = ray.get(ref)
@@ -82,11 +81,13 @@ class RayExecutor:
                     raise exc.cause if isinstance(exc.cause, UserError) else exc from None
                 yield refs[ref], files
 
-    def __exit__(self, exc_type, *exc: object) -> None:
+    def __exit__(self, *exc: object) -> None:
         import ray
 
-        if exc_type is not None:
-            for ref in self._pending:  # launch nothing more; stop what runs now
-                ray.cancel(ref, force=True)
-        self._pending = []
-        ray.shutdown()  # disconnects; stops the cluster only if it was started for this command
+        # Disconnecting ends this command's Ray job, and Ray then kills the workers still
+        # running its tasks and drops the queued ones (on Ctrl-C or a run's error too), and
+        # stops the cluster if it was started for the command. Not ray.cancel first: Ray
+        # 2.60 aborts the whole driver when a cancel meets the reply of a task finishing at
+        # that moment ("Tried to complete task that was not pending", task_manager.cc),
+        # which a Ctrl-C just after a run lands, with its replicates finishing together, hits.
+        ray.shutdown()

@@ -136,6 +136,11 @@ def test_ctrl_c_on_ray_keeps_finished_runs_and_resume_on_ray_completes(tmp_path,
     )
     assert proc.returncode == 130, err
     assert stopped_after < 10
+    # the command's job ended with it: no run of it goes on using the cluster's CPUs
+    deadline = time.monotonic() + 10
+    while _task_workers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _task_workers()
     folder = only_folder(out)
     assert f"continue with: python run.py resume {folder}" in err
     assert 1 <= len(landed(folder)) < 6
