@@ -256,19 +256,20 @@ class ArrayModel(DayModel):
             return np.arange(pop.n), None, None
         moved = ~settled.agents | np.isfinite(pop.nudge)
         loud = pop.post_stance > 0 if settled.loud is None else settled.loud
-        heard = self.contacts.loud_heard(speakers, loud)
-        moved |= settled.movable & (heard > 0)
+        hears_loud = self.contacts.loud_heard(speakers, loud)
+        moved |= settled.movable & (hears_loud > 0)
         if host.corrections:
             moved[list(host.corrections)] = True
-        return np.flatnonzero(moved), ~moved, heard
+        return np.flatnonzero(moved), ~moved, hears_loud
 
     def _settled_post_too(
         self, settled: np.ndarray, asked: np.ndarray, stance: np.ndarray | None, day: int
     ) -> None:
         """The ``settled`` agents (a mask) decide as the rule would have them: believe if
         infected, with confidence 1; then every agent posts, the ``asked`` ones (decided
-        already) with their ``stance``. Together: whole-array writes cost less than two sets
-        of indexed ones (at 10k agents about a fifth of an early SIR day)."""
+        already) with their ``stance``. Together: at 10k agents on random mixing, 31 us of
+        whole-array writes against 85 us for the settled and the asked written apart by
+        index, of a SIR day of about 480 us (interleaved in one process, medians of 200)."""
         pop = self.population
         np.copyto(pop.belief, pop.state == INFECTED, where=settled)
         np.copyto(pop.confidence, 1.0, where=settled)
@@ -288,7 +289,7 @@ class ArrayModel(DayModel):
         silenced: np.ndarray | None,
         deaf: np.ndarray | None,
         morning_items: list[MemoryItem] | None,
-        loud: np.ndarray | None = None,
+        loud: np.ndarray | None,
     ) -> tuple[Exposures, tuple[np.ndarray, ...]]:
         """What ``agents`` hear today from their speakers (the day's ``speakers``, -1
         padded: the rows ``rows``, or all in order with None), and the views of their posts

@@ -20,11 +20,7 @@ from pydantic import Field
 
 from agents.population import INFECTED, RECOVERED, SUSCEPTIBLE, Population
 from agents.rules.base import Decisions, Exposures
-from agents.rules.classic import (
-    Compartmental,
-    RuleParams,
-    resistance,
-)
+from agents.rules.classic import Compartmental, RuleParams, resistance
 
 
 class Params(RuleParams):
